@@ -1,0 +1,77 @@
+/* Layer walk: streams each layer's tar once, applies OCI whiteouts, and
+ * hands the files that a visitor asks for to it, with the layer that last
+ * wrote each one. The image is never extracted to disk. */
+#ifndef STRATA_WALK_H
+#define STRATA_WALK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "image/image.h"
+
+enum st_file_type {
+	ST_FILE_REGULAR,
+	ST_FILE_SYMLINK,
+};
+
+/* One version of a wanted file. Paths are normalized: relative to the
+ * image root, no leading "/" or "./", no "." or ".." components, no
+ * trailing "/". data is valid only during the callback. */
+struct st_walk_file {
+	const char *path;
+	size_t path_len;
+	int type;                /* enum st_file_type */
+	const char *link_target; /* ST_FILE_SYMLINK: target as stored */
+	struct st_slice data;    /* ST_FILE_REGULAR: the whole content */
+	uint64_t size;
+	unsigned mode;           /* permission bits and setuid/setgid/sticky */
+	size_t layer;            /* index of the layer that wrote this version */
+};
+
+/* Per-layer counts gathered while streaming. */
+struct st_walk_layer_stats {
+	uint64_t entries;
+	uint64_t regular_files;
+	uint64_t whiteouts;
+	uint64_t content_bytes;      /* regular file bytes */
+	uint64_t uncompressed_bytes; /* tar stream bytes */
+};
+
+struct st_walk_visitor {
+	/* Returns true when the file at PATH should be captured; may lower
+	 * *MAX_BYTES (preset to limits->cataloged_file_bytes). Called for
+	 * regular files and symlinks. */
+	bool (*wants)(void *ctx, const char *path, size_t len, uint64_t *max_bytes);
+	/* Optional: called after layer L has been read, once for each wanted
+	 * file that layer L wrote (the last entry wins when a layer has the
+	 * same path twice), in path order. Lets a cataloger follow a file's
+	 * history across layers, such as dpkg's status file. */
+	int (*on_layer_file)(void *ctx, const struct st_walk_file *f, struct strata_error *err);
+	/* Called after the last layer for each wanted file in the final view,
+	 * in path order. */
+	int (*on_final_file)(void *ctx, const struct st_walk_file *f, struct strata_error *err);
+	void *ctx;
+};
+
+struct st_walk_options {
+	const struct strata_limits *limits; /* required */
+	struct st_diag *diag;               /* may be NULL */
+};
+
+/* Walks every layer of IMG, lowest first. Returns the first error of a
+ * layer stream (corrupt tar, digest mismatch, limit) naming the layer, or
+ * a visitor callback's error. STATS, when not NULL, receives
+ * img->layer_count entries. A wanted file over its max_bytes is skipped
+ * with a warning on the diag sink. */
+int st_walk_image(struct st_image *img, const struct st_walk_visitor *v,
+		  const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
+		  struct strata_error *err);
+
+/* Normalizes an archive entry name into OUT (cap OUT_CAP bytes): strips
+ * a leading "./", collapses "//" and ".", rejects absolute names and ".."
+ * components (STRATA_ECORRUPT) and paths over limits (STRATA_ELIMIT). An empty result
+ * (the root itself) returns 0 with *OUT_LEN == 0. */
+int st_path_normalize(const char *name, char *out, size_t out_cap, size_t *out_len,
+		      const struct strata_limits *lim, struct strata_error *err);
+
+#endif

@@ -1,0 +1,127 @@
+/* Inventory: the OS and packages found in an image, and the cataloger
+ * interface that fills it from the layer walk. */
+#ifndef STRATA_INVENTORY_H
+#define STRATA_INVENTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "image/walk.h"
+#include "util/util.h"
+
+/* Fields of os-release(5); NULL when absent. */
+struct st_os {
+	const char *id;
+	const char *id_like;
+	const char *version_id;
+	const char *version_codename;
+	const char *pretty_name;
+	const char *path;  /* the file that was read, after symlinks */
+	size_t layer;
+	bool found;
+};
+
+/* One package. Strings live in the inventory's arena. */
+struct st_package {
+	const char *type;           /* purl type: "deb", "npm" */
+	const char *name;           /* npm: "@scope/name" for scoped packages */
+	const char *version;
+	const char *arch;           /* NULL when the ecosystem has none */
+	const char *source_name;    /* deb: Source: name, else NULL (= name) */
+	const char *source_version; /* deb: "(version)" of Source:, else NULL (= version) */
+	const char *license;        /* SPDX expression or the declared text; may be NULL */
+	const char *path;           /* the file it was read from */
+	const char *purl;
+	size_t layer;               /* layer that introduced it in its final form */
+};
+
+struct st_inventory {
+	struct st_arena arena;
+	struct st_os os;
+	struct st_package *packages;
+	size_t count;
+	size_t cap;
+};
+
+void st_inventory_init(struct st_inventory *inv);
+void st_inventory_dispose(struct st_inventory *inv);
+
+/* Copies PKG (and every string it points to) into INV. */
+int st_inventory_add(struct st_inventory *inv, const struct st_package *pkg,
+		     struct strata_error *err);
+
+/* Sorts packages by type, name, version, path. */
+void st_inventory_sort(struct st_inventory *inv);
+
+/* What a cataloger gets besides the file. */
+struct st_catalog_ctx {
+	struct st_inventory *inv;
+	struct st_diag *diag;
+	const struct strata_limits *limits;
+};
+
+/* A cataloger: declares the files it wants and turns them into packages.
+ * Catalogers run in registry order at each step, so the OS cataloger
+ * finishes before package catalogers build purls. A malformed file is a
+ * warning on ctx->diag and the cataloger goes on; callbacks return a
+ * negative code only for failures that must stop the scan (ENOMEM). */
+struct st_cataloger {
+	const char *name;
+	/* Returns true for paths (normalized, see walk.h) this cataloger reads. */
+	bool (*wants)(const char *path, size_t len);
+	int (*init)(void **state, struct strata_error *err);
+	/* Optional; see st_walk_visitor.on_layer_file. */
+	int (*on_layer_file)(void *state, const struct st_walk_file *f,
+			     struct st_catalog_ctx *ctx, struct strata_error *err);
+	int (*on_final_file)(void *state, const struct st_walk_file *f,
+			     struct st_catalog_ctx *ctx, struct strata_error *err);
+	/* Adds the packages to ctx->inv. */
+	int (*finish)(void *state, struct st_catalog_ctx *ctx, struct strata_error *err);
+	void (*free)(void *state);
+};
+
+extern const struct st_cataloger st_cataloger_os;
+extern const struct st_cataloger st_cataloger_dpkg;
+extern const struct st_cataloger st_cataloger_npm;
+
+/* Runs the layer walk with every registered cataloger and fills INV. */
+int st_catalog_image(struct st_image *img, struct st_inventory *inv,
+		     const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
+		     struct strata_error *err);
+
+/* Parsers shared by catalogers, tests and fuzz targets -------------------- */
+
+/* Parses os-release TEXT into OS (strings in ARENA). Unknown keys are
+ * ignored; quoting and escapes follow os-release(5). */
+int st_osrelease_parse(struct st_os *os, struct st_slice text, struct st_arena *arena,
+		       struct strata_error *err);
+
+/* Parses a dpkg status file (or one status.d file) and calls FN for each
+ * installed package, i.e. each stanza whose Status ends in installed,
+ * triggers-pending, triggers-awaiting, half-configured or unpacked
+ * (status.d stanzas without Status count as installed). PKG strings are
+ * valid during the callback only. A malformed stanza is reported on DIAG
+ * with its line number and skipped. */
+int st_dpkg_parse_status(struct st_slice text, const char *path,
+			 const struct strata_limits *lim, struct st_diag *diag,
+			 int (*fn)(void *ctx, const struct st_package *pkg,
+				   struct strata_error *err),
+			 void *ctx, struct strata_error *err);
+
+/* Parses a package.json at PATH; fills PKG (strings in ARENA). Returns
+ * STRATA_ECORRUPT for invalid JSON or a missing name or version. */
+int st_npm_parse_package_json(struct st_package *pkg, struct st_slice text, const char *path,
+			      const struct strata_limits *lim, struct st_arena *arena,
+			      struct strata_error *err);
+
+/* purl ------------------------------------------------------------------- */
+
+/* Builds a package URL per the purl specification into ARENA: type,
+ * optional namespace, name, version, and qualifiers given as KEY/VALUE
+ * pairs (NULL values skipped, keys sorted), percent-encoding each part.
+ * Returns NULL on allocation failure. */
+char *st_purl_build(struct st_arena *arena, const char *type, const char *namespace_,
+		    const char *name, const char *version,
+		    const char *const *qualifiers, size_t qualifier_count);
+
+#endif

@@ -1,0 +1,77 @@
+/* Defaults and parsing for struct strata_limits. */
+#include <stddef.h>
+#include <string.h>
+
+#include "util/util.h"
+
+STRATA_PUBLIC void strata_limits_default(struct strata_limits *lim)
+{
+	lim->manifest_bytes = 4u << 20;
+	lim->config_bytes = 8u << 20;
+	lim->layers = 1000;
+	lim->entries_per_layer = 10u * 1000 * 1000;
+	lim->path_bytes = 4096;
+	lim->path_depth = 256;
+	lim->layer_bytes = 64ull << 30;
+	lim->compression_ratio = 1000;
+	lim->json_depth = 128;
+	lim->cataloged_file_bytes = 64u << 20;
+	lim->cataloged_total_bytes = 1ull << 30;
+	lim->feed_file_bytes = 512u << 20;
+	lim->status_fields = 10000;
+}
+
+struct limit_field {
+	const char *name;
+	size_t offset;
+	size_t size;
+};
+
+#define LIMIT_FIELD(f) {#f, offsetof(struct strata_limits, f), sizeof(((struct strata_limits *)0)->f)}
+
+static const struct limit_field limit_fields[] = {
+	LIMIT_FIELD(manifest_bytes),
+	LIMIT_FIELD(config_bytes),
+	LIMIT_FIELD(layers),
+	LIMIT_FIELD(entries_per_layer),
+	LIMIT_FIELD(path_bytes),
+	LIMIT_FIELD(path_depth),
+	LIMIT_FIELD(layer_bytes),
+	LIMIT_FIELD(compression_ratio),
+	LIMIT_FIELD(json_depth),
+	LIMIT_FIELD(cataloged_file_bytes),
+	LIMIT_FIELD(cataloged_total_bytes),
+	LIMIT_FIELD(feed_file_bytes),
+	LIMIT_FIELD(status_fields),
+};
+
+STRATA_PUBLIC int strata_limits_set(struct strata_limits *lim, const char *name,
+				    const char *value, struct strata_error *err)
+{
+	uint64_t v;
+	size_t i;
+
+	if (!st_slice_to_u64(st_slice_cstr(value), &v) || v == 0)
+		return st_error_set(err, STRATA_EINVAL,
+				    "limit %s: '%s' is not a positive integer", name, value);
+	for (i = 0; i < ST_ARRAY_LEN(limit_fields); i++) {
+		const struct limit_field *f = &limit_fields[i];
+		char *base = (char *)lim + f->offset;
+
+		if (strcmp(f->name, name) != 0)
+			continue;
+		if (f->size == sizeof(uint32_t)) {
+			uint32_t v32;
+
+			if (v > UINT32_MAX)
+				return st_error_set(err, STRATA_EINVAL,
+						    "limit %s: %s is too large", name, value);
+			v32 = (uint32_t)v;
+			memcpy(base, &v32, sizeof(v32));
+		} else {
+			memcpy(base, &v, sizeof(v));
+		}
+		return 0;
+	}
+	return st_error_set(err, STRATA_EINVAL, "unknown limit '%s'", name);
+}
