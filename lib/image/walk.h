@@ -67,6 +67,18 @@ int st_walk_image(struct st_image *img, const struct st_walk_visitor *v,
 		  const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
 		  struct strata_error *err);
 
+/* Opens layer INDEX as an uncompressed tar stream (see st_image_open_layer). */
+typedef int (*st_layer_opener)(void *ctx, size_t index, struct st_stream **out,
+			       struct strata_error *err);
+
+/* The walk itself, over COUNT layers opened through OPEN; NAMES[i] (may be
+ * NULL) names layer i in errors, such as its digest. st_walk_image is this
+ * with st_image_open_layer; tests pass in-memory tar streams. */
+int st_walk_layers(size_t count, st_layer_opener open, void *open_ctx,
+		   const char *const *names, const struct st_walk_visitor *v,
+		   const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
+		   struct strata_error *err);
+
 /* Normalizes an archive entry name into OUT (cap OUT_CAP bytes): strips
  * a leading "./", collapses "//" and ".", rejects absolute names and ".."
  * components (STRATA_ECORRUPT) and paths over limits (STRATA_ELIMIT). An empty result
