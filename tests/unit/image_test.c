@@ -1,6 +1,1144 @@
-#include "harness.h"
+/* Image source tests. The images under tests/data/images come from
+ * make-images.sh, which also writes expected.json: the digests, sizes and
+ * history of the good images (computed with Python's hashlib), and for
+ * each broken image the object its error message must name. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-ST_TEST(image_placeholder)
+#include <jansson.h>
+
+#include "harness.h"
+#include "image/image.h"
+#include "image/image_int.h"
+#include "image/image_json.h"
+
+/* Helpers ------------------------------------------------------------- */
+
+static char ref_buf[4096];
+
+/* Builds PREFIX + the data path of REL + SUFFIX. */
+static const char *data_ref(const char *prefix, const char *rel, const char *suffix)
 {
-	return ST_TEST_SKIP;
+	snprintf(ref_buf, sizeof(ref_buf), "%s%s%s", prefix, st_test_data_path(rel), suffix);
+	return ref_buf;
+}
+
+static struct strata_limits default_limits(void)
+{
+	struct strata_limits lim;
+
+	strata_limits_default(&lim);
+	return lim;
+}
+
+static int open_image(struct st_image **img, const char *ref, const struct strata_limits *lim,
+		      const char *platform, struct strata_error *err)
+{
+	struct st_image_options opts = {.platform = platform, .limits = lim, .diag = NULL};
+
+	strata_error_clear(err);
+	return st_image_open(img, ref, &opts, err);
+}
+
+/* Reads layer I to the end; *BYTES receives the uncompressed length. */
+static int drain_layer(struct st_image *img, size_t i, uint64_t *bytes, struct strata_error *err)
+{
+	static char buf[65536];
+	struct st_stream *s = NULL;
+	int rc;
+
+	*bytes = 0;
+	rc = st_image_open_layer(img, i, &s, err);
+	if (rc < 0)
+		return rc;
+	for (;;) {
+		ssize_t n = st_stream_read(s, buf, sizeof(buf), err);
+
+		if (n <= 0) {
+			rc = (int)n;
+			break;
+		}
+		*bytes += (uint64_t)n;
+	}
+	st_stream_close(s);
+	return rc;
+}
+
+/* Reads every layer; returns the first error, with *FAILED its index. */
+static int drain_all(struct st_image *img, size_t *failed, struct strata_error *err)
+{
+	uint64_t bytes;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < img->layer_count; i++) {
+		rc = drain_layer(img, i, &bytes, err);
+		if (rc < 0) {
+			*failed = i;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static json_t *expected_root(void)
+{
+	static json_t *root;
+	json_error_t jerr;
+
+	if (root == NULL)
+		root = json_load_file(st_test_data_path("images/expected.json"), 0, &jerr);
+	return root;
+}
+
+static json_t *expected(const char *section, const char *key)
+{
+	json_t *root = expected_root();
+
+	return root == NULL ? NULL : json_object_get(json_object_get(root, section), key);
+}
+
+static const char *jstr(json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+/* Compares a string that may be NULL with one that may be JSON null. */
+static bool same_opt(const char *have, const char *want, const char *what)
+{
+	if ((have == NULL && want == NULL) ||
+	    (have != NULL && want != NULL && strcmp(have, want) == 0))
+		return true;
+	fprintf(stderr, "# %s is \"%s\", expected \"%s\"\n", what, have ? have : "(null)",
+		want ? want : "(null)");
+	return false;
+}
+
+static bool msg_has(const struct strata_error *err, const char *part)
+{
+	if (part != NULL && strstr(err->msg, part) != NULL)
+		return true;
+	fprintf(stderr, "# message \"%s\" lacks \"%s\"\n", err->msg, part ? part : "(null)");
+	return false;
+}
+
+static const char *compression_name(int c)
+{
+	switch (c) {
+	case ST_COMPRESSION_NONE:
+		return "none";
+	case ST_COMPRESSION_GZIP:
+		return "gzip";
+	case ST_COMPRESSION_ZSTD:
+		return "zstd";
+	default:
+		return "?";
+	}
+}
+
+static int check_layer(const struct st_layer_info *l, json_t *want)
+{
+	ST_CHECK_STR(l->digest, jstr(want, "digest"));
+	ST_CHECK_STR(l->diff_id, jstr(want, "diff_id"));
+	ST_CHECK(same_opt(l->media_type, jstr(want, "media_type"), "media_type"));
+	ST_CHECK_INT(l->size, json_integer_value(json_object_get(want, "size")));
+	ST_CHECK_INT(l->size_known, json_is_true(json_object_get(want, "size_known")));
+	ST_CHECK_STR(compression_name(l->compression), jstr(want, "compression"));
+	ST_CHECK(same_opt(l->created_by, jstr(want, "created_by"), "created_by"));
+	ST_CHECK(l->created != NULL);
+	return ST_TEST_PASS;
+}
+
+/* Checks IMG against expected.json's entry KEY, then reads every layer
+ * and checks the facts that reading measures. */
+static int check_image(struct st_image *img, const char *key)
+{
+	char hex[ST_SHA256_HEX_LEN + 1];
+	struct strata_error err;
+	json_t *want = expected("images", key);
+	json_t *layers = json_object_get(want, "layers");
+	uint64_t bytes;
+	size_t i;
+
+	ST_CHECK(want != NULL);
+	ST_CHECK_STR(st_image_form_name(img->form), jstr(want, "form"));
+	ST_CHECK(same_opt(img->tag, jstr(want, "tag"), "tag"));
+	ST_CHECK_STR(img->config_digest, jstr(want, "config_digest"));
+	ST_CHECK(same_opt(img->manifest_digest, jstr(want, "manifest_digest"), "manifest_digest"));
+	ST_CHECK_STR(img->os, jstr(want, "os"));
+	ST_CHECK_STR(img->architecture, jstr(want, "architecture"));
+	ST_CHECK(same_opt(img->variant, jstr(want, "variant"), "variant"));
+	st_sha256_hex(img->config.ptr, img->config.len, hex);
+	ST_CHECK_STR(hex, img->config_digest + 7);
+
+	ST_CHECK_INT(img->layer_count, json_array_size(layers));
+	for (i = 0; i < img->layer_count; i++) {
+		if (check_layer(&img->layers[i], json_array_get(layers, i)) != ST_TEST_PASS)
+			return ST_TEST_FAIL;
+	}
+	for (i = 0; i < img->layer_count; i++) {
+		strata_error_clear(&err);
+		ST_CHECK_INT(drain_layer(img, i, &bytes, &err), 0);
+		ST_CHECK(bytes > 0);
+		if (check_layer(&img->layers[i], json_array_get(layers, i)) != ST_TEST_PASS)
+			return ST_TEST_FAIL;
+	}
+	return ST_TEST_PASS;
+}
+
+/* Opens REF and checks it against expected.json's entry KEY. */
+static int check_ref(const char *ref, const char *platform, const char *key, int form)
+{
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_image *img = NULL;
+	int rc;
+
+	rc = open_image(&img, ref, &lim, platform, &err);
+	if (rc != 0)
+		fprintf(stderr, "# %s: %s\n", ref, err.msg);
+	ST_CHECK_INT(rc, 0);
+	ST_CHECK_INT(img->form, form);
+	rc = check_image(img, key);
+	st_image_free(img);
+	return rc;
+}
+
+/* Good images ---------------------------------------------------------- */
+
+ST_TEST(image_docker_classic)
+{
+	return check_ref(data_ref("", "images/docker-classic.tar", ""), NULL, "docker-classic.tar",
+			 ST_FORM_DOCKER_ARCHIVE);
+}
+
+ST_TEST(image_docker_classic_prefixed)
+{
+	return check_ref(data_ref("docker-archive:", "images/docker-classic.tar", ""), NULL,
+			 "docker-classic.tar", ST_FORM_DOCKER_ARCHIVE);
+}
+
+ST_TEST(image_docker_select_by_tag_and_index)
+{
+	struct strata_limits lim = default_limits();
+	const char *suffixes[] = {":strata/test:second", ":@1"};
+	struct strata_error err;
+	struct st_image *img = NULL;
+	size_t failed = 0;
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(suffixes); i++) {
+		const char *ref = data_ref("docker-archive:", "images/docker-classic.tar", suffixes[i]);
+
+		ST_CHECK_INT(open_image(&img, ref, &lim, NULL, &err), 0);
+		ST_CHECK_STR(img->tag, "strata/test:second");
+		ST_CHECK_INT(img->layer_count, 1);
+		ST_CHECK_INT(drain_all(img, &failed, &err), 0);
+		st_image_free(img);
+	}
+	ST_CHECK_INT(open_image(&img, data_ref("docker-archive:", "images/docker-classic.tar", ":@2"),
+				&lim, NULL, &err),
+		     STRATA_ENOTFOUND);
+	ST_CHECK(msg_has(&err, "no image @2"));
+	ST_CHECK_INT(open_image(&img,
+				data_ref("docker-archive:", "images/docker-classic.tar", ":nope:1"),
+				&lim, NULL, &err),
+		     STRATA_ENOTFOUND);
+	ST_CHECK(msg_has(&err, "'nope:1'"));
+	ST_CHECK_INT(open_image(&img, data_ref("docker-archive:", "images/docker-classic.tar", ":@x"),
+				&lim, NULL, &err),
+		     STRATA_EINVAL);
+	return ST_TEST_PASS;
+}
+
+struct diag_capture {
+	char last[512];
+	unsigned count;
+};
+
+static void capture_diag(void *ctx, int level, const char *msg)
+{
+	struct diag_capture *c = ctx;
+
+	if (level >= ST_DIAG_WARN) {
+		c->count++;
+		snprintf(c->last, sizeof(c->last), "%s", msg);
+	}
+}
+
+/* Without a selector, the first image of manifest.json is taken, with a
+ * warning that names the count. */
+ST_TEST(image_docker_first_image_warns)
+{
+	struct strata_limits lim = default_limits();
+	struct diag_capture seen = {.count = 0};
+	struct st_diag diag = {.fn = capture_diag, .ctx = &seen, .warnings = 0};
+	struct st_image_options opts = {.platform = NULL, .limits = &lim, .diag = &diag};
+	struct strata_error err;
+	struct st_image *img = NULL;
+
+	ST_CHECK_INT(st_image_open(&img, data_ref("", "images/docker-classic.tar", ""), &opts, &err),
+		     0);
+	ST_CHECK_STR(img->tag, "strata/test:classic");
+	ST_CHECK_INT(seen.count, 1);
+	ST_CHECK(strstr(seen.last, "manifest.json lists 2 images; using the first") != NULL);
+	st_image_free(img);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(image_docker_diffid_names)
+{
+	return check_ref(data_ref("", "images/docker-diffid.tar", ""), NULL, "docker-diffid.tar",
+			 ST_FORM_DOCKER_ARCHIVE);
+}
+
+ST_TEST(image_docker_oci_shape)
+{
+	return check_ref(data_ref("", "images/docker-oci.tar", ""), NULL, "docker-oci.tar",
+			 ST_FORM_DOCKER_ARCHIVE);
+}
+
+/* A Docker 25 archive is also an oci-archive: the same layers through
+ * index.json, now with the stored size known from the manifest. */
+ST_TEST(image_docker_oci_as_oci_archive)
+{
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_image *img = NULL;
+	json_t *want = expected("images", "docker-oci.tar");
+	json_t *layers = json_object_get(want, "layers");
+	size_t failed = 0;
+	size_t i;
+
+	ST_CHECK_INT(open_image(&img, data_ref("oci-archive:", "images/docker-oci.tar", ":latest"),
+				&lim, NULL, &err),
+		     0);
+	ST_CHECK_INT(img->form, ST_FORM_OCI_ARCHIVE);
+	ST_CHECK_STR(img->tag, "latest");
+	ST_CHECK(img->manifest_digest != NULL);
+	ST_CHECK_STR(img->config_digest, jstr(want, "config_digest"));
+	ST_CHECK_INT(img->layer_count, 2);
+	for (i = 0; i < img->layer_count; i++) {
+		ST_CHECK_STR(img->layers[i].digest, jstr(json_array_get(layers, i), "digest"));
+		ST_CHECK(img->layers[i].size_known);
+		ST_CHECK_STR(img->layers[i].media_type, "application/vnd.oci.image.layer.v1.tar");
+	}
+	ST_CHECK_INT(drain_all(img, &failed, &err), 0);
+	st_image_free(img);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(image_oci_dir)
+{
+	return check_ref(data_ref("", "images/oci-dir", ""), NULL, "oci-dir", ST_FORM_OCI_DIR);
+}
+
+ST_TEST(image_oci_dir_by_tag)
+{
+	return check_ref(data_ref("oci:", "images/oci-dir", ":v1"), NULL, "oci-dir",
+			 ST_FORM_OCI_DIR);
+}
+
+ST_TEST(image_oci_dir_by_digest)
+{
+	char suffix[128];
+	json_t *want = expected("images", "oci-dir");
+
+	ST_CHECK(want != NULL);
+	snprintf(suffix, sizeof(suffix), "@%s", jstr(want, "manifest_digest"));
+	ST_CHECK_INT(check_ref(data_ref("oci:", "images/oci-dir", suffix), NULL, "oci-dir",
+			       ST_FORM_OCI_DIR),
+		     ST_TEST_PASS);
+	snprintf(suffix, sizeof(suffix), ":@%s", jstr(want, "manifest_digest"));
+	return check_ref(data_ref("oci:", "images/oci-dir", suffix), NULL, "oci-dir",
+			 ST_FORM_OCI_DIR);
+}
+
+ST_TEST(image_oci_dir_unknown_tag)
+{
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_image *img = NULL;
+	char suffix[128];
+
+	ST_CHECK_INT(open_image(&img, data_ref("oci:", "images/oci-dir", ":v2"), &lim, NULL, &err),
+		     STRATA_ENOTFOUND);
+	ST_CHECK(msg_has(&err, "no image tagged 'v2'; tags: v1"));
+	snprintf(suffix, sizeof(suffix), "@sha256:%064d", 0);
+	ST_CHECK_INT(open_image(&img, data_ref("oci:", "images/oci-dir", suffix), &lim, NULL, &err),
+		     STRATA_ENOTFOUND);
+	ST_CHECK(msg_has(&err, "no manifest sha256:000"));
+	ST_CHECK_INT(open_image(&img, data_ref("oci:", "images/oci-dir", "@sha256:12"), &lim, NULL,
+				&err),
+		     STRATA_EINVAL);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(image_oci_archive)
+{
+	ST_CHECK_INT(check_ref(data_ref("", "images/oci.tar", ""), NULL, "oci.tar",
+			       ST_FORM_OCI_ARCHIVE),
+		     ST_TEST_PASS);
+	return check_ref(data_ref("oci-archive:", "images/oci.tar", ":v1"), NULL, "oci.tar",
+			 ST_FORM_OCI_ARCHIVE);
+}
+
+ST_TEST(image_multi_platform_default)
+{
+	return check_ref(data_ref("", "images/oci-multi", ""), NULL, "oci-multi:amd64",
+			 ST_FORM_OCI_DIR);
+}
+
+ST_TEST(image_multi_platform_arm64)
+{
+	ST_CHECK_INT(check_ref(data_ref("", "images/oci-multi", ""), "linux/arm64",
+			       "oci-multi:arm64", ST_FORM_OCI_DIR),
+		     ST_TEST_PASS);
+	ST_CHECK_INT(check_ref(data_ref("oci:", "images/oci-multi", ":multi"), "linux/arm64/v8",
+			       "oci-multi:arm64", ST_FORM_OCI_DIR),
+		     ST_TEST_PASS);
+	return check_ref(data_ref("", "images/oci-multi", ""), "linux/amd64", "oci-multi:amd64",
+			 ST_FORM_OCI_DIR);
+}
+
+ST_TEST(image_multi_platform_missing)
+{
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_image *img = NULL;
+
+	ST_CHECK_INT(open_image(&img, data_ref("", "images/oci-multi", ""), &lim, "linux/s390x",
+				&err),
+		     STRATA_ENOTFOUND);
+	ST_CHECK(msg_has(&err, "no image for platform linux/s390x"));
+	ST_CHECK(msg_has(&err, "available: linux/amd64, linux/arm64/v8"));
+	ST_CHECK(strstr(err.msg, "unknown") == NULL);
+	ST_CHECK_INT(open_image(&img, data_ref("", "images/oci-multi", ""), &lim, "linux/arm64/v7",
+				&err),
+		     STRATA_ENOTFOUND);
+	return ST_TEST_PASS;
+}
+
+/* A one-image layout whose index entry has no platform: the config must
+ * match the platform the caller names. */
+ST_TEST(image_single_platform_checked)
+{
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_image *img = NULL;
+
+	ST_CHECK_INT(open_image(&img, data_ref("", "images/oci-dir", ""), &lim, "linux/arm64", &err),
+		     STRATA_ENOTFOUND);
+	ST_CHECK(msg_has(&err, "the image is for linux/amd64, not linux/arm64"));
+	ST_CHECK_INT(open_image(&img, data_ref("", "images/oci-dir", ""), &lim, "linux/amd64", &err),
+		     0);
+	st_image_free(img);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(image_docker_platform_checked)
+{
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_image *img = NULL;
+
+	ST_CHECK_INT(open_image(&img, data_ref("", "images/docker-classic.tar", ""), &lim,
+				"linux/arm64", &err),
+		     STRATA_ENOTFOUND);
+	ST_CHECK(msg_has(&err, "the image is for linux/amd64, not linux/arm64"));
+	ST_CHECK_INT(open_image(&img, data_ref("", "images/docker-classic.tar", ""), &lim,
+				"linux/amd64", &err),
+		     0);
+	st_image_free(img);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(image_invalid_platform)
+{
+	static const char *const bad[] = {"linux", "linux/", "/amd64", "linux/arm/", "a/b/c/d"};
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_image *img = NULL;
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(bad); i++) {
+		ST_CHECK_INT(open_image(&img, data_ref("", "images/oci-multi", ""), &lim, bad[i], &err),
+			     STRATA_EINVAL);
+		ST_CHECK(msg_has(&err, "invalid platform"));
+	}
+	return ST_TEST_PASS;
+}
+
+ST_TEST(image_single_entry_needs_no_platform)
+{
+	return check_ref(data_ref("", "images/oci-arm64-only", ""), NULL, "oci-arm64-only",
+			 ST_FORM_OCI_DIR);
+}
+
+/* The index entry names linux/arm64 without a variant, which means v8. */
+ST_TEST(image_arm64_variant_defaults_to_v8)
+{
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_image *img = NULL;
+
+	ST_CHECK_INT(check_ref(data_ref("", "images/oci-arm64-only", ""), "linux/arm64/v8",
+			       "oci-arm64-only", ST_FORM_OCI_DIR),
+		     ST_TEST_PASS);
+	ST_CHECK_INT(open_image(&img, data_ref("", "images/oci-arm64-only", ""), &lim,
+				"linux/arm64/v7", &err),
+		     STRATA_ENOTFOUND);
+	ST_CHECK(msg_has(&err, "available: linux/arm64"));
+	return ST_TEST_PASS;
+}
+
+/* A gzip layer.tar in a docker-archive: the stored digest is unknown until
+ * the layer has been read, and the digest field is a copy of the diff_id
+ * until then. */
+ST_TEST(image_docker_gzip_layer_measured)
+{
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_image *img = NULL;
+	json_t *want = json_array_get(
+		json_object_get(expected("images", "docker-gzip.tar"), "layers"), 0);
+	uint64_t bytes = 0;
+
+	ST_CHECK(want != NULL);
+	ST_CHECK_INT(open_image(&img, data_ref("", "images/docker-gzip.tar", ""), &lim, NULL, &err),
+		     0);
+	ST_CHECK_INT(img->layer_count, 1);
+	ST_CHECK_INT(img->layers[0].compression, ST_COMPRESSION_GZIP);
+	ST_CHECK_STR(img->layers[0].digest, img->layers[0].diff_id);
+	ST_CHECK_INT(drain_layer(img, 0, &bytes, &err), 0);
+	ST_CHECK(check_layer(&img->layers[0], want) == ST_TEST_PASS);
+	ST_CHECK(strcmp(img->layers[0].digest, img->layers[0].diff_id) != 0);
+	st_image_free(img);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(image_form_names)
+{
+	ST_CHECK_STR(st_image_form_name(ST_FORM_DOCKER_ARCHIVE), "docker-archive");
+	ST_CHECK_STR(st_image_form_name(ST_FORM_OCI_DIR), "oci");
+	ST_CHECK_STR(st_image_form_name(ST_FORM_OCI_ARCHIVE), "oci-archive");
+	ST_CHECK_STR(st_image_form_name(42), "unknown");
+	st_image_free(NULL);
+	return ST_TEST_PASS;
+}
+
+/* Broken images -------------------------------------------------------- */
+
+static void lim_manifest_100(struct strata_limits *l)
+{
+	l->manifest_bytes = 100;
+}
+
+static void lim_config_100(struct strata_limits *l)
+{
+	l->config_bytes = 100;
+}
+
+static void lim_layers_2(struct strata_limits *l)
+{
+	l->layers = 2;
+}
+
+static void lim_layers_1(struct strata_limits *l)
+{
+	l->layers = 1;
+}
+
+static void lim_depth_2(struct strata_limits *l)
+{
+	l->json_depth = 2;
+}
+
+static void lim_ratio_100(struct strata_limits *l)
+{
+	l->compression_ratio = 100;
+}
+
+static void lim_ratio_2000(struct strata_limits *l)
+{
+	l->compression_ratio = 2000;
+}
+
+static void lim_layer_bytes_1m(struct strata_limits *l)
+{
+	l->compression_ratio = 2000;
+	l->layer_bytes = 1u << 20;
+}
+
+struct bad_case {
+	const char *prefix;
+	const char *rel;   /* under tests/data/images */
+	const char *suffix;
+	void (*tweak)(struct strata_limits *l);
+	int open_code;     /* from st_image_open */
+	int read_code;     /* from reading every layer, when the image opens */
+	const char *part;  /* the message must contain this */
+	bool named;        /* and expected.json's "errors" entry for REL */
+};
+
+static const struct bad_case bad_cases[] = {
+	{"", "bad-truncated.tar", "", NULL, STRATA_ECORRUPT, 0, "Truncated", true},
+	{"", "bad-gzip-truncated", "", NULL, 0, STRATA_ECORRUPT, "invalid gzip stream: truncated",
+	 true},
+	{"", "bad-gzip-crc", "", NULL, 0, STRATA_ECORRUPT, "incorrect data check", true},
+	{"", "bad-digest", "", NULL, 0, STRATA_ECORRUPT, "digest mismatch", true},
+	{"", "bad-config-digest", "", NULL, STRATA_ECORRUPT, 0, "config", true},
+	{"", "bad-diffid", "", NULL, 0, STRATA_ECORRUPT, "diff_id mismatch", true},
+	{"", "bad-count", "", NULL, STRATA_ECORRUPT, 0, "1 diff_ids for 2 layers", true},
+	{"", "bad-missing-blob", "", NULL, STRATA_ENOTFOUND, 0, "blob not found", true},
+	{"", "bad-escape.tar", "", NULL, STRATA_ECORRUPT, 0, "points outside the image", true},
+	{"", "bad-link-escape.tar", "", NULL, STRATA_ECORRUPT, 0, "links outside the archive",
+	 true},
+	{"", "bad-dup-member.tar", "", NULL, STRATA_ECORRUPT, 0, "appears twice", true},
+	{"", "bad-missing-member.tar", "", NULL, STRATA_ENOTFOUND, 0, "not found", true},
+	{"", "bad-json", "", NULL, STRATA_ECORRUPT, 0, "invalid JSON", true},
+	{"", "bad-json.tar", "", NULL, STRATA_ECORRUPT, 0, "invalid JSON", true},
+	{"", "bad-dupkey", "", NULL, STRATA_ECORRUPT, 0, "duplicate", true},
+	{"", "bad-deep", "", NULL, STRATA_ELIMIT, 0, "nested deeper than 128", true},
+	{"", "bad-symlink", "", NULL, STRATA_ECORRUPT, 0, "is a symbolic link", true},
+	{"", "bad-bomb", "", NULL, 0, STRATA_ELIMIT, "compression_ratio limit of 1000", true},
+	{"", "bad-bomb", "", lim_ratio_100, 0, STRATA_ELIMIT, "compression_ratio limit of 100",
+	 true},
+	{"", "bad-bomb", "", lim_ratio_2000, 0, 0, NULL, false},
+	{"", "bad-bomb", "", lim_layer_bytes_1m, 0, STRATA_ELIMIT, "layer_bytes limit", true},
+	{"", "zstd-layer", "", NULL, 0, STRATA_EUNSUPPORTED, "zstd", true},
+	{"", "bad-nested", "", NULL, STRATA_ELIMIT, 0, "indexes nested more than 4 deep", true},
+	{"", "bad-size", "", NULL, STRATA_ECORRUPT, 0, "from its descriptor", true},
+	{"", "bad-mediatype", "", NULL, STRATA_ECORRUPT, 0, "media type differs", true},
+	{"", "bad-schema1", "", NULL, STRATA_EUNSUPPORTED, 0, "schema 1", true},
+	{"", "oci-dir", "", lim_manifest_100, STRATA_ELIMIT, 0, "index.json", false},
+	{"", "oci-dir", "", lim_manifest_100, STRATA_ELIMIT, 0, "manifest_bytes limit of 100",
+	 false},
+	{"", "docker-classic.tar", "", lim_manifest_100, STRATA_ELIMIT, 0, "manifest.json", false},
+	{"", "oci-dir", "", lim_config_100, STRATA_ELIMIT, 0, "config_bytes limit of 100", false},
+	{"", "docker-classic.tar", "", lim_config_100, STRATA_ELIMIT, 0, "config_bytes", false},
+	{"", "docker-classic.tar", "", lim_layers_2, STRATA_ELIMIT, 0, "3 layers, over the layers "
+	 "limit of 2", false},
+	{"", "oci-dir", "", lim_layers_1, STRATA_ELIMIT, 0, "over the layers limit of 1", false},
+	{"", "oci-dir", "", lim_depth_2, STRATA_ELIMIT, 0, "nested deeper than 2", false},
+	{"", "expected.json", "", NULL, STRATA_EUNSUPPORTED, 0, "not a tar archive", false},
+	/* A layer tar, and a gzip tar, which is not read (tar format only). */
+	{"", "bad-digest/blobs/sha256/"
+	 "98fe33638fe9f0431032481b03a40c7cfa71be8caa0d8964ac69045c5b22d4bb",
+	 "", NULL, STRATA_EUNSUPPORTED, 0, "has no manifest.json or index.json", false},
+	{"", "bad-bomb/blobs/sha256/"
+	 "916e94f3aeba9372c8a0594bea3a5eb1cba5486b943314db8b34a86268660cb6",
+	 "", NULL, STRATA_EUNSUPPORTED, 0, "not a tar archive", false},
+	{"", "no-such-image", "", NULL, STRATA_ENOTFOUND, 0, "no-such-image", false},
+	{"oci:", "oci.tar", "", NULL, STRATA_EINVAL, 0, "not a directory", false},
+	{"docker-archive:", "oci-dir", "", NULL, STRATA_EINVAL, 0, "a directory", false},
+	{"oci-archive:", "oci-dir", "", NULL, STRATA_EINVAL, 0, "a directory", false},
+	{"docker-archive:", "oci.tar", "", NULL, STRATA_ENOTFOUND, 0, "manifest.json not found",
+	 false},
+	{"oci-archive:", "docker-classic.tar", "", NULL, STRATA_ENOTFOUND, 0,
+	 "oci-layout not found", false},
+	{"oci:", "", "", NULL, STRATA_ENOTFOUND, 0, "oci-layout not found", false},
+};
+
+static int run_bad_case(const struct bad_case *c)
+{
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_image *img = NULL;
+	char rel[256];
+	size_t failed = 0;
+	int rc;
+
+	snprintf(rel, sizeof(rel), "images/%s", c->rel);
+	if (c->tweak != NULL)
+		c->tweak(&lim);
+	rc = open_image(&img, data_ref(c->prefix, rel, c->suffix), &lim, NULL, &err);
+	ST_CHECK_INT(rc, c->open_code);
+	if (rc == 0) {
+		rc = drain_all(img, &failed, &err);
+		ST_CHECK_INT(rc, c->read_code);
+		if (rc < 0) {
+			/* The stream repeats its error and names the layer. */
+			ST_CHECK(msg_has(&err, img->layers[failed].digest));
+		}
+		st_image_free(img);
+	}
+	if (rc == 0)
+		return ST_TEST_PASS;
+	ST_CHECK(img == NULL || c->open_code == 0);
+	ST_CHECK(msg_has(&err, c->part));
+	if (c->named) {
+		json_t *errors = json_object_get(expected_root(), "errors");
+		const char *object = json_string_value(json_object_get(errors, c->rel));
+
+		ST_CHECK(object != NULL);
+		ST_CHECK(msg_has(&err, object));
+	}
+	return ST_TEST_PASS;
+}
+
+ST_TEST(image_bad_cases)
+{
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(bad_cases); i++) {
+		if (run_bad_case(&bad_cases[i]) != ST_TEST_PASS) {
+			fprintf(stderr, "# case %zu: %s%s%s\n", i, bad_cases[i].prefix,
+				bad_cases[i].rel, bad_cases[i].suffix);
+			return ST_TEST_FAIL;
+		}
+	}
+	return ST_TEST_PASS;
+}
+
+/* After an error, further reads return it again instead of data. */
+ST_TEST(image_layer_error_is_sticky)
+{
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_image *img = NULL;
+	struct st_stream *s = NULL;
+	char buf[4096];
+	ssize_t n;
+
+	ST_CHECK_INT(open_image(&img, data_ref("", "images/bad-gzip-crc", ""), &lim, NULL, &err), 0);
+	ST_CHECK_INT(st_image_open_layer(img, 1, &s, &err), 0);
+	do {
+		n = st_stream_read(s, buf, sizeof(buf), &err);
+	} while (n > 0);
+	ST_CHECK_INT(n, STRATA_ECORRUPT);
+	strata_error_clear(&err);
+	ST_CHECK_INT(st_stream_read(s, buf, sizeof(buf), &err), STRATA_ECORRUPT);
+	ST_CHECK(msg_has(&err, "incorrect data check"));
+	st_stream_close(s);
+	ST_CHECK_INT(st_image_open_layer(img, 2, &s, &err), STRATA_EINVAL);
+	st_image_free(img);
+	return ST_TEST_PASS;
+}
+
+/* Cutting a docker-archive at any 512-byte boundary gives an error or,
+ * past the last member's data, a fully verified image; never a crash. */
+ST_TEST(image_truncated_everywhere)
+{
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_buf whole;
+	char path[64] = "/tmp/strata-image-test-XXXXXX";
+	size_t cut;
+	int fd;
+
+	st_buf_init(&whole, 1u << 20);
+	ST_CHECK_INT(st_read_file(st_test_data_path("images/docker-classic.tar"), &whole, false,
+				  NULL),
+		     0);
+	fd = mkstemp(path);
+	ST_CHECK(fd >= 0);
+	/* The file stays reachable through /proc until fd is closed. */
+	unlink(path);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	for (cut = 0; cut < whole.len; cut += 512) {
+		struct st_image *img = NULL;
+		size_t failed = 0;
+		int rc;
+
+		ST_CHECK(ftruncate(fd, 0) == 0);
+		ST_CHECK(pwrite(fd, whole.ptr, cut, 0) == (ssize_t)cut);
+		rc = open_image(&img, path, &lim, NULL, &err);
+		if (rc == 0) {
+			rc = drain_all(img, &failed, &err);
+			st_image_free(img);
+		}
+		if (rc != 0 && rc != STRATA_ECORRUPT && rc != STRATA_ENOTFOUND &&
+		    rc != STRATA_EUNSUPPORTED) {
+			fprintf(stderr, "# cut at %zu: %d %s\n", cut, rc, err.msg);
+			ST_CHECK(false);
+		}
+	}
+	close(fd);
+	st_buf_dispose(&whole);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(image_reference_syntax)
+{
+	static const char *const bad[] = {"oci:", "docker-archive:", "oci-archive:",
+					  "oci:/x:", "docker-archive:/x:", ""};
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_image *img = NULL;
+	struct st_image_options opts = {.limits = NULL};
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(bad); i++) {
+		ST_CHECK_INT(open_image(&img, bad[i], &lim, NULL, &err), STRATA_EINVAL);
+		ST_CHECK(img == NULL);
+	}
+	ST_CHECK_INT(st_image_open(&img, "x", &opts, &err), STRATA_EINVAL);
+	ST_CHECK_INT(st_image_open(&img, "x", NULL, &err), STRATA_EINVAL);
+	return ST_TEST_PASS;
+}
+
+/* JSON parsers on in-memory documents ---------------------------------- */
+
+#define DIGEST_A "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define DIGEST_B "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+static int parse_config_text(struct st_config *c, struct st_arena *a, const char *text,
+			     struct strata_error *err)
+{
+	struct strata_limits lim = default_limits();
+
+	strata_error_clear(err);
+	return st_image_parse_config(c, st_slice_cstr(text), &lim, a, "config", err);
+}
+
+ST_TEST(image_config_history_aligned)
+{
+	const char *text =
+		"{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v7\","
+		"\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" DIGEST_A "\",\"" DIGEST_B "\"]},"
+		"\"history\":[{\"created_by\":\"empty\",\"empty_layer\":true},"
+		"{\"created\":\"t1\",\"created_by\":\"one\"},"
+		"{\"created_by\":\"also empty\",\"empty_layer\":true},"
+		"{\"created\":\"t2\",\"created_by\":\"two\",\"empty_layer\":false}]}";
+	struct strata_error err;
+	struct st_arena a;
+	struct st_config c;
+
+	st_arena_init(&a);
+	ST_CHECK_INT(parse_config_text(&c, &a, text, &err), 0);
+	ST_CHECK_STR(c.os, "linux");
+	ST_CHECK_STR(c.architecture, "arm");
+	ST_CHECK_STR(c.variant, "v7");
+	ST_CHECK_INT(c.diff_id_count, 2);
+	ST_CHECK_STR(c.diff_ids[1], DIGEST_B);
+	ST_CHECK_INT(c.history_count, 2);
+	ST_CHECK_STR(c.history[0].created_by, "one");
+	ST_CHECK_STR(c.history[0].created, "t1");
+	ST_CHECK_STR(c.history[1].created_by, "two");
+	st_arena_dispose(&a);
+	return ST_TEST_PASS;
+}
+
+struct json_case {
+	const char *text;
+	int code;
+	const char *part;
+};
+
+ST_TEST(image_config_rejects)
+{
+	static const struct json_case cases[] = {
+		{"[]", STRATA_ECORRUPT, "not a JSON object"},
+		{"{\"architecture\":\"amd64\"}", STRATA_ECORRUPT, "missing \"os\""},
+		{"{\"os\":1,\"architecture\":\"amd64\"}", STRATA_ECORRUPT, "\"os\" is not a string"},
+		{"{\"os\":\"li\\u0000nux\",\"architecture\":\"amd64\"}", STRATA_ECORRUPT, "NUL"},
+		{"{\"os\":\"linux\",\"architecture\":\"amd64\"}", STRATA_ECORRUPT, "rootfs"},
+		{"{\"os\":\"linux\",\"architecture\":\"amd64\",\"rootfs\":{\"type\":\"x\","
+		 "\"diff_ids\":[]}}",
+		 STRATA_EUNSUPPORTED, "rootfs type"},
+		{"{\"os\":\"linux\",\"architecture\":\"amd64\",\"rootfs\":{\"type\":\"layers\","
+		 "\"diff_ids\":[\"sha256:ABC\"]}}",
+		 STRATA_ECORRUPT, "invalid digest 'sha256:ABC'"},
+		{"{\"os\":\"linux\",\"architecture\":\"amd64\",\"rootfs\":{\"type\":\"layers\","
+		 "\"diff_ids\":[\"sha512:abcd\"]}}",
+		 STRATA_EUNSUPPORTED, "other than sha256"},
+		{"{\"os\":\"linux\",\"architecture\":\"amd64\",\"rootfs\":{\"type\":\"layers\","
+		 "\"diff_ids\":[1]}}",
+		 STRATA_ECORRUPT, "diff_ids[0] is not a string"},
+		{"{\"os\":\"linux\",\"architecture\":\"amd64\",\"rootfs\":{\"type\":\"layers\","
+		 "\"diff_ids\":[]},\"history\":[{\"empty_layer\":\"yes\"}]}",
+		 STRATA_ECORRUPT, "history[0]: \"empty_layer\" is not a boolean"},
+		{"{\"os\":\"linux\",\"os\":\"linux\"}", STRATA_ECORRUPT, "duplicate"},
+	};
+	struct strata_error err;
+	struct st_arena a;
+	struct st_config c;
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(cases); i++) {
+		st_arena_init(&a);
+		ST_CHECK_INT(parse_config_text(&c, &a, cases[i].text, &err), cases[i].code);
+		ST_CHECK(msg_has(&err, cases[i].part));
+		st_arena_dispose(&a);
+	}
+	return ST_TEST_PASS;
+}
+
+ST_TEST(image_manifest_rejects)
+{
+	static const struct json_case cases[] = {
+		{"{\"schemaVersion\":2,\"layers\":[]}", STRATA_ECORRUPT, "missing \"config\""},
+		{"{\"schemaVersion\":3,\"config\":{},\"layers\":[]}", STRATA_EUNSUPPORTED,
+		 "schemaVersion 3"},
+		{"{\"config\":{},\"layers\":[]}", STRATA_ECORRUPT, "missing \"schemaVersion\""},
+		{"{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+		 "\"config\":{},\"layers\":[]}",
+		 STRATA_EUNSUPPORTED, "is not an image manifest"},
+		{"{\"schemaVersion\":2,\"config\":{\"digest\":\"" DIGEST_A "\",\"size\":-1},"
+		 "\"layers\":[]}",
+		 STRATA_ECORRUPT, "config: \"size\" is not a non-negative integer"},
+		{"{\"schemaVersion\":2,\"config\":{\"mediaType\":\"application/x-helm\","
+		 "\"digest\":\"" DIGEST_A "\"},\"layers\":[]}",
+		 STRATA_EUNSUPPORTED, "not a container image config"},
+		{"{\"schemaVersion\":2,\"config\":{\"digest\":\"" DIGEST_A "\"},\"layers\":{}}",
+		 STRATA_ECORRUPT, "\"layers\" is not an array"},
+		{"{\"schemaVersion\":2,\"config\":{\"digest\":\"" DIGEST_A "\"},"
+		 "\"layers\":[{\"digest\":\"" DIGEST_B "\"},{\"digest\":\"sha256:\"}]}",
+		 STRATA_ECORRUPT, "layers[1]: invalid digest"},
+	};
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_manifest m;
+	struct st_arena a;
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(cases); i++) {
+		st_arena_init(&a);
+		strata_error_clear(&err);
+		ST_CHECK_INT(st_image_parse_manifest(&m, st_slice_cstr(cases[i].text), &lim, &a,
+						     "manifest", &err),
+			     cases[i].code);
+		ST_CHECK(msg_has(&err, cases[i].part));
+		st_arena_dispose(&a);
+	}
+	return ST_TEST_PASS;
+}
+
+ST_TEST(image_index_platform_fields)
+{
+	const char *text =
+		"{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+		"\"application/vnd.docker.distribution.manifest.v2+json\",\"digest\":\"" DIGEST_A
+		"\",\"size\":7,\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\","
+		"\"variant\":\"v8\"}},{\"digest\":\"" DIGEST_B "\",\"annotations\":"
+		"{\"vnd.docker.reference.type\":\"attestation-manifest\","
+		"\"org.opencontainers.image.ref.name\":\"t\"}}]}";
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_index idx;
+	struct st_arena a;
+	int kind = -1;
+
+	st_arena_init(&a);
+	ST_CHECK_INT(st_image_parse_index(&idx, st_slice_cstr(text), &lim, &a, "index", &err), 0);
+	ST_CHECK_INT(idx.count, 2);
+	ST_CHECK_STR(idx.manifests[0].architecture, "arm64");
+	ST_CHECK_STR(idx.manifests[0].variant, "v8");
+	ST_CHECK(idx.manifests[0].has_size);
+	ST_CHECK_INT(idx.manifests[0].size, 7);
+	ST_CHECK(!idx.manifests[0].attestation);
+	ST_CHECK(idx.manifests[1].attestation);
+	ST_CHECK_STR(idx.manifests[1].ref_name, "t");
+	ST_CHECK(!idx.manifests[1].has_size);
+	ST_CHECK_INT(st_image_json_kind(&kind, st_slice_cstr(text), &lim, "index", &err), 0);
+	ST_CHECK_INT(kind, ST_DOC_INDEX);
+	ST_CHECK_INT(st_image_json_kind(&kind, st_slice_cstr("{\"config\":{}}"), &lim, "m", &err), 0);
+	ST_CHECK_INT(kind, ST_DOC_MANIFEST);
+	ST_CHECK_INT(st_image_json_kind(&kind, st_slice_cstr("{}"), &lim, "m", &err), 0);
+	ST_CHECK_INT(kind, ST_DOC_UNKNOWN);
+	st_arena_dispose(&a);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(image_docker_manifest_rejects)
+{
+	static const struct json_case cases[] = {
+		{"{}", STRATA_ECORRUPT, "not a JSON array"},
+		{"[]", STRATA_ECORRUPT, "lists no image"},
+		{"[{\"Layers\":[]}]", STRATA_ECORRUPT, "image 0: missing \"Config\""},
+		{"[{\"Config\":\"c.json\"}]", STRATA_ECORRUPT, "missing \"Layers\""},
+		{"[{\"Config\":\"c.json\",\"Layers\":[\"a\",\"b\",\"c\"]}]", STRATA_ELIMIT,
+		 "3 layers, over the layers limit of 2"},
+		{"[{\"Config\":\"c.json\",\"RepoTags\":[1],\"Layers\":[]}]", STRATA_ECORRUPT,
+		 "RepoTags[0] is not a string"},
+	};
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_docker_manifest dm;
+	struct st_arena a;
+	size_t i;
+
+	lim.layers = 2;
+	for (i = 0; i < ST_ARRAY_LEN(cases); i++) {
+		st_arena_init(&a);
+		strata_error_clear(&err);
+		ST_CHECK_INT(st_image_parse_docker_manifest(&dm, st_slice_cstr(cases[i].text), &lim,
+							    &a, "manifest.json", &err),
+			     cases[i].code);
+		ST_CHECK(msg_has(&err, cases[i].part));
+		st_arena_dispose(&a);
+	}
+	st_arena_init(&a);
+	ST_CHECK_INT(st_image_parse_docker_manifest(
+			     &dm, st_slice_cstr("[{\"Config\":\"c\",\"RepoTags\":null,\"Layers\":[]}]"),
+			     &lim, &a, "manifest.json", &err),
+		     0);
+	ST_CHECK_INT(dm.entries[0].repo_tag_count, 0);
+	st_arena_dispose(&a);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(image_layout_version)
+{
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+
+	ST_CHECK_INT(st_image_parse_layout(st_slice_cstr("{\"imageLayoutVersion\":\"1.0.0\"}"), &lim,
+					   "oci-layout", &err),
+		     0);
+	ST_CHECK_INT(st_image_parse_layout(st_slice_cstr("{\"imageLayoutVersion\":\"2.0.0\"}"), &lim,
+					   "oci-layout", &err),
+		     STRATA_EUNSUPPORTED);
+	ST_CHECK_INT(st_image_parse_layout(st_slice_cstr("{}"), &lim, "oci-layout", &err),
+		     STRATA_ECORRUPT);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(image_member_names)
+{
+	static const struct {
+		const char *name;
+		const char *normalized; /* NULL: rejected */
+	} cases[] = {
+		{"abc/layer.tar", "abc/layer.tar"},
+		{"./abc.json", "abc.json"},
+		{"././blobs/sha256/x", "blobs/sha256/x"},
+		{"../x", NULL},
+		{"a/../../x", NULL},
+		{"a/..", NULL},
+		{"/etc/passwd", NULL},
+		{"a//b", NULL},
+		{"a/./b", NULL},
+		{"", NULL},
+		{"a/", NULL},
+	};
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_arena a;
+	const char *out = NULL;
+	size_t i;
+
+	st_arena_init(&a);
+	for (i = 0; i < ST_ARRAY_LEN(cases); i++) {
+		int rc = st_member_name_check(&out, cases[i].name, &lim, &a, "manifest.json", &err);
+
+		if (cases[i].normalized == NULL) {
+			ST_CHECK_INT(rc, STRATA_ECORRUPT);
+			ST_CHECK(msg_has(&err, "manifest.json: path '"));
+		} else {
+			ST_CHECK_INT(rc, 0);
+			ST_CHECK_STR(out, cases[i].normalized);
+		}
+	}
+	lim.path_bytes = 4;
+	ST_CHECK_INT(st_member_name_check(&out, "abcde", &lim, &a, "m", &err), STRATA_ELIMIT);
+	st_arena_dispose(&a);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(image_quote_for_messages)
+{
+	char out[8];
+
+	st_image_quote(out, sizeof(out), "ab\x1b[2J");
+	ST_CHECK_STR(out, "ab?[2J");
+	st_image_quote(out, sizeof(out), "abcdefghij");
+	ST_CHECK_STR(out, "abcd...");
+	st_image_quote(out, sizeof(out), NULL);
+	ST_CHECK_STR(out, "");
+	return ST_TEST_PASS;
+}
+
+/* Real tools --------------------------------------------------------- */
+
+/* Opens REF, reads every layer and returns the layer count, or -1. */
+static int open_and_read(const char *ref, struct st_image **out)
+{
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	size_t failed = 0;
+	int rc;
+
+	rc = open_image(out, ref, &lim, NULL, &err);
+	if (rc == 0)
+		rc = drain_all(*out, &failed, &err);
+	if (rc != 0) {
+		fprintf(stderr, "# %s: %s\n", ref, err.msg);
+		st_image_free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return (int)(*out)->layer_count;
+}
+
+/* An image built by umoci and converted by skopeo (real-tools.sh) opens
+ * in all three forms with the same config and diff_ids. Skipped when the
+ * tools are missing or fail; no network is used. */
+ST_TEST(image_real_tools)
+{
+	char dir[] = "/tmp/strata-image-real-XXXXXX";
+	char cmd[8192];
+	char ref[4200];
+	struct st_image *img[3] = {NULL, NULL, NULL};
+	static const char *const prefixes[3] = {"oci:", "docker-archive:", "oci-archive:"};
+	static const char *const suffixes[3] = {"/oci:t", "/docker.tar", "/oci.tar:t"};
+	int status;
+	int result = ST_TEST_PASS;
+	size_t i;
+	size_t j;
+
+	if (mkdtemp(dir) == NULL)
+		return ST_TEST_SKIP;
+	snprintf(cmd, sizeof(cmd), "bash '%s' '%s' >/dev/null 2>&1",
+		 st_test_data_path("images/real-tools.sh"), dir);
+	status = system(cmd);
+	if (status != 0) {
+		fprintf(stderr, "# real-tools.sh exited with status %d; skipping\n", status);
+		result = ST_TEST_SKIP;
+		goto out;
+	}
+	for (i = 0; i < 3; i++) {
+		snprintf(ref, sizeof(ref), "%s%s%s", prefixes[i], dir, suffixes[i]);
+		if (open_and_read(ref, &img[i]) != 2) {
+			result = ST_TEST_FAIL;
+			goto out;
+		}
+	}
+	if (img[0]->form != ST_FORM_OCI_DIR || img[1]->form != ST_FORM_DOCKER_ARCHIVE ||
+	    img[2]->form != ST_FORM_OCI_ARCHIVE) {
+		result = ST_TEST_FAIL;
+		goto out;
+	}
+	for (i = 1; i < 3; i++) {
+		if (strcmp(img[i]->architecture, img[0]->architecture) != 0 ||
+		    img[i]->layer_count != img[0]->layer_count)
+			result = ST_TEST_FAIL;
+		for (j = 0; j < img[0]->layer_count && result == ST_TEST_PASS; j++) {
+			if (strcmp(img[i]->layers[j].diff_id, img[0]->layers[j].diff_id) != 0)
+				result = ST_TEST_FAIL;
+		}
+	}
+	/* skopeo stores docker-archive layers uncompressed and the OCI ones
+	 * as they were (gzip from umoci). */
+	if (img[1]->layers[0].compression != ST_COMPRESSION_NONE ||
+	    img[0]->layers[0].compression != ST_COMPRESSION_GZIP ||
+	    strcmp(img[1]->layers[0].digest, img[1]->layers[0].diff_id) != 0)
+		result = ST_TEST_FAIL;
+	if (img[0]->tag == NULL || strcmp(img[0]->tag, "t") != 0 || img[1]->tag == NULL ||
+	    strcmp(img[1]->tag, "docker.io/strata/real:t") != 0)
+		result = ST_TEST_FAIL;
+
+out:
+	for (i = 0; i < 3; i++)
+		st_image_free(img[i]);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "# could not remove %s\n", dir);
+	return result;
 }

@@ -1,0 +1,238 @@
+/* docker-archive: the tar written by `docker save` and by skopeo. Its
+ * manifest.json names the config and the layer members of each image by
+ * path. Up to Docker 24, and in skopeo 1.9, these are "<hex>.json" and
+ * uncompressed "<id>/layer.tar" or "<diff_id>.tar" members. Since Docker
+ * 25 they are "blobs/sha256/<hex>" of an OCI layout in the same tar. */
+#include <stdio.h>
+#include <string.h>
+
+#include "image/image_int.h"
+#include "image/image_json.h"
+
+static bool is_hex64(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < ST_SHA256_HEX_LEN; i++) {
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	}
+	return true;
+}
+
+/* Finds the digest that NAME claims for its content: "blobs/sha256/<hex>",
+ * or "<hex>" + SUFFIX at the top of the archive. Writes "sha256:<hex>". */
+static bool digest_from_name(char out[ST_SHA256_HEX_LEN + 8], const char *name,
+			     const char *suffix)
+{
+	const char *hex = NULL;
+
+	if (strncmp(name, "blobs/sha256/", 13) == 0 && strlen(name) == 13 + ST_SHA256_HEX_LEN)
+		hex = name + 13;
+	else if (strlen(name) == ST_SHA256_HEX_LEN + strlen(suffix) &&
+		 strcmp(name + ST_SHA256_HEX_LEN, suffix) == 0)
+		hex = name;
+	if (hex == NULL || !is_hex64(hex))
+		return false;
+	snprintf(out, ST_SHA256_HEX_LEN + 8, "sha256:%.64s", hex);
+	return true;
+}
+
+/* Picks the image of manifest.json named by SELECTOR: "@N" (from 0), an
+ * entry of RepoTags, or the first image when SELECTOR is NULL. */
+static int select_image(const struct st_docker_entry **out, const struct st_docker_manifest *dm,
+			const char *selector, struct st_image *img, struct strata_error *err)
+{
+	char shown[ST_QUOTE_MAX];
+	uint64_t n;
+	size_t i;
+	size_t j;
+
+	if (selector == NULL) {
+		if (dm->count > 1)
+			st_diag(st_image_impl(img)->diag, ST_DIAG_WARN,
+				"%s: manifest.json lists %zu images; using the first", img->path,
+				dm->count);
+		*out = &dm->entries[0];
+		return 0;
+	}
+	st_image_quote(shown, sizeof(shown), selector);
+	if (selector[0] == '@') {
+		if (!st_slice_to_u64(st_slice_cstr(selector + 1), &n))
+			return st_error_set(err, STRATA_EINVAL, "invalid image index '%s'", shown);
+		if (n >= dm->count)
+			return st_error_set(err, STRATA_ENOTFOUND,
+					    "%s: manifest.json has no image %s (%zu images)",
+					    img->path, shown, dm->count);
+		*out = &dm->entries[n];
+		return 0;
+	}
+	/* NOTE: the name must equal a RepoTags entry as stored, such as
+	 * "docker.io/library/busybox:latest". Short names are not expanded. */
+	for (i = 0; i < dm->count; i++) {
+		for (j = 0; j < dm->entries[i].repo_tag_count; j++) {
+			if (strcmp(dm->entries[i].repo_tags[j], selector) == 0) {
+				*out = &dm->entries[i];
+				return 0;
+			}
+		}
+	}
+	return st_error_set(err, STRATA_ENOTFOUND, "%s: manifest.json has no image tagged '%s'",
+			    img->path, shown);
+}
+
+static int read_manifest_json(struct st_docker_manifest *dm, struct st_image *img,
+			      struct strata_error *err)
+{
+	struct st_image_impl *impl = st_image_impl(img);
+	struct st_member m = {.name = "manifest.json"};
+	struct st_buf text;
+	char what[160];
+	int rc;
+
+	rc = st_store_find(&impl->store, &m, 1, &impl->arena, err);
+	if (rc < 0)
+		return rc;
+	if (!m.found)
+		return st_error_set(err, STRATA_ENOTFOUND,
+				    "%s: manifest.json not found, not a docker-archive", img->path);
+	rc = st_store_read_member(&impl->store, m.resolved, impl->limits.manifest_bytes,
+				  "manifest_bytes", &text, err);
+	if (rc == 0) {
+		snprintf(what, sizeof(what), "%s: manifest.json", img->path);
+		rc = st_image_parse_docker_manifest(dm, st_slice_make(text.ptr, text.len),
+						    &impl->limits, &impl->arena, what, err);
+	}
+	st_buf_dispose(&text);
+	return rc;
+}
+
+/* Looks up the config (member 0) and the layers (1..) of entry E. */
+static int find_members(struct st_member **out, const struct st_docker_entry *e,
+			struct st_image *img, struct strata_error *err)
+{
+	struct st_image_impl *impl = st_image_impl(img);
+	struct st_member *m;
+	char what[160];
+	char shown[ST_QUOTE_MAX];
+	size_t count = e->layer_count + 1;
+	size_t i;
+	int rc;
+
+	m = st_arena_array(&impl->arena, count, sizeof(*m));
+	if (m == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "%s: out of memory", img->path);
+	snprintf(what, sizeof(what), "%s: manifest.json", img->path);
+	for (i = 0; i < count; i++) {
+		rc = st_member_name_check(&m[i].name, i == 0 ? e->config : e->layers[i - 1],
+					  &impl->limits, &impl->arena, what, err);
+		if (rc < 0)
+			return rc;
+	}
+	rc = st_store_find(&impl->store, m, count, &impl->arena, err);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < count; i++) {
+		if (m[i].found)
+			continue;
+		st_image_quote(shown, sizeof(shown), m[i].name);
+		if (i == 0)
+			return st_error_set(err, STRATA_ENOTFOUND, "%s: config '%s' not found",
+					    img->path, shown);
+		return st_error_set(err, STRATA_ENOTFOUND, "%s: layer %zu '%s' not found",
+				    img->path, i - 1, shown);
+	}
+	*out = m;
+	return 0;
+}
+
+/* Reads and parses the config member. Its digest is computed from its
+ * bytes and must match the digest in its name, if the name has one. */
+static int load_config(struct st_image *img, const struct st_member *m, size_t layer_count,
+		       struct strata_error *err)
+{
+	struct st_image_impl *impl = st_image_impl(img);
+	char hex[ST_SHA256_HEX_LEN + 1];
+	char claimed[ST_SHA256_HEX_LEN + 8];
+	char what[160];
+	struct st_config config;
+	int rc;
+
+	rc = st_store_read_member(&impl->store, m->resolved, impl->limits.config_bytes,
+				  "config_bytes", &img->config, err);
+	if (rc < 0)
+		return rc;
+	st_sha256_hex(img->config.ptr, img->config.len, hex);
+	img->config_digest = st_arena_printf(&impl->arena, "sha256:%s", hex);
+	if (img->config_digest == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "%s: out of memory", img->path);
+	if (digest_from_name(claimed, m->resolved, ".json") &&
+	    strcmp(claimed, img->config_digest) != 0)
+		return st_error_set(err, STRATA_ECORRUPT,
+				    "%s: config %s: digest mismatch, content is %s", img->path,
+				    claimed, img->config_digest);
+	snprintf(what, sizeof(what), "%s: config %s", img->path, img->config_digest);
+	rc = st_image_parse_config(&config, st_slice_make(img->config.ptr, img->config.len),
+				   &impl->limits, &impl->arena, what, err);
+	if (rc < 0)
+		return rc;
+	return st_image_apply_config(img, &config, layer_count, err);
+}
+
+/* Fills layer I from member M. A name of the form "blobs/sha256/<hex>"
+ * gives the stored digest, and so does "<hex>.tar" for an uncompressed
+ * member, because skopeo names those by their diff_id. Otherwise the
+ * digest is measured when the layer is read, and starts as a copy of the
+ * diff_id. */
+static int load_layer(struct st_image *img, size_t i, const struct st_member *m,
+		      struct strata_error *err)
+{
+	struct st_image_impl *impl = st_image_impl(img);
+	struct st_layer_info *l = &img->layers[i];
+	char claimed[ST_SHA256_HEX_LEN + 8];
+	bool named;
+
+	st_layer_sniff(l, m->magic, m->magic_len);
+	named = digest_from_name(claimed, m->resolved, ".tar");
+	if (named && strncmp(m->resolved, "blobs/", 6) != 0 && l->compression != ST_COMPRESSION_NONE)
+		named = false;
+	l->digest = st_arena_strdup(&impl->arena, named ? claimed : l->diff_id);
+	if (l->digest == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "%s: out of memory", img->path);
+	l->size = m->size;
+	l->size_known = false;
+	impl->sources[i].member = m->resolved;
+	impl->sources[i].digest_known = named;
+	return 0;
+}
+
+int st_docker_load(struct st_image *img, const char *selector, struct strata_error *err)
+{
+	struct st_docker_manifest dm;
+	const struct st_docker_entry *e = NULL;
+	struct st_member *m = NULL;
+	size_t i;
+	int rc;
+
+	rc = read_manifest_json(&dm, img, err);
+	if (rc < 0)
+		return rc;
+	rc = select_image(&e, &dm, selector, img, err);
+	if (rc < 0)
+		return rc;
+	if (e->repo_tag_count > 0)
+		img->tag = e->repo_tags[0];
+
+	rc = find_members(&m, e, img, err);
+	if (rc < 0)
+		return rc;
+	rc = load_config(img, &m[0], e->layer_count, err);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < e->layer_count; i++) {
+		rc = load_layer(img, i, &m[i + 1], err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,145 @@
+/* Internal: state shared by the image source files. The store reads named
+ * members of an image: files of an OCI layout directory, or members of an
+ * outer tar (docker-archive, oci-archive) read in place through libarchive.
+ * Nothing is extracted to disk. */
+#ifndef STRATA_IMAGE_INT_H
+#define STRATA_IMAGE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "image/image.h"
+#include "util/util.h"
+
+struct st_descriptor;
+struct st_config;
+
+/* Room for a quoted value in an error message, see st_image_quote. */
+#define ST_QUOTE_MAX 96
+
+/* "blobs/sha256/" + 64 hex digits + NUL. */
+#define ST_BLOB_NAME_MAX 78
+
+/* Allocates N zeroed elements of SIZE bytes in arena A; NULL when the
+ * size overflows or memory runs out. */
+void *st_arena_array(struct st_arena *a, size_t n, size_t size);
+
+/* Copies SRC into DST for an error message: bytes outside printable ASCII
+ * become '?', and a value longer than CAP - 1 is cut and ends in "...". */
+void st_image_quote(char *dst, size_t cap, const char *src);
+
+/* Store ---------------------------------------------------------------- */
+
+struct st_store {
+	int form;         /* enum st_image_form */
+	const char *path; /* borrowed: the tar file or the layout directory */
+	int dirfd;        /* ST_FORM_OCI_DIR: the layout directory; else -1 */
+};
+
+/* One member looked up by st_store_find. */
+struct st_member {
+	const char *name;           /* in: normalized name, see st_member_name_check */
+	bool found;                 /* out */
+	const char *resolved;       /* out: the regular file after following links */
+	uint64_t size;              /* out: its size in bytes */
+	unsigned char magic[4];     /* out: its first bytes */
+	size_t magic_len;
+};
+
+/* Opens the store of FORM at PATH (borrowed until st_store_dispose). */
+int st_store_open(struct st_store *s, int form, const char *path, struct strata_error *err);
+void st_store_dispose(struct st_store *s);
+
+/* Looks up COUNT members, in one pass over a tar or with one open per
+ * member in a directory. In a tar, symbolic and hard links are followed by
+ * name, with one more pass per level, and must stay inside the tar. In a
+ * directory, a symbolic link is rejected. An absent member gets found ==
+ * false. A member listed twice in the tar, a link leaving the tar or a
+ * member that is not a regular file is STRATA_ECORRUPT. Resolved names are
+ * allocated in ARENA. */
+int st_store_find(struct st_store *s, struct st_member *members, size_t count,
+		  struct st_arena *arena, struct strata_error *err);
+
+/* Opens regular member NAME (already resolved) as a stream of its stored
+ * bytes, and sets *SIZE to its size. STRATA_ENOTFOUND when absent. The
+ * caller closes *OUT. */
+int st_store_open_member(struct st_store *s, const char *name, struct st_stream **out,
+			 uint64_t *size, struct strata_error *err);
+
+/* Reads member NAME into OUT (initialized here), rejecting more than MAX
+ * bytes with STRATA_ELIMIT naming LIMIT_NAME. */
+int st_store_read_member(struct st_store *s, const char *name, uint64_t max,
+			 const char *limit_name, struct st_buf *out, struct strata_error *err);
+
+/* Reads the blob of descriptor D into OUT (initialized here) and checks
+ * its size and digest: STRATA_ENOTFOUND when absent, STRATA_ECORRUPT on a
+ * mismatch, STRATA_ELIMIT over MAX bytes (LIMIT_NAME). WHAT is the kind of
+ * blob ("manifest", "config"), and every message names the digest. */
+int st_store_read_blob(struct st_store *s, const struct st_descriptor *d, uint64_t max,
+		       const char *limit_name, const char *what, struct st_buf *out,
+		       struct strata_error *err);
+
+/* Writes "blobs/sha256/<hex>" for a digest that passed st_digest_is_valid. */
+void st_blob_name(char out[ST_BLOB_NAME_MAX], const char *digest);
+
+/* Checks a member name taken from a manifest: relative, no "." or ".."
+ * components, no empty component, at most lim->path_bytes; a leading "./"
+ * is dropped. Sets *OUT (arena) to the normalized name. WHAT names the
+ * document in errors. */
+int st_member_name_check(const char **out, const char *name, const struct strata_limits *lim,
+			 struct st_arena *arena, const char *what, struct strata_error *err);
+
+/* Image --------------------------------------------------------------- */
+
+/* The location of layer i's bytes and what is known about them. */
+struct st_layer_source {
+	const char *member;  /* resolved member name in the store */
+	bool digest_known;   /* layers[i].digest is the stored digest, to check */
+};
+
+struct st_image_impl {
+	struct st_arena arena; /* every string of the image */
+	struct st_store store;
+	struct strata_limits limits;
+	struct st_diag *diag;
+	struct st_layer_source *sources; /* layer_count entries */
+};
+
+static inline struct st_image_impl *st_image_impl(const struct st_image *img)
+{
+	return img->impl;
+}
+
+/* Fills the image's os, architecture, variant and layers (diff_id and
+ * history) from config C, with LAYER_COUNT layers whose digest, size and
+ * media type the caller sets afterwards. STRATA_ECORRUPT when the count of
+ * diff_ids differs from LAYER_COUNT. */
+int st_image_apply_config(struct st_image *img, const struct st_config *c, size_t layer_count,
+			  struct strata_error *err);
+
+/* Sets a layer's compression from its media type: STRATA_EUNSUPPORTED for
+ * a media type that is not a tar layer. */
+int st_layer_set_media_type(struct st_layer_info *layer, const char *media_type,
+			    struct strata_error *err);
+
+/* Sets a layer's compression from its first bytes (gzip, zstd or none). */
+void st_layer_sniff(struct st_layer_info *layer, const unsigned char *magic, size_t len);
+
+/* Checks that IMG's config is for PLATFORM ("os/arch[/variant]"; NULL
+ * accepts any): STRATA_EINVAL for a malformed PLATFORM, STRATA_ENOTFOUND
+ * for another platform. */
+int st_image_check_platform(const struct st_image *img, const char *platform,
+			    struct strata_error *err);
+
+/* Loads the image of an OCI layout (directory or tar) into IMG, whose
+ * store is open. TAG or DIGEST (either may be NULL) selects an entry of
+ * index.json; PLATFORM (NULL for the default) resolves indexes. */
+int st_oci_load(struct st_image *img, const char *tag, const char *digest,
+		const char *platform, struct strata_error *err);
+
+/* Loads the image of a docker-archive into IMG, whose store is open.
+ * SELECTOR (may be NULL) is a RepoTags entry or "@N", the N-th image of
+ * manifest.json counted from 0. */
+int st_docker_load(struct st_image *img, const char *selector, struct strata_error *err);
+
+#endif

@@ -1,0 +1,465 @@
+/* OCI image layout (directory or tar): oci-layout, index.json, then the
+ * chain of indexes down to one image manifest, its config and its layer
+ * blobs, each read from blobs/sha256/<hex> and checked against its
+ * descriptor. */
+#include <stdio.h>
+#include <string.h>
+
+#include "image/image_int.h"
+#include "image/image_json.h"
+
+/* Indexes followed below index.json before a manifest must appear. Real
+ * images use one (a multi-platform index under index.json). */
+#define MAX_INDEX_DEPTH 4
+
+#define DEFAULT_PLATFORM "linux/amd64"
+
+/* Room for the list of platforms or tags in a "not found" message. */
+#define CHOICES_MAX 256
+
+struct platform {
+	char *os;
+	char *architecture;
+	char *variant; /* may be NULL */
+	bool requested; /* given by the caller, not the default */
+};
+
+static int parse_platform(struct platform *p, const char *text, struct st_arena *a,
+			  struct strata_error *err)
+{
+	char *copy = st_arena_strdup(a, text != NULL ? text : DEFAULT_PLATFORM);
+	char *slash;
+
+	memset(p, 0, sizeof(*p));
+	p->requested = text != NULL;
+	if (copy == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory");
+	p->os = copy;
+	slash = strchr(copy, '/');
+	if (slash != NULL) {
+		*slash = '\0';
+		p->architecture = slash + 1;
+		slash = strchr(p->architecture, '/');
+	}
+	if (slash != NULL) {
+		*slash = '\0';
+		p->variant = slash + 1;
+	}
+	if (p->os[0] == '\0' || p->architecture == NULL || p->architecture[0] == '\0' ||
+	    (p->variant != NULL && (p->variant[0] == '\0' || strchr(p->variant, '/') != NULL)))
+		return st_error_set(err, STRATA_EINVAL,
+				    "invalid platform '%s': expected os/arch[/variant]", text);
+	return 0;
+}
+
+/* arm64 images usually omit their variant, which is v8. */
+static bool variant_matches(const char *arch, const char *have, const char *want)
+{
+	if (want == NULL)
+		return true;
+	if (have != NULL)
+		return strcmp(have, want) == 0;
+	return strcmp(arch, "arm64") == 0 && strcmp(want, "v8") == 0;
+}
+
+static bool platform_matches(const char *os, const char *arch, const char *variant,
+			     const struct platform *p)
+{
+	if (os == NULL || arch == NULL)
+		return false;
+	return strcmp(os, p->os) == 0 && strcmp(arch, p->architecture) == 0 &&
+	       variant_matches(arch, variant, p->variant);
+}
+
+/* True for an index entry that may be an image: not an attestation, not a
+ * platform "unknown", and a manifest or index media type when one is set. */
+static bool is_candidate(const struct st_descriptor *d)
+{
+	if (d->attestation || (d->os != NULL && strcmp(d->os, "unknown") == 0))
+		return false;
+	return d->media_type == NULL || st_doc_kind_from_media_type(d->media_type) != ST_DOC_UNKNOWN;
+}
+
+/* Appends TEXT to the comma-separated list in BUF, cutting it with "...". */
+static void add_choice(char *buf, const char *text)
+{
+	size_t used = strlen(buf);
+	char shown[ST_QUOTE_MAX];
+
+	st_image_quote(shown, sizeof(shown), text);
+	if (used + strlen(shown) + 6 >= CHOICES_MAX) {
+		if (used + 4 < CHOICES_MAX && (used < 3 || strcmp(buf + used - 3, "...") != 0))
+			memcpy(buf + used, "...", 4);
+		return;
+	}
+	snprintf(buf + used, CHOICES_MAX - used, "%s%s", used > 0 ? ", " : "", shown);
+}
+
+static void list_platforms(char *buf, const struct st_descriptor *list, size_t count)
+{
+	char one[3 * ST_QUOTE_MAX];
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < count; i++) {
+		const struct st_descriptor *d = &list[i];
+
+		if (!is_candidate(d))
+			continue;
+		if (d->os == NULL || d->architecture == NULL)
+			snprintf(one, sizeof(one), "(no platform)");
+		else
+			snprintf(one, sizeof(one), "%.80s/%.80s%s%.80s", d->os, d->architecture,
+				 d->variant != NULL ? "/" : "", d->variant != NULL ? d->variant : "");
+		add_choice(buf, one);
+	}
+}
+
+/* Picks the image of an index: its only candidate entry, or the first
+ * entry for platform P. WHAT names the index in errors. */
+static int select_entry(const struct st_descriptor **out, const struct st_descriptor *list,
+			size_t count, const struct platform *p, const char *what,
+			struct strata_error *err)
+{
+	char choices[CHOICES_MAX];
+	const struct st_descriptor *only = NULL;
+	size_t candidates = 0;
+	size_t with_platform = 0;
+	size_t i;
+
+	*out = NULL;
+	for (i = 0; i < count; i++) {
+		if (!is_candidate(&list[i]))
+			continue;
+		candidates++;
+		only = &list[i];
+		if (list[i].os != NULL && list[i].architecture != NULL)
+			with_platform++;
+	}
+	if (candidates == 0)
+		return st_error_set(err, STRATA_ENOTFOUND, "%s: lists no image", what);
+	if (candidates == 1 && (!p->requested || only->os == NULL || only->architecture == NULL ||
+				platform_matches(only->os, only->architecture, only->variant, p))) {
+		*out = only;
+		return 0;
+	}
+	for (i = 0; i < count; i++) {
+		const struct st_descriptor *d = &list[i];
+
+		if (is_candidate(d) && platform_matches(d->os, d->architecture, d->variant, p)) {
+			*out = d;
+			return 0;
+		}
+	}
+	if (with_platform == 0)
+		return st_error_set(err, STRATA_EINVAL,
+				    "%s: lists %zu images; select one with :TAG or @sha256:DIGEST",
+				    what, candidates);
+	list_platforms(choices, list, count);
+	return st_error_set(err, STRATA_ENOTFOUND, "%s: no image for platform %s/%s%s%s; available: %s",
+			    what, p->os, p->architecture, p->variant != NULL ? "/" : "",
+			    p->variant != NULL ? p->variant : "", choices);
+}
+
+/* Picks the entries of index.json tagged TAG, then one of them. */
+static int select_tagged(const struct st_descriptor **out, const struct st_index *index,
+			 const char *tag, const struct platform *p, struct st_arena *a,
+			 const char *what, struct strata_error *err)
+{
+	char choices[CHOICES_MAX];
+	char shown[ST_QUOTE_MAX];
+	struct st_descriptor *tagged;
+	size_t n = 0;
+	size_t i;
+
+	if (index->count == 0)
+		return st_error_set(err, STRATA_ENOTFOUND, "%s: lists no image", what);
+	tagged = st_arena_array(a, index->count, sizeof(*tagged));
+	if (tagged == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "%s: out of memory", what);
+	choices[0] = '\0';
+	for (i = 0; i < index->count; i++) {
+		const struct st_descriptor *d = &index->manifests[i];
+
+		if (d->ref_name != NULL && strcmp(d->ref_name, tag) == 0)
+			tagged[n++] = *d;
+		else if (d->ref_name != NULL)
+			add_choice(choices, d->ref_name);
+	}
+	if (n > 0)
+		return select_entry(out, tagged, n, p, what, err);
+	st_image_quote(shown, sizeof(shown), tag);
+	return st_error_set(err, STRATA_ENOTFOUND, "%s: no image tagged '%s'; tags: %s", what,
+			    shown, choices[0] != '\0' ? choices : "(none)");
+}
+
+/* Selects the entry of index.json named by the reference: its digest, its
+ * tag, or else the platform. The result points into INDEX or the arena. */
+static int select_top(const struct st_descriptor **out, const struct st_index *index,
+		      const char *tag, const char *digest, const struct platform *p,
+		      struct st_arena *a, const char *what, struct strata_error *err)
+{
+	size_t i;
+
+	if (digest != NULL) {
+		for (i = 0; i < index->count; i++) {
+			if (strcmp(index->manifests[i].digest, digest) == 0) {
+				*out = &index->manifests[i];
+				return 0;
+			}
+		}
+		return st_error_set(err, STRATA_ENOTFOUND, "%s: no manifest %s", what, digest);
+	}
+	if (tag != NULL)
+		return select_tagged(out, index, tag, p, a, what, err);
+	return select_entry(out, index->manifests, index->count, p, what, err);
+}
+
+/* Reads the blob of D and sets *KIND to index or manifest. The media type
+ * of D and the blob's own media type must agree. */
+static int read_document(int *kind, struct st_buf *blob, struct st_image *img,
+			 const struct st_descriptor *d, struct strata_error *err)
+{
+	struct st_image_impl *impl = st_image_impl(img);
+	int want = st_doc_kind_from_media_type(d->media_type);
+	char what[160];
+	int rc;
+
+	snprintf(what, sizeof(what), "%s: manifest %s", img->path, d->digest);
+	rc = st_store_read_blob(&impl->store, d, impl->limits.manifest_bytes, "manifest_bytes",
+				"manifest", blob, err);
+	if (rc < 0)
+		return rc;
+	rc = st_image_json_kind(kind, st_slice_make(blob->ptr, blob->len), &impl->limits, what,
+				err);
+	if (rc < 0)
+		return rc;
+	if (*kind != ST_DOC_UNKNOWN && want != ST_DOC_UNKNOWN && *kind != want)
+		return st_error_set(err, STRATA_ECORRUPT,
+				    "%s: the blob's media type differs from its descriptor's", what);
+	if (*kind == ST_DOC_UNKNOWN)
+		*kind = want;
+	if (*kind == ST_DOC_UNKNOWN)
+		return st_error_set(err, STRATA_EUNSUPPORTED,
+				    "%s: neither an image manifest nor an image index", what);
+	return 0;
+}
+
+/* Follows indexes from D down to an image manifest and parses it. */
+static int resolve_manifest(struct st_manifest *m, const struct st_descriptor *d,
+			    struct st_image *img, const struct platform *p,
+			    struct strata_error *err)
+{
+	struct st_image_impl *impl = st_image_impl(img);
+	struct st_buf blob;
+	char what[160];
+	unsigned depth;
+	int kind = ST_DOC_UNKNOWN;
+	int rc = 0;
+
+	st_buf_init(&blob, 0);
+	for (depth = 0;; depth++) {
+		struct st_index index;
+
+		st_buf_dispose(&blob);
+		snprintf(what, sizeof(what), "%s: manifest %s", img->path, d->digest);
+		rc = read_document(&kind, &blob, img, d, err);
+		if (rc < 0)
+			goto out;
+		if (kind == ST_DOC_MANIFEST)
+			break;
+		if (depth == MAX_INDEX_DEPTH) {
+			rc = st_error_set(err, STRATA_ELIMIT,
+					  "%s: indexes nested more than %d deep", what,
+					  MAX_INDEX_DEPTH);
+			goto out;
+		}
+		rc = st_image_parse_index(&index, st_slice_make(blob.ptr, blob.len), &impl->limits,
+					  &impl->arena, what, err);
+		if (rc < 0)
+			goto out;
+		rc = select_entry(&d, index.manifests, index.count, p, what, err);
+		if (rc < 0)
+			goto out;
+	}
+	rc = st_image_parse_manifest(m, st_slice_make(blob.ptr, blob.len), &impl->limits,
+				     &impl->arena, what, err);
+	if (rc == 0)
+		img->manifest_digest = d->digest;
+
+out:
+	st_buf_dispose(&blob);
+	return rc;
+}
+
+/* Reads oci-layout and index.json, found in one pass over a tar. */
+static int read_layout(struct st_index *index, struct st_image *img, struct strata_error *err)
+{
+	struct st_image_impl *impl = st_image_impl(img);
+	struct st_member m[] = {{.name = "oci-layout"}, {.name = "index.json"}};
+	struct st_buf text;
+	char what[160];
+	size_t i;
+	int rc;
+
+	st_buf_init(&text, 0);
+	rc = st_store_find(&impl->store, m, ST_ARRAY_LEN(m), &impl->arena, err);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < ST_ARRAY_LEN(m); i++) {
+		if (!m[i].found)
+			return st_error_set(err, STRATA_ENOTFOUND,
+					    "%s: %s not found, not an OCI image layout", img->path,
+					    m[i].name);
+	}
+	rc = st_store_read_member(&impl->store, m[0].resolved, impl->limits.manifest_bytes,
+				  "manifest_bytes", &text, err);
+	if (rc < 0)
+		goto out;
+	snprintf(what, sizeof(what), "%s: oci-layout", img->path);
+	rc = st_image_parse_layout(st_slice_make(text.ptr, text.len), &impl->limits, what, err);
+	if (rc < 0)
+		goto out;
+	st_buf_dispose(&text);
+	rc = st_store_read_member(&impl->store, m[1].resolved, impl->limits.manifest_bytes,
+				  "manifest_bytes", &text, err);
+	if (rc < 0)
+		goto out;
+	snprintf(what, sizeof(what), "%s: index.json", img->path);
+	rc = st_image_parse_index(index, st_slice_make(text.ptr, text.len), &impl->limits,
+				  &impl->arena, what, err);
+
+out:
+	st_buf_dispose(&text);
+	return rc;
+}
+
+int st_image_check_platform(const struct st_image *img, const char *platform,
+			    struct strata_error *err)
+{
+	char have[3 * ST_QUOTE_MAX];
+	char shown[ST_QUOTE_MAX];
+	struct st_arena a;
+	struct platform p;
+	int rc;
+
+	if (platform == NULL)
+		return 0;
+	st_arena_init(&a);
+	rc = parse_platform(&p, platform, &a, err);
+	if (rc == 0 && !platform_matches(img->os, img->architecture, img->variant, &p)) {
+		snprintf(have, sizeof(have), "%.80s/%.80s%s%.80s", img->os, img->architecture,
+			 img->variant != NULL ? "/" : "", img->variant != NULL ? img->variant : "");
+		st_image_quote(shown, sizeof(shown), have);
+		rc = st_error_set(err, STRATA_ENOTFOUND, "%s: the image is for %s, not %s",
+				  img->path, shown, platform);
+	}
+	st_arena_dispose(&a);
+	return rc;
+}
+
+static int load_config(struct st_image *img, const struct st_manifest *m,
+		       struct strata_error *err)
+{
+	struct st_image_impl *impl = st_image_impl(img);
+	struct st_config config;
+	char what[160];
+	int rc;
+
+	img->config_digest = m->config.digest;
+	rc = st_store_read_blob(&impl->store, &m->config, impl->limits.config_bytes,
+				"config_bytes", "config", &img->config, err);
+	if (rc < 0)
+		return rc;
+	snprintf(what, sizeof(what), "%s: config %s", img->path, m->config.digest);
+	rc = st_image_parse_config(&config, st_slice_make(img->config.ptr, img->config.len),
+				   &impl->limits, &impl->arena, what, err);
+	if (rc < 0)
+		return rc;
+	return st_image_apply_config(img, &config, m->layer_count, err);
+}
+
+/* Fills each layer from its descriptor and checks that its blob exists
+ * with the size the descriptor gives. */
+static int load_layers(struct st_image *img, const struct st_manifest *m,
+		       struct strata_error *err)
+{
+	struct st_image_impl *impl = st_image_impl(img);
+	struct st_member *found = NULL;
+	char (*names)[ST_BLOB_NAME_MAX] = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (m->layer_count == 0)
+		return 0;
+	found = st_arena_array(&impl->arena, m->layer_count, sizeof(*found));
+	names = st_arena_array(&impl->arena, m->layer_count, sizeof(*names));
+	if (found == NULL || names == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "%s: out of memory", img->path);
+	for (i = 0; i < m->layer_count; i++) {
+		st_blob_name(names[i], m->layers[i].digest);
+		found[i].name = names[i];
+	}
+	rc = st_store_find(&impl->store, found, m->layer_count, &impl->arena, err);
+	if (rc < 0)
+		return rc;
+
+	for (i = 0; i < m->layer_count; i++) {
+		const struct st_descriptor *d = &m->layers[i];
+		struct st_layer_info *l = &img->layers[i];
+
+		l->digest = d->digest;
+		l->media_type = d->media_type;
+		l->size = d->size;
+		l->size_known = d->has_size;
+		if (!found[i].found)
+			return st_error_set(err, STRATA_ENOTFOUND, "%s: layer %s: blob not found",
+					    img->path, d->digest);
+		if (d->has_size && found[i].size != d->size)
+			return st_error_set(err, STRATA_ECORRUPT,
+					    "%s: layer %s: blob is %llu bytes, expected %llu from its descriptor",
+					    img->path, d->digest, (unsigned long long)found[i].size,
+					    (unsigned long long)d->size);
+		if (d->media_type != NULL)
+			rc = st_layer_set_media_type(l, d->media_type, err);
+		else
+			st_layer_sniff(l, found[i].magic, found[i].magic_len);
+		if (rc < 0)
+			return st_error_prefix(err, "%s", img->path);
+		impl->sources[i].member = found[i].resolved;
+		impl->sources[i].digest_known = true;
+	}
+	return 0;
+}
+
+int st_oci_load(struct st_image *img, const char *tag, const char *digest,
+		const char *platform, struct strata_error *err)
+{
+	struct st_image_impl *impl = st_image_impl(img);
+	const struct st_descriptor *top = NULL;
+	struct st_manifest manifest;
+	struct st_index index;
+	struct platform p;
+	char what[160];
+	int rc;
+
+	rc = parse_platform(&p, platform, &impl->arena, err);
+	if (rc < 0)
+		return rc;
+	rc = read_layout(&index, img, err);
+	if (rc < 0)
+		return rc;
+	snprintf(what, sizeof(what), "%s: index.json", img->path);
+	rc = select_top(&top, &index, tag, digest, &p, &impl->arena, what, err);
+	if (rc < 0)
+		return rc;
+	img->tag = top->ref_name != NULL ? top->ref_name : st_arena_strdup(&impl->arena, tag);
+
+	rc = resolve_manifest(&manifest, top, img, &p, err);
+	if (rc < 0)
+		return rc;
+	rc = load_config(img, &manifest, err);
+	if (rc < 0)
+		return rc;
+	return load_layers(img, &manifest, err);
+}
