@@ -35,6 +35,7 @@ struct st_walk_layer_stats {
 	uint64_t whiteouts;
 	uint64_t content_bytes;      /* regular file bytes */
 	uint64_t uncompressed_bytes; /* tar stream bytes */
+	uint64_t special_files;      /* device nodes, FIFOs, sockets: never captured */
 };
 
 struct st_walk_visitor {

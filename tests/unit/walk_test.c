@@ -1,6 +1,1712 @@
-#include "harness.h"
+/* Tests of the layer walk: tar layers are built in memory with libarchive's
+ * writer and fed through an opener that returns in-memory streams. Each
+ * visitor call is logged as one line, so a test compares the whole view
+ * (or the whole history) with one string. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-ST_TEST(walk_placeholder)
+#include "harness.h"
+#include "image/image.h"
+#include "image/walk.h"
+
+#define MAX_LAYERS 12
+#define TAR_CAP (4u << 20)
+
+/* Tar builder ------------------------------------------------------------ */
+
+struct tar {
+	struct archive *a;
+	char *buf;
+	size_t used;
+};
+
+static void tar_begin(struct tar *t)
 {
-	return ST_TEST_SKIP;
+	t->buf = malloc(TAR_CAP);
+	t->used = 0;
+	t->a = archive_write_new();
+	archive_write_set_format_pax_restricted(t->a);
+	archive_write_set_bytes_in_last_block(t->a, 1);
+	archive_write_open_memory(t->a, t->buf, TAR_CAP, &t->used);
+}
+
+static void tar_add(struct tar *t, const char *path, int type, unsigned perm, const char *data,
+		    size_t len, const char *symlink, const char *hardlink)
+{
+	struct archive_entry *e = archive_entry_new();
+
+	archive_entry_set_pathname(e, path);
+	archive_entry_set_filetype(e, (unsigned)type);
+	archive_entry_set_perm(e, perm);
+	archive_entry_set_size(e, (la_int64_t)len);
+	if (symlink != NULL)
+		archive_entry_set_symlink(e, symlink);
+	if (hardlink != NULL) {
+		archive_entry_set_hardlink(e, hardlink);
+		archive_entry_set_size(e, 0);
+	}
+	if (type == AE_IFCHR)
+		archive_entry_set_rdev(e, 0);
+	archive_write_header(t->a, e);
+	if (len != 0 && hardlink == NULL)
+		archive_write_data(t->a, data, len);
+	archive_entry_free(e);
+}
+
+static void tar_file(struct tar *t, const char *path, const char *data)
+{
+	tar_add(t, path, AE_IFREG, 0644, data, strlen(data), NULL, NULL);
+}
+
+static void tar_dir(struct tar *t, const char *path)
+{
+	tar_add(t, path, AE_IFDIR, 0755, NULL, 0, NULL, NULL);
+}
+
+static void tar_symlink(struct tar *t, const char *path, const char *target)
+{
+	tar_add(t, path, AE_IFLNK, 0777, NULL, 0, target, NULL);
+}
+
+static void tar_hardlink(struct tar *t, const char *path, const char *target)
+{
+	tar_add(t, path, AE_IFREG, 0644, NULL, 0, NULL, target);
+}
+
+static void tar_end(struct tar *t)
+{
+	archive_write_close(t->a);
+	archive_write_free(t->a);
+	t->a = NULL;
+}
+
+/* In-memory layers and their opener ---------------------------------------- */
+
+struct layers {
+	struct tar tar[MAX_LAYERS];
+	size_t count;
+	int opens[MAX_LAYERS];
+	size_t chunk;       /* bytes per read; 0 = all */
+	int fail_layer;     /* layer whose stream fails, or -1 */
+	int fail_open;      /* only its Nth opening fails (from 1); 0 = all */
+	size_t fail_offset; /* the failing read starts at this offset */
+};
+
+struct mem_stream {
+	struct st_stream base;
+	const char *p;
+	size_t len;
+	size_t pos;
+	size_t chunk;
+	bool fail;
+	size_t fail_offset;
+};
+
+static ssize_t mem_read(struct st_stream *s, void *buf, size_t len, struct strata_error *err)
+{
+	struct mem_stream *m = (struct mem_stream *)s;
+	size_t n = m->len - m->pos;
+
+	if (m->fail && m->pos >= m->fail_offset)
+		return st_error_set(err, STRATA_ECORRUPT,
+				    "blob sha256:feed: digest mismatch (test)");
+	if (m->fail && m->fail_offset - m->pos < n)
+		n = m->fail_offset - m->pos;
+	if (n > len)
+		n = len;
+	if (m->chunk != 0 && n > m->chunk)
+		n = m->chunk;
+	memcpy(buf, m->p + m->pos, n);
+	m->pos += n;
+	return (ssize_t)n;
+}
+
+static void mem_close(struct st_stream *s)
+{
+	free(s);
+}
+
+static int mem_open(void *ctx, size_t index, struct st_stream **out, struct strata_error *err)
+{
+	struct layers *l = ctx;
+	struct mem_stream *m;
+
+	if (index >= l->count)
+		return st_error_set(err, STRATA_EINVAL, "no layer %zu", index);
+	m = calloc(1, sizeof(*m));
+	if (m == NULL)
+		return STRATA_ENOMEM;
+	m->base.read = mem_read;
+	m->base.close = mem_close;
+	m->p = l->tar[index].buf;
+	m->len = l->tar[index].used;
+	m->chunk = l->chunk;
+	l->opens[index]++;
+	m->fail = l->fail_layer == (int)index &&
+		  (l->fail_open == 0 || l->fail_open == l->opens[index]);
+	m->fail_offset = l->fail_offset;
+	*out = &m->base;
+	return 0;
+}
+
+static struct tar *layer(struct layers *l)
+{
+	struct tar *t = &l->tar[l->count++];
+
+	tar_begin(t);
+	return t;
+}
+
+static void layers_init(struct layers *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->fail_layer = -1;
+}
+
+static void layers_free(struct layers *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->count; i++)
+		free(l->tar[i].buf);
+}
+
+/* Recording visitor ----------------------------------------------------- */
+
+struct recorder {
+	const char *const *want; /* NULL: every path */
+	uint64_t max_bytes;      /* 0: keep the preset */
+	const char *capped;      /* with max_bytes, lowers the cap only here */
+	int fail_final;          /* returned by on_final_file when nonzero */
+	char final[8192];
+	char history[8192];
+	char diag[8192];
+	struct st_diag sink;
+	struct strata_limits limits;
+	struct st_walk_options opts;
+	struct st_walk_visitor visitor;
+};
+
+static void append(char *buf, size_t cap, const struct st_walk_file *f, const char *prefix)
+{
+	size_t n = strlen(buf);
+
+	if (f->type == ST_FILE_SYMLINK)
+		snprintf(buf + n, cap - n, "%s%s@%zu->%s\n", prefix, f->path, f->layer,
+			 f->link_target);
+	else
+		snprintf(buf + n, cap - n, "%s%s@%zu=%.*s\n", prefix, f->path, f->layer,
+			 (int)f->data.len, f->data.ptr);
+}
+
+static bool rec_wants(void *ctx, const char *path, size_t len, uint64_t *max_bytes)
+{
+	struct recorder *r = ctx;
+	size_t i;
+
+	if (strlen(path) != len)
+		return false;
+	if (r->max_bytes != 0 && (r->capped == NULL || strcmp(r->capped, path) == 0))
+		*max_bytes = r->max_bytes;
+	if (r->want == NULL)
+		return true;
+	for (i = 0; r->want[i] != NULL; i++) {
+		if (strcmp(r->want[i], path) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int rec_layer(void *ctx, const struct st_walk_file *f, struct strata_error *err)
+{
+	struct recorder *r = ctx;
+	char prefix[32];
+
+	snprintf(prefix, sizeof(prefix), "L%zu:", f->layer);
+	append(r->history, sizeof(r->history), f, prefix);
+	return 0;
+}
+
+static int rec_final(void *ctx, const struct st_walk_file *f, struct strata_error *err)
+{
+	struct recorder *r = ctx;
+
+	if (r->fail_final != 0)
+		return st_error_set(err, r->fail_final, "visitor rejected %s", f->path);
+	append(r->final, sizeof(r->final), f, "");
+	return 0;
+}
+
+static void rec_diag(void *ctx, int level, const char *msg)
+{
+	struct recorder *r = ctx;
+	size_t n = strlen(r->diag);
+
+	snprintf(r->diag + n, sizeof(r->diag) - n, "%s\n", msg);
+}
+
+static void rec_init(struct recorder *r, const char *const *want)
+{
+	memset(r, 0, sizeof(*r));
+	r->want = want;
+	strata_limits_default(&r->limits);
+	r->sink.fn = rec_diag;
+	r->sink.ctx = r;
+	r->opts.limits = &r->limits;
+	r->opts.diag = &r->sink;
+	r->visitor.wants = rec_wants;
+	r->visitor.on_layer_file = rec_layer;
+	r->visitor.on_final_file = rec_final;
+	r->visitor.ctx = r;
+}
+
+static int run(struct layers *l, struct recorder *r, struct st_walk_layer_stats *stats,
+	       struct strata_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < l->count; i++) {
+		if (l->tar[i].a != NULL)
+			tar_end(&l->tar[i]);
+	}
+	strata_error_clear(err);
+	return st_walk_layers(l->count, mem_open, l, NULL, &r->visitor, &r->opts, stats, err);
+}
+
+/* Runs the walk and checks that it succeeded. */
+#define RUN_OK(l, r)                                                           \
+	do {                                                                   \
+		struct strata_error run_err_;                                  \
+		int run_rc_ = run((l), (r), NULL, &run_err_);                  \
+		if (run_rc_ != 0)                                              \
+			fprintf(stderr, "# walk failed: %s\n", run_err_.msg);  \
+		ST_CHECK_INT(run_rc_, 0);                                      \
+	} while (0)
+
+/* Plain layering ---------------------------------------------------------- */
+
+ST_TEST(walk_files_across_layers)
+{
+	struct layers l;
+	struct recorder r;
+	struct st_walk_layer_stats stats[2];
+	struct strata_error err;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_dir(t, "etc/");
+	tar_file(t, "etc/a", "1");
+	tar_file(t, "etc/b", "2");
+	t = layer(&l);
+	tar_file(t, "./etc/b", "22");
+	tar_file(t, "etc//c", "333");
+
+	ST_CHECK_INT(run(&l, &r, stats, &err), 0);
+	ST_CHECK_STR(r.final, "etc/a@0=1\netc/b@1=22\netc/c@1=333\n");
+	ST_CHECK_STR(r.history, "L0:etc/a@0=1\nL0:etc/b@0=2\nL1:etc/b@1=22\nL1:etc/c@1=333\n");
+	ST_CHECK_INT(stats[0].entries, 3);
+	ST_CHECK_INT(stats[0].regular_files, 2);
+	ST_CHECK_INT(stats[0].content_bytes, 2);
+	ST_CHECK_INT(stats[1].entries, 2);
+	ST_CHECK_INT(stats[1].content_bytes, 5);
+	ST_CHECK_INT(stats[1].uncompressed_bytes, l.tar[1].used);
+	ST_CHECK_INT(l.opens[0], 1);
+	ST_CHECK_INT(l.opens[1], 1);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_small_reads)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	l.chunk = 7;
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "a", "hello");
+	tar_file(t, "b", "world");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "a@0=hello\nb@0=world\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_only_wanted_files)
+{
+	static const char *const want[] = {"etc/os-release", "usr/lib/os-release", NULL};
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want);
+	t = layer(&l);
+	tar_file(t, "etc/passwd", "root");
+	tar_symlink(t, "etc/os-release", "../usr/lib/os-release");
+	tar_file(t, "usr/lib/os-release", "ID=test");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "etc/os-release@0->../usr/lib/os-release\nusr/lib/os-release@0=ID=test\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_duplicate_entry_last_wins)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "a", "first");
+	tar_file(t, "b", "b");
+	tar_file(t, "a", "second");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "a@0=second\nb@0=b\n");
+	ST_CHECK_STR(r.history, "L0:a@0=second\nL0:b@0=b\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_layer_history_order)
+{
+	static const char *const want[] = {"var/lib/dpkg/status", "etc/issue", NULL};
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want);
+	t = layer(&l);
+	tar_file(t, "var/lib/dpkg/status", "v1");
+	tar_file(t, "etc/issue", "i1");
+	t = layer(&l);
+	tar_file(t, "var/lib/dpkg/status", "v2");
+	t = layer(&l);
+	tar_file(t, "tmp/unrelated", "x");
+	t = layer(&l);
+	tar_file(t, "var/lib/dpkg/status", "v3");
+	tar_file(t, "etc/issue", "i3");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.history, "L0:etc/issue@0=i1\nL0:var/lib/dpkg/status@0=v1\n"
+				"L1:var/lib/dpkg/status@1=v2\n"
+				"L3:etc/issue@3=i3\nL3:var/lib/dpkg/status@3=v3\n");
+	ST_CHECK_STR(r.final, "etc/issue@3=i3\nvar/lib/dpkg/status@3=v3\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_final_layer_attribution)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "a", "0");
+	tar_file(t, "b", "0");
+	tar_file(t, "c", "0");
+	t = layer(&l);
+	tar_file(t, "b", "1");
+	t = layer(&l);
+	tar_dir(t, "a/");
+	tar_file(t, "c", "2");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "b@1=1\nc@2=2\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+/* Whiteouts --------------------------------------------------------------- */
+
+ST_TEST(walk_file_whiteout)
+{
+	struct layers l;
+	struct recorder r;
+	struct st_walk_layer_stats stats[2];
+	struct strata_error err;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "etc/a", "a");
+	tar_file(t, "etc/b", "b");
+	t = layer(&l);
+	tar_file(t, "etc/.wh.a", "");
+	ST_CHECK_INT(run(&l, &r, stats, &err), 0);
+	ST_CHECK_STR(r.final, "etc/b@0=b\n");
+	ST_CHECK_STR(r.history, "L0:etc/a@0=a\nL0:etc/b@0=b\n");
+	ST_CHECK_INT(stats[1].whiteouts, 1);
+	ST_CHECK_INT(stats[1].regular_files, 0);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_directory_whiteout_hides_subtree)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "d/x", "x");
+	tar_file(t, "d/sub/y", "y");
+	tar_file(t, "d-x", "sibling");
+	tar_file(t, "dz", "sibling");
+	tar_file(t, "d.txt", "sibling");
+	t = layer(&l);
+	tar_file(t, ".wh.d", "");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "d-x@0=sibling\nd.txt@0=sibling\ndz@0=sibling\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_whiteout_spares_own_layer)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "d/old", "old");
+	tar_file(t, "f", "old");
+	t = layer(&l);
+	tar_file(t, "d/new", "new");
+	tar_file(t, "f", "new");
+	tar_file(t, ".wh.d", "");
+	tar_file(t, ".wh.f", "");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "d/new@1=new\nf@1=new\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_opaque_marker_before_files)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "d/old", "old");
+	tar_file(t, "d/sub/old2", "old");
+	tar_file(t, "d", "never"); /* replaced by the directory below */
+	tar_dir(t, "d/");
+	tar_file(t, "d/old", "old");
+	tar_file(t, "e/keep", "keep");
+	tar_file(t, "dd/keep", "keep");
+	t = layer(&l);
+	tar_dir(t, "d/");
+	tar_file(t, "d/.wh..wh..opq", "");
+	tar_file(t, "d/new", "new");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "d/new@1=new\ndd/keep@0=keep\ne/keep@0=keep\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_opaque_marker_after_files)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "d/old", "old");
+	tar_file(t, "d/sub/old2", "old");
+	tar_file(t, "e/keep", "keep");
+	t = layer(&l);
+	tar_dir(t, "d/");
+	tar_file(t, "d/new", "new");
+	tar_file(t, "d/sub/new2", "new");
+	tar_file(t, "d/.wh..wh..opq", "");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "d/new@1=new\nd/sub/new2@1=new\ne/keep@0=keep\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_opaque_marker_at_root)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "a", "a");
+	tar_file(t, "b/c", "c");
+	t = layer(&l);
+	tar_file(t, "z", "z");
+	tar_file(t, ".wh..wh..opq", "");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "z@1=z\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+/* Per image-spec layer.md, ".wh." plus a base name is a whiteout, and only
+ * the exact name ".wh..wh..opq" is opaque. Every ".wh." name is a marker
+ * and never a file. */
+ST_TEST(walk_whiteout_lookalikes)
+{
+	struct layers l;
+	struct recorder r;
+	struct st_walk_layer_stats stats[2];
+	struct strata_error err;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "d/x", "x");
+	tar_file(t, "d/y", "y");
+	tar_file(t, "d/.wh.y", ""); /* whiteout in the lowest layer */
+	t = layer(&l);
+	tar_file(t, "d/.wh..wh..opqX", "");   /* whiteout of ".wh..opqX" */
+	tar_file(t, "d/.wh..wh.plnk", "");    /* aufs metadata */
+	tar_file(t, "d/x.wh.y", "normal");    /* ".wh." not at the start */
+	tar_file(t, "d/..wh.z", "normal");
+	tar_file(t, "d/.wh.", "");            /* names no file */
+	tar_file(t, "d/.wh..", "");           /* would name d itself */
+	tar_file(t, "d/.wh...", "");          /* would name the parent */
+	tar_dir(t, "d/.wh.dir/");             /* a directory-shaped marker */
+	ST_CHECK_INT(run(&l, &r, stats, &err), 0);
+	ST_CHECK_STR(r.final, "d/..wh.z@1=normal\nd/x@0=x\nd/x.wh.y@1=normal\nd/y@0=y\n");
+	ST_CHECK_INT(stats[0].whiteouts, 1);
+	ST_CHECK_INT(stats[1].whiteouts, 6);
+	ST_CHECK(strstr(r.diag, "ignoring whiteout 'd/.wh.'") != NULL);
+	ST_CHECK(strstr(r.diag, "ignoring whiteout 'd/.wh..'") != NULL);
+	ST_CHECK(strstr(r.diag, "ignoring whiteout 'd/.wh...'") != NULL);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_whiteout_in_lowest_layer)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, ".wh.a", "");
+	tar_file(t, "a", "a");
+	tar_file(t, "dir/.wh..wh..opq", "");
+	tar_file(t, "dir/f", "f");
+	tar_file(t, "dir/.wh..wh..opq", "");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "a@0=a\ndir/f@0=f\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_whiteout_then_recreate)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "a", "0");
+	t = layer(&l);
+	tar_file(t, ".wh.a", "");
+	t = layer(&l);
+	tar_file(t, "a", "2");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "a@2=2\n");
+	ST_CHECK_STR(r.history, "L0:a@0=0\nL2:a@2=2\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+/* Replacement by type ------------------------------------------------------ */
+
+ST_TEST(walk_directory_replaced_by_file)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "d/x", "x");
+	tar_file(t, "d/sub/y", "y");
+	tar_file(t, "d0", "keep");
+	t = layer(&l);
+	tar_file(t, "d", "file now");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "d@1=file now\nd0@0=keep\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_directory_replaced_by_symlink)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "lib/x", "x");
+	tar_file(t, "lib/sub/y", "y");
+	t = layer(&l);
+	tar_symlink(t, "lib", "usr/lib");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "lib@1->usr/lib\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_file_replaced_by_directory)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "p", "file");
+	tar_symlink(t, "q", "elsewhere");
+	t = layer(&l);
+	tar_dir(t, "p/");
+	tar_file(t, "p/child", "c");
+	tar_dir(t, "q");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "p/child@1=c\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_directories_merge)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_dir(t, "d/");
+	tar_file(t, "d/a", "a");
+	t = layer(&l);
+	tar_dir(t, "d/");
+	tar_file(t, "d/b", "b");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "d/a@0=a\nd/b@1=b\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_special_files_counted)
+{
+	struct layers l;
+	struct recorder r;
+	struct st_walk_layer_stats stats[2];
+	struct strata_error err;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "dev/null", "not a device yet");
+	tar_file(t, "run/fifo/x", "x");
+	t = layer(&l);
+	tar_add(t, "dev/null", AE_IFCHR, 0666, NULL, 0, NULL, NULL);
+	tar_add(t, "run/fifo", AE_IFIFO, 0600, NULL, 0, NULL, NULL);
+	ST_CHECK_INT(run(&l, &r, stats, &err), 0);
+	ST_CHECK_STR(r.final, "");
+	ST_CHECK_INT(stats[1].special_files, 2);
+	ST_CHECK_INT(stats[1].entries, 2);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+static unsigned seen_mode[2];
+
+static int mode_final(void *ctx, const struct st_walk_file *f, struct strata_error *err)
+{
+	seen_mode[strcmp(f->path, "usr/bin/su") == 0 ? 0 : 1] = f->mode;
+	return 0;
+}
+
+ST_TEST(walk_reports_mode_bits)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_add(t, "usr/bin/su", AE_IFREG, 04755, "elf", 3, NULL, NULL);
+	tar_add(t, "usr/bin/wall", AE_IFREG, 02711, "elf", 3, NULL, NULL);
+	r.visitor.on_final_file = mode_final;
+	RUN_OK(&l, &r);
+	ST_CHECK_INT(seen_mode[0], 04755);
+	ST_CHECK_INT(seen_mode[1], 02711);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+/* Hard links ------------------------------------------------------------ */
+
+ST_TEST(walk_hardlink_to_unwanted_file)
+{
+	static const char *const want[] = {"link", NULL};
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want);
+	t = layer(&l);
+	tar_file(t, "data/orig", "content");
+	tar_file(t, "other", "x");
+	tar_hardlink(t, "link", "data/orig");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "link@0=content\n");
+	ST_CHECK_INT(l.opens[0], 2);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_hardlink_to_captured_file)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "a", "content");
+	tar_hardlink(t, "b", "a");
+	tar_hardlink(t, "c", "./b");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "a@0=content\nb@0=content\nc@0=content\n");
+	ST_CHECK_INT(l.opens[0], 1);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_hardlink_chain)
+{
+	static const char *const want[] = {"c", NULL};
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want);
+	t = layer(&l);
+	tar_file(t, "a", "content");
+	tar_hardlink(t, "b", "a");
+	tar_file(t, "a", "rewritten after b");
+	tar_hardlink(t, "c", "b");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "c@0=content\n");
+	ST_CHECK_INT(l.opens[0], 3);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_hardlink_chain_too_long)
+{
+	static const char *const want[] = {"l12", NULL};
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+	char name[16];
+	char prev[16];
+	int i;
+
+	layers_init(&l);
+	rec_init(&r, want);
+	t = layer(&l);
+	tar_file(t, "l0", "content");
+	for (i = 1; i <= 12; i++) {
+		snprintf(name, sizeof(name), "l%d", i);
+		snprintf(prev, sizeof(prev), "l%d", i - 1);
+		tar_hardlink(t, name, prev);
+	}
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "");
+	ST_CHECK(strstr(r.diag, "'l12'") != NULL);
+	ST_CHECK(strstr(r.diag, "chain of hard links too long") != NULL);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_hardlink_to_symlink)
+{
+	static const char *const want[] = {"hl", NULL};
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want);
+	t = layer(&l);
+	tar_symlink(t, "sl", "target");
+	tar_hardlink(t, "hl", "sl");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "hl@0->target\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_hardlink_bad_targets)
+{
+	static const char *const want[] = {"missing", "later", "todir", "absolute", "up",
+					   "marker", NULL};
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want);
+	t = layer(&l);
+	tar_dir(t, "dir/");
+	tar_file(t, ".wh.gone", "");
+	tar_hardlink(t, "missing", "nothere");
+	tar_hardlink(t, "later", "after");
+	tar_hardlink(t, "todir", "dir");
+	tar_hardlink(t, "absolute", "/etc/passwd");
+	tar_hardlink(t, "up", "../etc/passwd");
+	tar_hardlink(t, "marker", ".wh.gone");
+	tar_file(t, "after", "too late");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "");
+	ST_CHECK(strstr(r.diag, "hard link 'missing' to 'nothere': target is not an earlier entry") != NULL);
+	ST_CHECK(strstr(r.diag, "hard link 'later' to 'after': target is not an earlier entry") != NULL);
+	ST_CHECK(strstr(r.diag, "hard link 'todir' to 'dir': target is not a regular file") != NULL);
+	ST_CHECK(strstr(r.diag, "hard link 'absolute': its target is outside the layer") != NULL);
+	ST_CHECK(strstr(r.diag, "hard link 'up': its target is outside the layer") != NULL);
+	ST_CHECK(strstr(r.diag, "hard link 'marker' to '.wh.gone': target is not a regular file") != NULL);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_hardlink_not_across_layers)
+{
+	static const char *const want[] = {"link", NULL};
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want);
+	t = layer(&l);
+	tar_file(t, "orig", "layer 0");
+	t = layer(&l);
+	tar_hardlink(t, "link", "orig");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "");
+	ST_CHECK(strstr(r.diag, "layer 1: skipping hard link 'link' to 'orig'") != NULL);
+	ST_CHECK_INT(l.opens[1], 2);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_hardlink_respects_size_cap)
+{
+	static const char *const want[] = {"link", "link2", NULL};
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want);
+	r.limits.cataloged_file_bytes = 4;
+	t = layer(&l);
+	tar_file(t, "big", "0123456789");
+	tar_hardlink(t, "link", "big");
+	tar_file(t, "small", "123");
+	tar_hardlink(t, "link2", "small");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "link2@0=123\n");
+	ST_CHECK(strstr(r.diag, "hard link 'link' to 'big': target exceeds the size limit") != NULL);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_hardlink_to_captured_file_over_cap)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	r.max_bytes = 3;
+	r.capped = "link";
+	t = layer(&l);
+	tar_file(t, "orig", "content");
+	tar_hardlink(t, "link", "orig");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "orig@0=content\n");
+	ST_CHECK(strstr(r.diag, "skipping 'link': its 7 bytes exceed the 3-byte limit") != NULL);
+	ST_CHECK_INT(l.opens[0], 1);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_hardlink_chain_through_pending_link)
+{
+	static const char *const want[] = {"b", "c", NULL};
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want);
+	t = layer(&l);
+	tar_file(t, "a", "content");
+	tar_hardlink(t, "b", "a");
+	tar_hardlink(t, "c", "b");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "b@0=content\nc@0=content\n");
+	ST_CHECK_INT(l.opens[0], 2);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_hardlink_shadowed_before_end)
+{
+	static const char *const want[] = {"link", NULL};
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want);
+	t = layer(&l);
+	tar_file(t, "orig", "content");
+	tar_hardlink(t, "link", "orig");
+	tar_dir(t, "link");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "");
+	ST_CHECK_INT(l.opens[0], 1);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+/* Names and limits ------------------------------------------------------- */
+
+struct norm_case {
+	const char *in;
+	int rc;
+	const char *out;
+};
+
+ST_TEST(path_normalize_cases)
+{
+	static const struct norm_case cases[] = {
+		{"a/b/c", 0, "a/b/c"},
+		{"./a//b/./c/", 0, "a/b/c"},
+		{"./", 0, ""},
+		{".", 0, ""},
+		{"", 0, ""},
+		{"..a/b..", 0, "..a/b.."},
+		{".../x", 0, ".../x"},
+		{"a\\b", 0, "a\\b"},
+		{"/etc/passwd", STRATA_ECORRUPT, NULL},
+		{"//etc", STRATA_ECORRUPT, NULL},
+		{"..", STRATA_ECORRUPT, NULL},
+		{"../etc", STRATA_ECORRUPT, NULL},
+		{"a/../../etc", STRATA_ECORRUPT, NULL},
+		{"a/..", STRATA_ECORRUPT, NULL},
+		{"./a/./../b", STRATA_ECORRUPT, NULL},
+	};
+	struct strata_limits lim;
+	struct strata_error err;
+	char out[64];
+	size_t len;
+	size_t i;
+
+	strata_limits_default(&lim);
+	for (i = 0; i < ST_ARRAY_LEN(cases); i++) {
+		int rc = st_path_normalize(cases[i].in, out, sizeof(out), &len, &lim, &err);
+
+		if (rc != cases[i].rc)
+			fprintf(stderr, "# case '%s'\n", cases[i].in);
+		ST_CHECK_INT(rc, cases[i].rc);
+		if (rc == 0) {
+			ST_CHECK_STR(out, cases[i].out);
+			ST_CHECK_INT(len, strlen(cases[i].out));
+		} else {
+			ST_CHECK(strstr(err.msg, "entry '") != NULL);
+		}
+	}
+	return ST_TEST_PASS;
+}
+
+ST_TEST(path_normalize_limits)
+{
+	struct strata_limits lim;
+	struct strata_error err;
+	char out[64];
+	size_t len;
+
+	strata_limits_default(&lim);
+	lim.path_bytes = 5;
+	ST_CHECK_INT(st_path_normalize("./ab/cd/", out, sizeof(out), &len, &lim, &err), 0);
+	ST_CHECK_INT(st_path_normalize("abcde", out, sizeof(out), &len, &lim, &err), 0);
+	ST_CHECK_INT(st_path_normalize("abcdef", out, sizeof(out), &len, &lim, &err), STRATA_ELIMIT);
+	ST_CHECK(strstr(err.msg, "path_bytes") != NULL);
+	ST_CHECK_INT(st_path_normalize("ab/cde", out, sizeof(out), &len, &lim, &err), STRATA_ELIMIT);
+
+	strata_limits_default(&lim);
+	lim.path_depth = 2;
+	ST_CHECK_INT(st_path_normalize("a/b/", out, sizeof(out), &len, &lim, &err), 0);
+	ST_CHECK_INT(st_path_normalize("a/b/c", out, sizeof(out), &len, &lim, &err), STRATA_ELIMIT);
+	ST_CHECK(strstr(err.msg, "path_depth") != NULL);
+
+	strata_limits_default(&lim);
+	ST_CHECK_INT(st_path_normalize("abcd", out, 5, &len, &lim, &err), 0);
+	ST_CHECK_INT(st_path_normalize("abcde", out, 5, &len, &lim, &err), STRATA_ELIMIT);
+	ST_CHECK_INT(st_path_normalize("abc", out, 0, &len, &lim, &err), STRATA_EINVAL);
+	ST_CHECK_INT(st_path_normalize("a/b", out, sizeof(out), &len, NULL, &err), 0);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_rejects_unsafe_names)
+{
+	static const char *const bad[] = {"../etc/passwd", "/etc/passwd", "a/../../b"};
+	static const char *const names[] = {"sha256:0123abcd"};
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(bad); i++) {
+		struct layers l;
+		struct recorder r;
+		struct strata_error err;
+		struct tar *t;
+		int rc;
+
+		layers_init(&l);
+		rec_init(&r, NULL);
+		t = layer(&l);
+		tar_file(t, "ok", "ok");
+		tar_file(t, bad[i], "evil");
+		tar_end(t);
+		rc = st_walk_layers(1, mem_open, &l, names, &r.visitor, &r.opts, NULL, &err);
+		ST_CHECK_INT(rc, STRATA_ECORRUPT);
+		ST_CHECK(strstr(err.msg, "layer sha256:0123abcd") != NULL);
+		ST_CHECK(strstr(err.msg, bad[i]) != NULL);
+		ST_CHECK_STR(r.final, "");
+		layers_free(&l);
+	}
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_path_limits)
+{
+	struct layers l;
+	struct recorder r;
+	struct strata_error err;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	r.limits.path_bytes = 10;
+	t = layer(&l);
+	tar_file(t, "0123456789", "fits");
+	tar_file(t, "0123456789a", "too long");
+	ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_ELIMIT);
+	ST_CHECK(strstr(err.msg, "layer 0: entry '0123456789a'") != NULL);
+	ST_CHECK(strstr(err.msg, "path_bytes") != NULL);
+	layers_free(&l);
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	r.limits.path_depth = 3;
+	t = layer(&l);
+	tar_file(t, "a/b/c", "fits");
+	tar_file(t, "a/b/c/d", "too deep");
+	ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_ELIMIT);
+	ST_CHECK(strstr(err.msg, "path_depth") != NULL);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_symlink_target_limit)
+{
+	struct layers l;
+	struct recorder r;
+	struct strata_error err;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	r.limits.path_bytes = 8;
+	t = layer(&l);
+	tar_symlink(t, "ok", "12345678");
+	tar_symlink(t, "long", "123456789");
+	ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_ELIMIT);
+	ST_CHECK(strstr(err.msg, "layer 0: entry 'long': symlink target") != NULL);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_long_names_through_pax)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+	char name[400];
+	char expected[512];
+
+	memset(name, 'n', sizeof(name));
+	memcpy(name, "deep/", 5);
+	name[sizeof(name) - 1] = '\0';
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, name, "long");
+	tar_file(t, "caf\xc3\xa9/menu", "utf-8");
+	RUN_OK(&l, &r);
+	snprintf(expected, sizeof(expected), "caf\xc3\xa9/menu@0=utf-8\n%s@0=long\n", name);
+	ST_CHECK_STR(r.final, expected);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_entries_per_layer_limit)
+{
+	struct layers l;
+	struct recorder r;
+	struct strata_error err;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	r.limits.entries_per_layer = 3;
+	t = layer(&l);
+	tar_dir(t, "d/");
+	tar_file(t, "d/a", "a");
+	tar_file(t, "d/b", "b");
+	t = layer(&l);
+	tar_dir(t, "d/");
+	tar_file(t, "d/a", "a");
+	tar_file(t, "d/b", "b");
+	tar_file(t, "d/c", "c");
+	ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_ELIMIT);
+	ST_CHECK(strstr(err.msg, "layer 1") != NULL);
+	ST_CHECK(strstr(err.msg, "entries_per_layer") != NULL);
+	ST_CHECK_STR(r.final, "");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_layers_limit)
+{
+	struct layers l;
+	struct recorder r;
+	struct strata_error err;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	r.limits.layers = 1;
+	layer(&l);
+	layer(&l);
+	ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_ELIMIT);
+	ST_CHECK(strstr(err.msg, "layers limit") != NULL);
+	ST_CHECK_INT(l.opens[0], 0);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_file_size_cap_skips_with_warning)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	r.limits.cataloged_file_bytes = 4;
+	t = layer(&l);
+	tar_file(t, "big", "1");
+	tar_file(t, "d/x", "1");
+	t = layer(&l);
+	tar_file(t, "big", "0123456789");
+	tar_file(t, "d", "01234");
+	tar_file(t, "fits", "0123");
+	RUN_OK(&l, &r);
+	/* The skipped files still replace the lower ones. */
+	ST_CHECK_STR(r.final, "fits@1=0123\n");
+	ST_CHECK(strstr(r.diag, "layer 1: skipping 'big': its 10 bytes exceed the 4-byte limit") != NULL);
+	ST_CHECK(strstr(r.diag, "skipping 'd': its 5 bytes") != NULL);
+	ST_CHECK_INT(r.sink.warnings, 2);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_visitor_lowers_size_cap)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	r.max_bytes = 3;
+	t = layer(&l);
+	tar_file(t, "a", "abc");
+	tar_file(t, "b", "abcd");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "a@0=abc\n");
+	ST_CHECK(strstr(r.diag, "skipping 'b'") != NULL);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_total_bytes_limit)
+{
+	struct layers l;
+	struct recorder r;
+	struct strata_error err;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	r.limits.cataloged_total_bytes = 10;
+	t = layer(&l);
+	tar_file(t, "a", "123456");
+	tar_file(t, "a", "1234"); /* replaces the first: 4 bytes held */
+	tar_file(t, "b", "123456");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "a@0=1234\nb@0=123456\n");
+	layers_free(&l);
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	r.limits.cataloged_total_bytes = 10;
+	t = layer(&l);
+	tar_file(t, "a", "123456");
+	tar_file(t, "b", "123456");
+	ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_ELIMIT);
+	ST_CHECK(strstr(err.msg, "layer 0: entry 'b'") != NULL);
+	ST_CHECK(strstr(err.msg, "cataloged_total_bytes") != NULL);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+/* Damaged layers and failing streams -------------------------------------- */
+
+static struct tar sample_tar(void)
+{
+	struct tar t;
+
+	tar_begin(&t);
+	tar_file(&t, "first", "first file");
+	tar_file(&t, "second", "0123456789abcdef0123456789abcdef");
+	tar_end(&t);
+	return t;
+}
+
+ST_TEST(walk_truncated_tar)
+{
+	/* Offsets: 0 first header, 512 first data, 1024 second header, 1536
+	 * second data, 2048 end of archive. */
+	static const size_t cuts[] = {1100, 1540, 600};
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(cuts); i++) {
+		struct layers l;
+		struct recorder r;
+		struct strata_error err;
+
+		layers_init(&l);
+		rec_init(&r, NULL);
+		l.tar[0] = sample_tar();
+		l.count = 1;
+		ST_CHECK(l.tar[0].used > cuts[i]);
+		l.tar[0].used = cuts[i];
+		ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_ECORRUPT);
+		ST_CHECK(strstr(err.msg, "layer 0") != NULL);
+		ST_CHECK_STR(r.final, "");
+		ST_CHECK_STR(r.history, "");
+		layers_free(&l);
+	}
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_bad_header_checksum)
+{
+	struct layers l;
+	struct recorder r;
+	struct strata_error err;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	l.tar[0] = sample_tar();
+	l.count = 1;
+	l.tar[0].buf[1024 + 1] ^= 0x20; /* a byte of the second header's name */
+	ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_ECORRUPT);
+	ST_CHECK(strstr(err.msg, "layer 0: tar entry 1") != NULL);
+	ST_CHECK_STR(r.final, "");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_not_a_tar)
+{
+	struct layers l;
+	struct recorder r;
+	struct strata_error err;
+	static char junk[2048];
+
+	memset(junk, 'x', sizeof(junk));
+	layers_init(&l);
+	rec_init(&r, NULL);
+	l.tar[0].buf = malloc(sizeof(junk));
+	memcpy(l.tar[0].buf, junk, sizeof(junk));
+	l.tar[0].used = sizeof(junk);
+	l.count = 1;
+	ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_ECORRUPT);
+	ST_CHECK(strstr(err.msg, "layer 0") != NULL);
+	free(l.tar[0].buf);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_empty_layers)
+{
+	struct layers l;
+	struct recorder r;
+	struct st_walk_layer_stats stats[2];
+	struct strata_error err;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_end(t);
+	t = &l.tar[l.count++];
+	t->buf = malloc(1);
+	t->used = 0;
+	ST_CHECK_INT(run(&l, &r, stats, &err), 0);
+	ST_CHECK_STR(r.final, "");
+	ST_CHECK_INT(stats[0].entries, 0);
+	ST_CHECK_INT(stats[0].uncompressed_bytes, 1024);
+	ST_CHECK_INT(stats[1].uncompressed_bytes, 0);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_stream_error_at_end_propagates)
+{
+	struct layers l;
+	struct recorder r;
+	struct strata_error err;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "a", "a");
+	t = layer(&l);
+	tar_file(t, "b", "b");
+	tar_end(&l.tar[0]);
+	tar_end(&l.tar[1]);
+	/* With trailing padding the tar reader stops before the end of the
+	 * stream, so the walk itself must read to the failing end. */
+	memset(l.tar[1].buf + l.tar[1].used, 0, 8192);
+	l.tar[1].used += 8192;
+	l.fail_layer = 1;
+	l.fail_offset = l.tar[1].used;
+	ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_ECORRUPT);
+	ST_CHECK_STR(err.msg, "blob sha256:feed: digest mismatch (test)");
+	ST_CHECK_STR(r.history, "L0:a@0=a\n");
+	ST_CHECK_STR(r.final, "");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_stream_error_mid_layer)
+{
+	static const size_t offsets[] = {0, 100, 512, 1030, 1600};
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(offsets); i++) {
+		struct layers l;
+		struct recorder r;
+		struct strata_error err;
+
+		layers_init(&l);
+		rec_init(&r, NULL);
+		l.tar[0] = sample_tar();
+		l.count = 1;
+		l.chunk = 100;
+		l.fail_layer = 0;
+		l.fail_offset = offsets[i];
+		ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_ECORRUPT);
+		ST_CHECK_STR(err.msg, "blob sha256:feed: digest mismatch (test)");
+		ST_CHECK_STR(r.final, "");
+		layers_free(&l);
+	}
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_stream_error_in_link_pass)
+{
+	static const char *const want[] = {"link", NULL};
+	struct layers l;
+	struct recorder r;
+	struct strata_error err;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want);
+	t = layer(&l);
+	tar_file(t, "orig", "content");
+	tar_hardlink(t, "link", "orig");
+	tar_end(t);
+	l.fail_layer = 0;
+	l.fail_open = 2;
+	l.fail_offset = l.tar[0].used;
+	ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_ECORRUPT);
+	ST_CHECK_STR(err.msg, "blob sha256:feed: digest mismatch (test)");
+	ST_CHECK_INT(l.opens[0], 2);
+	ST_CHECK_STR(r.history, "");
+	ST_CHECK_STR(r.final, "");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+static int failing_open(void *ctx, size_t index, struct st_stream **out,
+			struct strata_error *err)
+{
+	return st_error_set(err, STRATA_ENOTFOUND, "blob sha256:beef not found");
+}
+
+ST_TEST(walk_opener_error_propagates)
+{
+	struct recorder r;
+	struct strata_error err;
+	int rc;
+
+	rec_init(&r, NULL);
+	rc = st_walk_layers(1, failing_open, NULL, NULL, &r.visitor, &r.opts, NULL, &err);
+	ST_CHECK_INT(rc, STRATA_ENOTFOUND);
+	ST_CHECK_STR(err.msg, "blob sha256:beef not found");
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_callback_error_stops)
+{
+	struct layers l;
+	struct recorder r;
+	struct strata_error err;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	r.fail_final = STRATA_EUNSUPPORTED;
+	t = layer(&l);
+	tar_file(t, "a", "a");
+	tar_file(t, "b", "b");
+	ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_EUNSUPPORTED);
+	ST_CHECK_STR(err.msg, "visitor rejected a");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_rejects_missing_arguments)
+{
+	struct recorder r;
+	struct strata_error err;
+	int rc;
+
+	rec_init(&r, NULL);
+	r.opts.limits = NULL;
+	rc = st_walk_layers(0, mem_open, NULL, NULL, &r.visitor, &r.opts, NULL, &err);
+	ST_CHECK_INT(rc, STRATA_EINVAL);
+	rec_init(&r, NULL);
+	rc = st_walk_layers(0, mem_open, NULL, NULL, &r.visitor, &r.opts, NULL, &err);
+	ST_CHECK_INT(rc, 0);
+	return ST_TEST_PASS;
+}
+
+/* Scale ----------------------------------------------------------------- */
+
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+ST_TEST(walk_many_files_and_whiteouts)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+	char path[64];
+	char *kept[64];
+	size_t count = 0;
+	char expected[4096];
+	size_t n = 0;
+	size_t k;
+	int i;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	r.visitor.on_layer_file = NULL;
+	t = layer(&l);
+	for (i = 0; i < 3000; i++) {
+		snprintf(path, sizeof(path), "d%03d/f%d", i % 300, i);
+		tar_file(t, path, "x");
+	}
+	t = layer(&l);
+	for (i = 0; i < 300; i++) {
+		if (i % 50 == 7)
+			continue;
+		snprintf(path, sizeof(path), ".wh.d%03d", i);
+		tar_file(t, path, "");
+	}
+	RUN_OK(&l, &r);
+
+	/* Directories 7, 57, ... 257 survive, ten files each. */
+	for (i = 0; i < 3000; i++) {
+		if (i % 300 % 50 != 7)
+			continue;
+		snprintf(path, sizeof(path), "d%03d/f%d", i % 300, i);
+		kept[count++] = strdup(path);
+	}
+	ST_CHECK_INT(count, 60);
+	qsort(kept, count, sizeof(kept[0]), by_string);
+	expected[0] = '\0';
+	for (k = 0; k < count; k++) {
+		n += (size_t)snprintf(expected + n, sizeof(expected) - n, "%s@0=x\n", kept[k]);
+		free(kept[k]);
+	}
+	ST_CHECK_STR(r.final, expected);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+/* Real images ------------------------------------------------------------ */
+
+/* Walks one image of tests/data/images, named as in expected.json: a file
+ * or directory name, with ":ARCH" for one platform of a multi-platform
+ * index. Returns the walk's result, or 1 when the image does not open
+ * (the image tests own that case). */
+static int walk_image_file(const char *name, struct recorder *r, struct strata_error *err)
+{
+	struct st_image_options iopts = {NULL, &r->limits, NULL};
+	struct st_image *img = NULL;
+	struct st_walk_layer_stats *stats;
+	const char *arch = strchr(name, ':');
+	char platform[64];
+	char path[4096];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s", st_test_data_path("images"));
+	snprintf(path + strlen(path), sizeof(path) - strlen(path), "/%.*s",
+		 arch != NULL ? (int)(arch - name) : (int)strlen(name), name);
+	if (arch != NULL) {
+		snprintf(platform, sizeof(platform), "linux/%s", arch + 1);
+		iopts.platform = platform;
+	}
+	if (st_image_open(&img, path, &iopts, err) < 0) {
+		fprintf(stderr, "# %s: %s (not walked)\n", name, err->msg);
+		return 1;
+	}
+	stats = calloc(img->layer_count + 1, sizeof(*stats));
+	rc = st_walk_image(img, &r->visitor, &r->opts, stats, err);
+	if (rc == 0 && img->layer_count > 0 && stats[0].entries == 0)
+		rc = st_error_set(err, STRATA_EINTERNAL, "%s: no entries in layer 0", name);
+	free(stats);
+	st_image_free(img);
+	return rc;
+}
+
+/* Walks the images that tests/data/images/make-images.sh wrote, when they
+ * are there: each good image must walk and show some file, and each
+ * broken image that opens must fail the walk, naming the object at fault
+ * as expected.json states. */
+ST_TEST(walk_real_images)
+{
+	struct st_slice text = {NULL, 0};
+	struct strata_limits lim;
+	struct strata_error err;
+	struct st_buf buf;
+	json_t *root = NULL;
+	json_t *value;
+	const char *key;
+	size_t walked = 0;
+
+	strata_limits_default(&lim);
+	st_buf_init(&buf, 1u << 20);
+	if (st_read_file(st_test_data_path("images/expected.json"), &buf, true, &err) < 0) {
+		st_buf_dispose(&buf);
+		return ST_TEST_SKIP;
+	}
+	text = st_slice_make(buf.ptr, buf.len);
+	ST_CHECK_INT(st_json_parse(&root, text, buf.len, 64, 0, "expected.json", &err), 0);
+
+	json_object_foreach(json_object_get(root, "images"), key, value) {
+		struct recorder r;
+		int rc;
+
+		rec_init(&r, NULL);
+		r.visitor.on_layer_file = NULL;
+		rc = walk_image_file(key, &r, &err);
+		if (rc == 1)
+			continue;
+		if (rc != 0)
+			fprintf(stderr, "# %s: %s\n", key, err.msg);
+		ST_CHECK_INT(rc, 0);
+		ST_CHECK(r.final[0] != '\0');
+		walked++;
+	}
+	json_object_foreach(json_object_get(root, "errors"), key, value) {
+		struct recorder r;
+		int rc;
+
+		rec_init(&r, NULL);
+		rc = walk_image_file(key, &r, &err);
+		if (rc == 1)
+			continue;
+		if (rc == 0)
+			fprintf(stderr, "# %s: walk succeeded\n", key);
+		ST_CHECK(rc < 0);
+		ST_CHECK(strstr(err.msg, json_string_value(value)) != NULL);
+		ST_CHECK_STR(r.final, "");
+		walked++;
+	}
+	json_decref(root);
+	st_buf_dispose(&buf);
+	fprintf(stderr, "# walked %zu images\n", walked);
+	return walked > 0 ? ST_TEST_PASS : ST_TEST_SKIP;
 }
