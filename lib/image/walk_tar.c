@@ -56,11 +56,16 @@ static la_ssize_t read_cb(struct archive *a, void *ctx, const void **buf)
 }
 
 /* Turns a libarchive failure into the stream's error when the stream
- * failed, else into STRATA_ECORRUPT with libarchive's message. */
+ * failed, else into STRATA_ECORRUPT with libarchive's message. A tar that
+ * does not parse is often a blob that does not match its digest, so the
+ * rest of the stream is read first: its digest check then names the real
+ * cause. */
 static int archive_failure(struct st_walk_tar *t, const char *context, struct strata_error *err)
 {
 	const char *msg;
 
+	while (!t->failed && !t->at_end)
+		pull(t);
 	if (t->failed) {
 		if (err != NULL)
 			*err = t->stream_err;

@@ -1454,6 +1454,30 @@ ST_TEST(walk_stream_error_at_end_propagates)
 	return ST_TEST_PASS;
 }
 
+/* Regression: a blob whose bytes are not a tar and whose digest does not
+ * match reported "not a tar archive" and hid the digest mismatch. The walk
+ * now reads the rest of the stream before it reports a tar error. */
+ST_TEST(walk_garbage_layer_reports_digest_error)
+{
+	struct layers l;
+	struct recorder r;
+	struct strata_error err;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_end(t);
+	memset(t->buf, 'x', 4096);
+	t->used = 4096;
+	l.fail_layer = 0;
+	l.fail_offset = 4096;
+	ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_ECORRUPT);
+	ST_CHECK_STR(err.msg, "blob sha256:feed: digest mismatch (test)");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
 ST_TEST(walk_stream_error_mid_layer)
 {
 	static const size_t offsets[] = {0, 100, 512, 1030, 1600};
