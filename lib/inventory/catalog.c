@@ -1,1 +1,148 @@
-/* placeholder */
+/* Runs every registered cataloger over one layer walk. */
+#include <string.h>
+
+#include "inventory/inventory.h"
+
+/* The OS cataloger comes first: package catalogers read the OS release
+ * in their finish step to build purls. */
+static const struct st_cataloger *const registry[] = {
+	&st_cataloger_os,
+	&st_cataloger_dpkg,
+	&st_cataloger_npm,
+};
+
+#define CATALOGER_COUNT ST_ARRAY_LEN(registry)
+
+struct catalog_run {
+	void *state[CATALOGER_COUNT];
+	bool started[CATALOGER_COUNT];
+	struct st_catalog_ctx ctx;
+	struct st_walk_visitor visitor;
+};
+
+static bool run_wants(void *ctx, const char *path, size_t len, uint64_t *max_bytes)
+{
+	size_t i;
+
+	for (i = 0; i < CATALOGER_COUNT; i++) {
+		if (registry[i]->wants(path, len))
+			return true;
+	}
+	return false;
+}
+
+static int dispatch(struct catalog_run *run, const struct st_walk_file *f, bool final,
+		    struct strata_error *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < CATALOGER_COUNT; i++) {
+		const struct st_cataloger *c = registry[i];
+		int (*fn)(void *, const struct st_walk_file *, struct st_catalog_ctx *,
+			  struct strata_error *) = final ? c->on_final_file : c->on_layer_file;
+
+		if (fn == NULL || !c->wants(f->path, f->path_len))
+			continue;
+		rc = fn(run->state[i], f, &run->ctx, err);
+		if (rc < 0)
+			return st_error_prefix(err, "%s cataloger", c->name);
+	}
+	return 0;
+}
+
+static int run_on_layer_file(void *ctx, const struct st_walk_file *f, struct strata_error *err)
+{
+	return dispatch(ctx, f, false, err);
+}
+
+static int run_on_final_file(void *ctx, const struct st_walk_file *f, struct strata_error *err)
+{
+	return dispatch(ctx, f, true, err);
+}
+
+static void run_free(struct catalog_run *run)
+{
+	size_t i;
+
+	for (i = 0; i < CATALOGER_COUNT; i++) {
+		if (run->started[i])
+			registry[i]->free(run->state[i]);
+		run->started[i] = false;
+		run->state[i] = NULL;
+	}
+}
+
+static int run_begin(struct catalog_run *run, struct st_inventory *inv,
+		     const struct st_walk_options *opts, struct strata_error *err)
+{
+	size_t i;
+	int rc;
+
+	memset(run, 0, sizeof(*run));
+	if (opts == NULL || opts->limits == NULL)
+		return st_error_set(err, STRATA_EINVAL, "catalog: walk options without limits");
+	run->ctx.inv = inv;
+	run->ctx.diag = opts->diag;
+	run->ctx.limits = opts->limits;
+	run->visitor.wants = run_wants;
+	run->visitor.on_layer_file = run_on_layer_file;
+	run->visitor.on_final_file = run_on_final_file;
+	run->visitor.ctx = run;
+
+	for (i = 0; i < CATALOGER_COUNT; i++) {
+		rc = registry[i]->init(&run->state[i], err);
+		if (rc < 0) {
+			run_free(run);
+			return st_error_prefix(err, "%s cataloger", registry[i]->name);
+		}
+		run->started[i] = true;
+	}
+	return 0;
+}
+
+/* After the walk (whose result is RC): finishes every cataloger in
+ * registry order, frees them and sorts the inventory. */
+static int run_end(struct catalog_run *run, int rc, struct strata_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < CATALOGER_COUNT && rc >= 0; i++) {
+		rc = registry[i]->finish(run->state[i], &run->ctx, err);
+		if (rc < 0)
+			st_error_prefix(err, "%s cataloger", registry[i]->name);
+	}
+	run_free(run);
+	if (rc >= 0)
+		st_inventory_sort(run->ctx.inv);
+	return rc < 0 ? rc : 0;
+}
+
+int st_catalog_image(struct st_image *img, struct st_inventory *inv,
+		     const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
+		     struct strata_error *err)
+{
+	struct catalog_run run;
+	int rc;
+
+	rc = run_begin(&run, inv, opts, err);
+	if (rc < 0)
+		return rc;
+	rc = st_walk_image(img, &run.visitor, opts, stats, err);
+	return run_end(&run, rc, err);
+}
+
+int st_catalog_layers(size_t count, st_layer_opener open, void *open_ctx,
+		      const char *const *names, struct st_inventory *inv,
+		      const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
+		      struct strata_error *err)
+{
+	struct catalog_run run;
+	int rc;
+
+	rc = run_begin(&run, inv, opts, err);
+	if (rc < 0)
+		return rc;
+	rc = st_walk_layers(count, open, open_ctx, names, &run.visitor, opts, stats, err);
+	return run_end(&run, rc, err);
+}

@@ -89,6 +89,13 @@ int st_catalog_image(struct st_image *img, struct st_inventory *inv,
 		     const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
 		     struct strata_error *err);
 
+/* The same over COUNT layers opened through OPEN (see st_walk_layers),
+ * so that tests can catalog in-memory layers. */
+int st_catalog_layers(size_t count, st_layer_opener open, void *open_ctx,
+		      const char *const *names, struct st_inventory *inv,
+		      const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
+		      struct strata_error *err);
+
 /* Parsers shared by catalogers, tests and fuzz targets -------------------- */
 
 /* Parses os-release TEXT into OS (strings in ARENA). Unknown keys are
