@@ -1,11 +1,91 @@
-#include <stddef.h>
+/* Fuzzes the Debian version parser and comparator. The input is split at
+ * its first NUL or newline into two versions, which are compared both ways
+ * and with themselves. abort() reports a result that is not antisymmetric
+ * or not reflexive, or that disagrees with the parser. */
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "version/version.h"
+
+/* Longer inputs add nothing that shorter ones do not already cover. */
+#define MAX_INPUT 4096
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static size_t find_split(const uint8_t *data, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		if (data[i] == '\0' || data[i] == '\n')
+			break;
+	}
+	return i;
+}
+
+static void check_error(int rc, const struct strata_error *err)
+{
+	if (rc != STRATA_EINVAL || strchr(err->msg, '\n') != NULL)
+		abort();
+}
+
+static void check_reflexive(const char *v)
+{
+	struct strata_error err;
+	int cmp = 2;
+
+	if (st_version_compare("deb", v, v, &cmp, &err) != 0 || cmp != 0)
+		abort();
+}
+
+static void check_pair(const char *a, const char *b)
+{
+	struct st_dpkg_version va;
+	struct st_dpkg_version vb;
+	struct strata_error err;
+	bool valid_a = st_dpkg_version_parse(&va, a, &err) == 0;
+	bool valid_b = st_dpkg_version_parse(&vb, b, &err) == 0;
+	int ab = 2;
+	int ba = 2;
+	int rc_ab;
+	int rc_ba;
+
+	rc_ab = st_version_compare("deb", a, b, &ab, &err);
+	if (rc_ab < 0)
+		check_error(rc_ab, &err);
+	rc_ba = st_version_compare("deb", b, a, &ba, &err);
+	if (rc_ba < 0)
+		check_error(rc_ba, &err);
+	if ((rc_ab == 0) != (valid_a && valid_b) || (rc_ba == 0) != (valid_a && valid_b))
+		abort();
+	if (valid_a)
+		check_reflexive(a);
+	if (valid_b)
+		check_reflexive(b);
+	if (!valid_a || !valid_b)
+		return;
+	if (ab < -1 || ab > 1 || ab != -ba)
+		abort();
+	if (st_dpkg_version_cmp(&va, &vb) != ab)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	(void)data;
-	(void)size;
+	char a[MAX_INPUT + 1];
+	char b[MAX_INPUT + 1];
+	size_t cut;
+	size_t rest;
+
+	if (size > MAX_INPUT)
+		return 0;
+	cut = find_split(data, size);
+	rest = cut < size ? size - cut - 1 : 0;
+	memcpy(a, data, cut);
+	a[cut] = '\0';
+	memcpy(b, data + size - rest, rest);
+	b[rest] = '\0';
+	check_pair(a, b);
 	return 0;
 }

@@ -21,4 +21,66 @@ bool st_version_is_supported(const char *type);
 int st_dpkg_version_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
 int st_semver_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
 
+/* Debian versions ------------------------------------------------------- */
+
+/* A Debian version, [epoch:]upstream[-revision] as deb-version(7) defines
+ * it. The slices point into the string that was parsed. */
+struct st_dpkg_version {
+	uint32_t epoch;           /* 0 when absent; at most INT32_MAX */
+	struct st_slice upstream; /* once parsed: not empty, starts with a digit */
+	struct st_slice revision; /* empty when absent */
+};
+
+/* Parses V as dpkg's parseversion() does, with its warnings treated as
+ * errors: surrounding blanks are ignored; the epoch is the text before the
+ * first ':', the revision the text after the last '-'. Returns 0, or
+ * STRATA_EINVAL naming V and the reason. *OUT borrows V. */
+int st_dpkg_version_parse(struct st_dpkg_version *out, const char *v,
+			  struct strata_error *err);
+
+/* Orders two versions as dpkg does: the epoch numerically, then the
+ * upstream part, then the revision. Returns -1, 0 or 1. The parts need not
+ * have passed st_dpkg_version_parse. */
+int st_dpkg_version_cmp(const struct st_dpkg_version *a, const struct st_dpkg_version *b);
+
+/* npm versions (node-semver) -------------------------------------------- */
+
+/* node-semver's maximum version length in bytes: longer versions, and
+ * longer versions inside a range, are invalid. */
+#define ST_SEMVER_MAX_LEN 256
+
+/* Flags of the node-semver functions, named after node-semver's options.
+ * LOOSE also accepts what node-semver's loose mode accepts: leading '=',
+ * 'v' and blanks in any order ("= v1.2.3"), leading zeros ("01.2.3") and
+ * a pre-release without its '-' ("1.2.3beta"). INCLUDE_PRERELEASE lets a
+ * range match pre-release versions of any release, not only of the
+ * releases its comparators name. */
+#define ST_SEMVER_LOOSE 0x1u
+#define ST_SEMVER_INCLUDE_PRERELEASE 0x2u
+
+/* Returns 0 when V is a valid npm version under FLAGS, else
+ * STRATA_EINVAL naming V and the reason. */
+int st_semver_validate(const char *v, unsigned flags, struct strata_error *err);
+
+/* Like st_semver_compare, with FLAGS. st_semver_compare accepts what
+ * node-semver's default mode accepts: surrounding blanks and one leading
+ * 'v'. */
+int st_semver_compare_flags(const char *a, const char *b, unsigned flags, int *cmp,
+			    struct strata_error *err);
+
+/* Sets *OUT to whether VERSION satisfies the node-semver RANGE (">=1.2.3
+ * <2", "^1.2 || ~2.3", "1.x", "1.2.3 - 2", ...), as node-semver's
+ * satisfies() decides; semver.c notes the exceptions. Returns
+ * STRATA_EINVAL naming RANGE or VERSION when it is invalid, where
+ * satisfies() returns false. */
+int st_semver_range_satisfies(const char *range, const char *version, unsigned flags,
+			      bool *out, struct strata_error *err);
+
+/* Internal: shared by the comparators ----------------------------------- */
+
+/* Sets ERR to STRATA_EINVAL with "invalid KIND \"V\": REASON", V escaped
+ * and shortened to keep the message on one line. Returns STRATA_EINVAL. */
+int st_version_invalid(struct strata_error *err, const char *kind, const char *v,
+		       const char *reason);
+
 #endif
