@@ -1,1 +1,273 @@
-/* placeholder */
+/* strata scan: inventory an image and report known vulnerabilities. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char scan_usage[] =
+	"usage: strata scan [options] IMAGE\n"
+	"\n"
+	"IMAGE is a docker-archive tarball ('docker save'), an OCI image layout\n"
+	"directory or a tar of one; the form is detected, or given by a prefix:\n"
+	"docker-archive:PATH, oci:PATH[:TAG|@DIGEST], oci-archive:PATH[:TAG|@DIGEST].\n"
+	"\n"
+	"options:\n"
+	"  --platform OS/ARCH[/VARIANT]  image to pick from a multi-platform index\n"
+	"                                (default linux/amd64)\n"
+	"  --db PATH             vulnerability database (default\n"
+	"                        $XDG_CACHE_HOME/strata/vuln.db)\n"
+	"  --no-vuln             inventory only: do not match vulnerabilities\n"
+	"  --format table|json   report format (default table)\n"
+	"  -o, --output FILE     write the report to FILE instead of stdout\n"
+	"  --severity LIST       show only these severities, comma-separated:\n"
+	"                        CRITICAL,HIGH,MEDIUM,LOW,NEGLIGIBLE,UNKNOWN\n"
+	"  --ignore-unfixed      hide findings that have no fixed version\n"
+	"  --exit-code N         exit with N when findings remain after the filters\n"
+	"                        (default 0: findings do not change the exit code)\n"
+	"  --limit NAME=VALUE    change a limit on untrusted input (docs/LIMITS.md)\n"
+	"  -q, --quiet           print errors only, no warnings\n"
+	"  -v, --verbose         print progress messages too\n"
+	"\n"
+	"exit codes: 0 clean, N (--exit-code) findings, 2 usage, 3 scan error\n";
+
+enum {
+	OPT_PLATFORM = 256,
+	OPT_DB,
+	OPT_NO_VULN,
+	OPT_FORMAT,
+	OPT_SEVERITY,
+	OPT_IGNORE_UNFIXED,
+	OPT_EXIT_CODE,
+	OPT_LIMIT,
+};
+
+static const struct option scan_options[] = {
+	{"platform", required_argument, NULL, OPT_PLATFORM},
+	{"db", required_argument, NULL, OPT_DB},
+	{"no-vuln", no_argument, NULL, OPT_NO_VULN},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"output", required_argument, NULL, 'o'},
+	{"severity", required_argument, NULL, OPT_SEVERITY},
+	{"ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED},
+	{"exit-code", required_argument, NULL, OPT_EXIT_CODE},
+	{"limit", required_argument, NULL, OPT_LIMIT},
+	{"quiet", no_argument, NULL, 'q'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/* Parses "HIGH,CRITICAL" into severity bits. */
+static int parse_severities(const char *list, unsigned *out)
+{
+	char word[32];
+	const char *p = list;
+
+	*out = 0;
+	while (*p != '\0') {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		int idx;
+
+		if (n == 0 || n >= sizeof(word))
+			return cli_usage_error("--severity: invalid list '%s'", list);
+		memcpy(word, p, n);
+		word[n] = '\0';
+		idx = strata_severity_index(word);
+		if (idx < 0)
+			return cli_usage_error("--severity: unknown severity '%s' (expected "
+					       "CRITICAL, HIGH, MEDIUM, LOW, NEGLIGIBLE or UNKNOWN)",
+					       word);
+		*out |= STRATA_SEVERITY_BIT((unsigned)idx);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	if (*out == 0)
+		return cli_usage_error("--severity: empty list");
+	return 0;
+}
+
+static int parse_exit_code(const char *arg, int *out)
+{
+	int v = 0;
+	size_t i;
+
+	for (i = 0; arg[i] != '\0'; i++) {
+		if (arg[i] < '0' || arg[i] > '9' || i >= 3)
+			break;
+		v = v * 10 + (arg[i] - '0');
+	}
+	if (i == 0 || arg[i] != '\0' || v > 125)
+		return cli_usage_error("--exit-code: '%s' is not a number from 0 to 125", arg);
+	if (v == EXIT_USAGE || v == EXIT_SCAN_ERROR)
+		return cli_usage_error("--exit-code: %d is reserved for usage and scan errors", v);
+	*out = v;
+	return 0;
+}
+
+struct scan_cli {
+	struct strata_scan_options opts;
+	struct strata_report_options report;
+	struct cli_log log;
+	const char *output;
+	const char *db_path;
+	bool no_vuln;
+	int exit_code;
+	char default_db[4096];
+};
+
+static int parse_args(struct scan_cli *c, int argc, char **argv, const char **image)
+{
+	int opt;
+	int rc;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "o:qvh", scan_options, NULL)) != -1) {
+		switch (opt) {
+		case OPT_PLATFORM:
+			c->opts.platform = optarg;
+			break;
+		case OPT_DB:
+			c->db_path = optarg;
+			break;
+		case OPT_NO_VULN:
+			c->no_vuln = true;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "table") == 0)
+				c->report.format = STRATA_FORMAT_TABLE;
+			else if (strcmp(optarg, "json") == 0)
+				c->report.format = STRATA_FORMAT_JSON;
+			else
+				return cli_usage_error("--format: expected table or json, got '%s'",
+						       optarg);
+			break;
+		case 'o':
+			c->output = optarg;
+			break;
+		case OPT_SEVERITY:
+			rc = parse_severities(optarg, &c->report.severities);
+			if (rc != 0)
+				return rc;
+			break;
+		case OPT_IGNORE_UNFIXED:
+			c->report.ignore_unfixed = true;
+			break;
+		case OPT_EXIT_CODE:
+			rc = parse_exit_code(optarg, &c->exit_code);
+			if (rc != 0)
+				return rc;
+			break;
+		case OPT_LIMIT:
+			rc = cli_apply_limit(&c->opts.limits, optarg);
+			if (rc != 0)
+				return rc;
+			break;
+		case 'q':
+			c->log.min_level = STRATA_LOG_ERROR;
+			break;
+		case 'v':
+			c->log.min_level = STRATA_LOG_DEBUG;
+			break;
+		case 'h':
+			fputs(scan_usage, stdout);
+			return -1;
+		default:
+			fputs(scan_usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc) {
+		fputs(scan_usage, stderr);
+		return cli_usage_error("scan takes exactly one IMAGE");
+	}
+	*image = argv[optind];
+	return 0;
+}
+
+/* Chooses the database: --db (must exist), else the default path when it
+ * exists, else none with a warning. */
+static int choose_db(struct scan_cli *c)
+{
+	struct strata_error err;
+
+	if (c->no_vuln)
+		return 0;
+	if (c->db_path != NULL) {
+		if (access(c->db_path, R_OK) != 0) {
+			fprintf(stderr, "strata: error: vulnerability database %s: %s\n",
+				c->db_path, strerror(errno));
+			return EXIT_SCAN_ERROR;
+		}
+		c->opts.db_path = c->db_path;
+		return 0;
+	}
+	if (strata_db_default_path(c->default_db, sizeof(c->default_db), &err) == 0 &&
+	    access(c->default_db, R_OK) == 0) {
+		c->opts.db_path = c->default_db;
+		return 0;
+	}
+	if (c->log.min_level <= STRATA_LOG_WARN)
+		fprintf(stderr, "strata: warning: no vulnerability database (run 'strata db "
+				"import' or pass --db); reporting packages only\n");
+	return 0;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	struct strata_scan *scan = NULL;
+	struct strata_error err;
+	struct scan_cli c;
+	const char *image = NULL;
+	FILE *out = stdout;
+	size_t shown = 0;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	strata_scan_options_init(&c.opts);
+	strata_report_options_init(&c.report);
+	c.log.min_level = STRATA_LOG_WARN;
+	c.opts.log = cli_log;
+	c.opts.log_ctx = &c.log;
+
+	rc = parse_args(&c, argc, argv, &image);
+	if (rc != 0)
+		return rc < 0 ? EXIT_CLEAN : rc;
+	rc = choose_db(&c);
+	if (rc != 0)
+		return rc;
+
+	if (strata_scan_image(&scan, image, &c.opts, &err) < 0) {
+		cli_error(&err);
+		return EXIT_SCAN_ERROR;
+	}
+	if (c.output != NULL) {
+		out = fopen(c.output, "w");
+		if (out == NULL) {
+			fprintf(stderr, "strata: error: cannot write %s: %s\n", c.output,
+				strerror(errno));
+			strata_scan_free(scan);
+			return EXIT_SCAN_ERROR;
+		}
+	}
+	rc = strata_report_write(scan, out, &c.report, &shown, &err);
+	if (out != stdout && fclose(out) != 0 && rc == 0) {
+		fprintf(stderr, "strata: error: cannot write %s: %s\n", c.output, strerror(errno));
+		rc = -1;
+		err.msg[0] = '\0';
+	}
+	strata_scan_free(scan);
+	if (rc < 0) {
+		if (err.msg[0] != '\0')
+			cli_error(&err);
+		return EXIT_SCAN_ERROR;
+	}
+	if (shown > 0 && c.exit_code != 0)
+		return c.exit_code;
+	return EXIT_CLEAN;
+}

@@ -1,5 +1,96 @@
+/* strata: command-line entry point and subcommand dispatch. */
+#include <stdarg.h>
 #include <stdio.h>
-int main(void)
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+	"usage: strata <command> [options]\n"
+	"\n"
+	"commands:\n"
+	"  scan IMAGE              inventory an image and report known vulnerabilities\n"
+	"  db import PATH...       load advisories (Debian tracker JSON, OSV JSON, zip)\n"
+	"  db status               list the sources in the vulnerability database\n"
+	"  vercmp ECOSYSTEM A B    compare two versions: prints <, = or >\n"
+	"  version                 print the version\n"
+	"\n"
+	"Run 'strata COMMAND --help' for the options of a command.\n";
+
+void cli_log(void *ctx, int level, const char *msg)
 {
+	const struct cli_log *log = ctx;
+	static const char *const names[] = {"debug", "info", "warning", "error"};
+
+	if (log != NULL && level < log->min_level)
+		return;
+	if (level < 0 || level > STRATA_LOG_ERROR)
+		level = STRATA_LOG_ERROR;
+	fprintf(stderr, "strata: %s: %s\n", names[level], msg);
+}
+
+void cli_error(const struct strata_error *err)
+{
+	if (err->msg[0] != '\0')
+		fprintf(stderr, "strata: error: %s\n", err->msg);
+	else
+		fprintf(stderr, "strata: error: %s\n", strata_strerror(err->code));
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("strata: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n", stderr);
+	return EXIT_USAGE;
+}
+
+int cli_apply_limit(struct strata_limits *lim, const char *arg)
+{
+	struct strata_error err;
+	char name[64];
+	const char *eq = strchr(arg, '=');
+	size_t n;
+
+	if (eq == NULL)
+		return cli_usage_error("--limit takes NAME=VALUE, got '%s'", arg);
+	n = (size_t)(eq - arg);
+	if (n == 0 || n >= sizeof(name))
+		return cli_usage_error("--limit: invalid limit name in '%s'", arg);
+	memcpy(name, arg, n);
+	name[n] = '\0';
+	if (strata_limits_set(lim, name, eq + 1, &err) < 0)
+		return cli_usage_error("--limit: %s", err.msg);
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "scan") == 0)
+		return cmd_scan(argc - 1, argv + 1);
+	if (strcmp(cmd, "db") == 0)
+		return cmd_db(argc - 1, argv + 1);
+	if (strcmp(cmd, "vercmp") == 0)
+		return cmd_vercmp(argc - 1, argv + 1);
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("strata %s\n", STRATA_VERSION);
+		return EXIT_CLEAN;
+	}
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		fputs(usage_text, stdout);
+		return EXIT_CLEAN;
+	}
+	fputs(usage_text, stderr);
+	return cli_usage_error("unknown command '%s'", cmd);
 }

@@ -1,1 +1,227 @@
-/* placeholder */
+/* The readable report: image and OS lines, package counts, then findings
+ * sorted by severity. Text from the image is hostile, so control bytes
+ * are replaced before they reach a terminal. */
+#include <stdio.h>
+#include <string.h>
+
+#include "scan.h"
+
+/* Column widths stop growing here; longer values are cut with "~". */
+#define TABLE_MAX_COLUMN 48
+
+/* Writes S padded to WIDTH (no padding when WIDTH is 0), with control
+ * bytes shown as '?' and values over TABLE_MAX_COLUMN cut. */
+static void put_cell(FILE *out, const char *s, size_t width)
+{
+	size_t n = 0;
+
+	if (s == NULL)
+		s = "-";
+	for (; s[n] != '\0'; n++) {
+		unsigned char c = (unsigned char)s[n];
+
+		if (width != 0 && n + 1 == TABLE_MAX_COLUMN && s[n + 1] != '\0') {
+			fputc('~', out);
+			n++;
+			break;
+		}
+		fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
+	}
+	for (; n < width; n++)
+		fputc(' ', out);
+}
+
+static size_t cell_width(const char *s)
+{
+	size_t n = s ? strlen(s) : 1;
+
+	return n > TABLE_MAX_COLUMN ? TABLE_MAX_COLUMN : n;
+}
+
+static const char *short_digest(const char *digest, char buf[20])
+{
+	if (digest == NULL)
+		return "-";
+	if (strncmp(digest, "sha256:", 7) == 0 && strlen(digest) >= 19) {
+		memcpy(buf, digest + 7, 12);
+		buf[12] = '\0';
+		return buf;
+	}
+	return digest;
+}
+
+static void write_header(const struct strata_scan *scan, FILE *out)
+{
+	const struct st_image *img = scan->image;
+	const struct st_os *os = &scan->inv.os;
+	size_t i;
+
+	fputs("Image:    ", out);
+	put_cell(out, img->reference, 0);
+	fprintf(out, " (%s)\n", st_image_form_name(img->form));
+	if (img->manifest_digest != NULL) {
+		fputs("Manifest: ", out);
+		put_cell(out, img->manifest_digest, 0);
+		fputc('\n', out);
+	}
+	fputs("Config:   ", out);
+	put_cell(out, img->config_digest, 0);
+	fputc('\n', out);
+	fputs("Platform: ", out);
+	put_cell(out, img->os, 0);
+	fputc('/', out);
+	put_cell(out, img->architecture, 0);
+	if (img->variant != NULL) {
+		fputc('/', out);
+		put_cell(out, img->variant, 0);
+	}
+	fputc('\n', out);
+	fputs("OS:       ", out);
+	if (os->found)
+		put_cell(out, os->pretty_name ? os->pretty_name : os->id, 0);
+	else
+		fputs("unknown (no os-release)", out);
+	fputc('\n', out);
+	fprintf(out, "Layers:   %zu\n", img->layer_count);
+	for (i = 0; i < img->layer_count; i++) {
+		const struct st_layer_info *l = &img->layers[i];
+		char buf[20];
+
+		fprintf(out, "  %2zu  %s  %10llu bytes  ", i, short_digest(l->digest, buf),
+			(unsigned long long)l->size);
+		put_cell(out, l->created_by, 0);
+		fputc('\n', out);
+	}
+}
+
+/* Prints "Packages: N (deb X, npm Y)"; packages are sorted by type. */
+static void write_package_counts(const struct strata_scan *scan, FILE *out)
+{
+	const struct st_inventory *inv = &scan->inv;
+	size_t i = 0;
+	bool first = true;
+
+	fprintf(out, "Packages: %zu", inv->count);
+	while (i < inv->count) {
+		const char *type = inv->packages[i].type;
+		size_t n = 0;
+
+		while (i < inv->count && strcmp(inv->packages[i].type, type) == 0) {
+			n++;
+			i++;
+		}
+		fprintf(out, "%s%s %zu", first ? " (" : ", ", type, n);
+		first = false;
+	}
+	fputs(first ? "\n" : ")\n", out);
+}
+
+struct finding_columns {
+	size_t id, package, installed, fixed, severity, status;
+};
+
+static void measure(const struct strata_scan *scan, const struct strata_report_options *opts,
+		    struct finding_columns *w, size_t counts[ST_SEVERITY_CRITICAL + 1],
+		    size_t *shown)
+{
+	size_t i;
+
+	w->id = strlen("ID");
+	w->package = strlen("PACKAGE");
+	w->installed = strlen("INSTALLED");
+	w->fixed = strlen("FIXED IN");
+	w->severity = strlen("SEVERITY");
+	w->status = strlen("STATUS");
+	*shown = 0;
+	for (i = 0; i < scan->findings.count; i++) {
+		const struct st_finding *f = &scan->findings.items[i];
+		const struct st_package *p = &scan->inv.packages[f->package];
+
+		if (!st_report_finding_shown(f, opts))
+			continue;
+		(*shown)++;
+		counts[f->severity]++;
+		if (cell_width(f->id) > w->id)
+			w->id = cell_width(f->id);
+		if (cell_width(p->name) > w->package)
+			w->package = cell_width(p->name);
+		if (cell_width(p->version) > w->installed)
+			w->installed = cell_width(p->version);
+		if (cell_width(f->fixed_version) > w->fixed)
+			w->fixed = cell_width(f->fixed_version);
+		if (cell_width(st_severity_name(f->severity)) > w->severity)
+			w->severity = cell_width(st_severity_name(f->severity));
+		if (cell_width(st_vuln_status_name(f->status)) > w->status)
+			w->status = cell_width(st_vuln_status_name(f->status));
+	}
+}
+
+static void write_summary(FILE *out, size_t shown, const size_t counts[ST_SEVERITY_CRITICAL + 1])
+{
+	bool first = true;
+	int sev;
+
+	fprintf(out, "Findings: %zu", shown);
+	for (sev = ST_SEVERITY_CRITICAL; sev >= ST_SEVERITY_UNKNOWN; sev--) {
+		if (counts[sev] == 0)
+			continue;
+		fprintf(out, "%s%s %zu", first ? " (" : ", ", st_severity_name(sev), counts[sev]);
+		first = false;
+	}
+	fputs(first ? "\n" : ")\n", out);
+}
+
+int st_report_table(const struct strata_scan *scan, FILE *out,
+		    const struct strata_report_options *opts, size_t *shown,
+		    struct strata_error *err)
+{
+	size_t counts[ST_SEVERITY_CRITICAL + 1] = {0};
+	struct finding_columns w;
+	size_t n_shown = 0;
+	size_t i;
+
+	write_header(scan, out);
+	write_package_counts(scan, out);
+	if (!scan->matched) {
+		fputs("Findings: not checked (no vulnerability database)\n", out);
+		goto out;
+	}
+
+	measure(scan, opts, &w, counts, &n_shown);
+	write_summary(out, n_shown, counts);
+	if (n_shown == 0)
+		goto out;
+	fputc('\n', out);
+	put_cell(out, "ID", w.id + 2);
+	put_cell(out, "PACKAGE", w.package + 2);
+	put_cell(out, "INSTALLED", w.installed + 2);
+	put_cell(out, "FIXED IN", w.fixed + 2);
+	put_cell(out, "SEVERITY", w.severity + 2);
+	put_cell(out, "STATUS", w.status + 2);
+	fputs("LAYER\n", out);
+	for (i = 0; i < scan->findings.count; i++) {
+		const struct st_finding *f = &scan->findings.items[i];
+		const struct st_package *p = &scan->inv.packages[f->package];
+		char buf[20];
+
+		if (!st_report_finding_shown(f, opts))
+			continue;
+		put_cell(out, f->id, w.id + 2);
+		put_cell(out, p->name, w.package + 2);
+		put_cell(out, p->version, w.installed + 2);
+		put_cell(out, f->fixed_version, w.fixed + 2);
+		put_cell(out, st_severity_name(f->severity), w.severity + 2);
+		put_cell(out, st_vuln_status_name(f->status), w.status + 2);
+		if (p->layer < scan->image->layer_count)
+			fprintf(out, "%zu %s", p->layer,
+				short_digest(scan->image->layers[p->layer].digest, buf));
+		fputc('\n', out);
+	}
+
+out:
+	if (shown != NULL)
+		*shown = n_shown;
+	if (fflush(out) != 0 || ferror(out))
+		return st_error_sys(err, STRATA_EIO, "writing the report failed");
+	return 0;
+}

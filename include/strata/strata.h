@@ -1,0 +1,199 @@
+/* libstrata: container image inventory and vulnerability matching.
+ *
+ * A scan opens an image (docker-archive tarball, OCI layout directory or
+ * tar), walks its layers once, inventories OS and language packages, and
+ * matches them against a local vulnerability database. Results are read
+ * through accessors or written as a report. All strings returned by the
+ * accessors are owned by the scan and live until strata_scan_free. */
+#ifndef STRATA_STRATA_H
+#define STRATA_STRATA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "error.h"
+#include "limits.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define STRATA_VERSION "0.1.0"
+
+/* Levels of messages sent to a log callback. */
+enum strata_log_level {
+	STRATA_LOG_DEBUG,
+	STRATA_LOG_INFO,
+	STRATA_LOG_WARN,
+	STRATA_LOG_ERROR,
+};
+
+struct strata_scan_options {
+	const char *platform;        /* "os/arch[/variant]"; NULL = linux/amd64 */
+	const char *db_path;         /* vulnerability database; NULL = inventory only */
+	struct strata_limits limits; /* strata_scan_options_init sets the defaults */
+	/* Receives warnings (a corrupt package file, a skipped record) and
+	 * progress; may be NULL. The library never prints. */
+	void (*log)(void *ctx, int level, const char *msg);
+	void *log_ctx;
+};
+
+/* Fills OPTS with defaults. */
+STRATA_PUBLIC void strata_scan_options_init(struct strata_scan_options *opts);
+
+struct strata_scan;
+
+/* Scans the image REF (a path, or "docker-archive:", "oci:" or
+ * "oci-archive:" followed by a path; "oci:" and "oci-archive:" take an
+ * optional ":TAG" or "@sha256:DIGEST"). On success the caller owns *OUT
+ * and frees it with strata_scan_free. Returns STRATA_ENOTFOUND,
+ * STRATA_ECORRUPT (naming the blob or file), STRATA_ELIMIT (naming the
+ * limit), STRATA_EUNSUPPORTED, STRATA_EIO or STRATA_ENOMEM. */
+STRATA_PUBLIC int strata_scan_image(struct strata_scan **out, const char *ref,
+				    const struct strata_scan_options *opts,
+				    struct strata_error *err);
+
+/* Frees SCAN; NULL is allowed. */
+STRATA_PUBLIC void strata_scan_free(struct strata_scan *scan);
+
+/* One layer of the scanned image. */
+struct strata_layer {
+	const char *digest;     /* blob digest "sha256:..." */
+	const char *diff_id;    /* uncompressed digest "sha256:..." */
+	const char *media_type; /* NULL for a classic docker-archive */
+	uint64_t size;          /* blob bytes */
+	const char *created_by; /* from the config history; may be NULL */
+};
+
+/* One package of the inventory. */
+struct strata_package {
+	const char *type;           /* purl type: "deb", "npm" */
+	const char *name;
+	const char *version;
+	const char *arch;           /* may be NULL */
+	const char *source_name;    /* may be NULL (same as name) */
+	const char *source_version; /* may be NULL (same as version) */
+	const char *license;        /* may be NULL */
+	const char *purl;
+	const char *path;           /* file it was read from, relative to the image root */
+	size_t layer;               /* index of the layer that introduced it */
+};
+
+/* One vulnerability affecting one package. */
+struct strata_finding {
+	const char *id;              /* CVE id when known, else the advisory id */
+	const char *aliases;         /* other ids, comma-separated; may be "" */
+	size_t package;              /* index for strata_scan_get_package */
+	const char *fixed_version;   /* NULL when no fix exists */
+	const char *status;          /* "fixed", "affected", "will-not-fix", "fix-deferred", "end-of-life" */
+	const char *severity;        /* "CRITICAL", "HIGH", "MEDIUM", "LOW", "NEGLIGIBLE", "UNKNOWN" */
+	const char *severity_source; /* the field the severity came from */
+	const char *summary;         /* may be NULL */
+	const char *source;          /* the feed: "debian-tracker", "osv" */
+	const char *url;             /* may be NULL */
+};
+
+/* Image facts. Strings may be NULL when the image does not state them. */
+struct strata_image_info {
+	const char *reference;
+	const char *form;            /* "docker-archive", "oci", "oci-archive" */
+	const char *manifest_digest;
+	const char *config_digest;
+	const char *tag;
+	const char *os;
+	const char *architecture;
+	const char *variant;
+	const char *distro_id;       /* os-release ID */
+	const char *distro_version;  /* os-release VERSION_ID */
+	const char *distro_codename; /* os-release VERSION_CODENAME */
+	const char *distro_name;     /* os-release PRETTY_NAME */
+	size_t layer_count;
+};
+
+STRATA_PUBLIC void strata_scan_get_image(const struct strata_scan *scan,
+					 struct strata_image_info *out);
+STRATA_PUBLIC int strata_scan_get_layer(const struct strata_scan *scan, size_t index,
+					struct strata_layer *out);
+STRATA_PUBLIC size_t strata_scan_package_count(const struct strata_scan *scan);
+STRATA_PUBLIC int strata_scan_get_package(const struct strata_scan *scan, size_t index,
+					  struct strata_package *out);
+STRATA_PUBLIC size_t strata_scan_finding_count(const struct strata_scan *scan);
+STRATA_PUBLIC int strata_scan_get_finding(const struct strata_scan *scan, size_t index,
+					  struct strata_finding *out);
+/* Whether the scan matched against a vulnerability database. */
+STRATA_PUBLIC bool strata_scan_has_vulnerabilities(const struct strata_scan *scan);
+
+/* Reports ----------------------------------------------------------------- */
+
+enum strata_format {
+	STRATA_FORMAT_TABLE, /* readable text */
+	STRATA_FORMAT_JSON,  /* schema "strata-scan/1", see docs/json-output.md */
+};
+
+/* Severity bits for strata_report_options.severities. */
+#define STRATA_SEVERITY_BIT(sev_index) (1u << (sev_index))
+#define STRATA_SEVERITY_ALL 0x3fu
+
+struct strata_report_options {
+	int format;            /* enum strata_format */
+	unsigned severities;   /* bit i set = severity i shown; see strata_severity_index */
+	bool ignore_unfixed;   /* hide findings with no fixed version */
+};
+
+STRATA_PUBLIC void strata_report_options_init(struct strata_report_options *opts);
+
+/* Returns the index (0 UNKNOWN, 1 NEGLIGIBLE, 2 LOW, 3 MEDIUM, 4 HIGH,
+ * 5 CRITICAL) of the severity NAME, case-insensitive, or -1. */
+STRATA_PUBLIC int strata_severity_index(const char *name);
+
+/* Writes the report of SCAN to OUT, after the filters in OPTS; stores the
+ * number of findings left by the filters in *SHOWN (may be NULL). */
+STRATA_PUBLIC int strata_report_write(const struct strata_scan *scan, FILE *out,
+				      const struct strata_report_options *opts,
+				      size_t *shown, struct strata_error *err);
+
+/* Vulnerability database ----------------------------------------------- */
+
+struct strata_db;
+
+/* Writes the default database path, $XDG_CACHE_HOME/strata/vuln.db (or
+ * $HOME/.cache/strata/vuln.db), into BUF. */
+STRATA_PUBLIC int strata_db_default_path(char *buf, size_t size, struct strata_error *err);
+
+/* Opens the database at PATH, creating it (and its directory) when CREATE. */
+STRATA_PUBLIC int strata_db_open(struct strata_db **out, const char *path, bool create,
+				 struct strata_error *err);
+STRATA_PUBLIC void strata_db_close(struct strata_db *db);
+
+struct strata_import_result {
+	uint64_t files;
+	uint64_t records;
+	uint64_t skipped;
+};
+
+/* Imports advisories from PATHS (files, directory trees, zip archives:
+ * Debian security tracker JSON and OSV JSON) in one transaction. */
+STRATA_PUBLIC int strata_db_import(struct strata_db *db, const char *const *paths, size_t count,
+				   const struct strata_scan_options *opts,
+				   struct strata_import_result *result, struct strata_error *err);
+
+/* Writes one line per source (name, records, affected rows, import time)
+ * to OUT. */
+STRATA_PUBLIC int strata_db_write_status(struct strata_db *db, FILE *out,
+					 struct strata_error *err);
+
+/* Versions --------------------------------------------------------------- */
+
+/* Compares versions A and B of the ecosystem named by its purl TYPE ("deb",
+ * "npm", ...): *CMP is -1, 0 or 1. STRATA_EINVAL names an invalid version;
+ * STRATA_EUNSUPPORTED an unknown ecosystem. */
+STRATA_PUBLIC int strata_version_compare(const char *type, const char *a, const char *b,
+					 int *cmp, struct strata_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

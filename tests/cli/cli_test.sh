@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# CLI tests on small data in the repository: usage, exit codes, vercmp,
+# database import and status, scans of crafted images and their errors.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/cli/lib.sh
+
+data=tests/data
+
+# Usage and help ---------------------------------------------------------
+run
+expect_status "no command is a usage error" 2
+run frobnicate
+expect_status "unknown command is a usage error" 2
+expect_stderr "unknown command is named" "unknown command 'frobnicate'"
+run --help
+expect_status "help exits 0" 0
+expect_stdout "help lists scan" "scan IMAGE"
+run version
+expect_stdout "version prints the version" "^strata [0-9]+\.[0-9]+\.[0-9]+"
+run scan
+expect_status "scan without image is a usage error" 2
+run scan --format xml x
+expect_status "scan with unknown format is a usage error" 2
+run scan --severity HIGH,BOGUS x
+expect_status "scan with unknown severity is a usage error" 2
+expect_stderr "unknown severity is named" "BOGUS"
+run scan --exit-code 3 x
+expect_status "exit code colliding with scan errors is rejected" 2
+run scan --limit nosuch=1 x
+expect_status "unknown limit is a usage error" 2
+run scan --limit layers=0 x
+expect_status "zero limit is a usage error" 2
+
+# vercmp -------------------------------------------------------------------
+run vercmp deb 1:1.0-1 2.0-1
+expect_stdout "vercmp deb epoch wins" "^>$"
+run vercmp deb 1.0~rc1-1 1.0-1
+expect_stdout "vercmp deb tilde sorts first" "^<$"
+run vercmp deb 1.0-1 1.0-1
+expect_stdout "vercmp deb equal" "^=$"
+run vercmp npm 1.0.0-alpha 1.0.0
+expect_stdout "vercmp npm prerelease sorts first" "^<$"
+run vercmp npm 1.0.0+build1 1.0.0+build2
+expect_stdout "vercmp npm ignores build metadata" "^=$"
+run vercmp npm 1.2 1.0.0
+expect_status "vercmp npm invalid version is an error" 2
+expect_stderr "vercmp names the invalid version" "1\.2"
+run vercmp cobol 1 2
+expect_status "vercmp unknown ecosystem is an error" 2
+run vercmp deb 1.0
+expect_status "vercmp with two arguments is a usage error" 2
+
+# Database -------------------------------------------------------------------
+db="$cli_tmp/vuln.db"
+run db import --db "$db" "$data/feeds/debian/security-tracker-debian.json" "$data/feeds/osv/npm"
+expect_status "db import of tracker and OSV succeeds" 0
+expect_stdout "db import reports counts" "imported [1-9][0-9]* records"
+run db status --db "$db"
+expect_status "db status succeeds" 0
+expect_stdout "db status lists the Debian tracker" "debian"
+expect_stdout "db status lists OSV" "osv"
+before=$(grep -v '^database:' "$cli_out" | sed -E 's/imported .*//')
+run db import --db "$db" "$data/feeds/osv/npm" "$cli_tmp/does-not-exist"
+expect_status "db import of a missing path fails" 3
+expect_stderr "db import names the missing path" "does-not-exist"
+run db status --db "$db"
+after=$(grep -v '^database:' "$cli_out" | sed -E 's/imported .*//')
+expect_eq "failed import leaves the counts unchanged" "$after" "$before"
+run db import --db "$cli_tmp/new/sub/x.db" "$cli_tmp/does-not-exist"
+expect_status "db import into a new directory fails cleanly" 3
+run scan --db "$cli_tmp/missing.db" "$data/images/oci-dir"
+expect_status "scan with a missing --db is a scan error" 3
+
+# Scans of crafted images -------------------------------------------------
+for form in docker-classic.tar docker-diffid.tar docker-oci.tar oci-dir oci.tar; do
+	img="$data/images/$form"
+	[ -e "$img" ] || { fail "image $form exists"; continue; }
+	run scan --no-vuln --format json "$img"
+	expect_status "scan $form exits 0" 0
+	if jq -e '.schema == "strata-scan/1"' "$cli_out" >/dev/null 2>&1; then
+		pass "scan $form writes strata-scan/1 JSON"
+	else
+		fail "scan $form writes strata-scan/1 JSON"
+	fi
+done
+
+finish
