@@ -206,6 +206,59 @@ static int load_layer(struct st_image *img, size_t i, const struct st_member *m,
 	return 0;
 }
 
+/* Docker 25+ archives also hold an OCI index.json whose manifests point
+ * at the same config. Finds the manifest whose config is the one loaded,
+ * so the report can name the image by its manifest digest. The archive's
+ * manifest.json stays the authority: a missing or unreadable index only
+ * leaves manifest_digest NULL, with a debug message. */
+static void find_manifest_digest(struct st_image *img)
+{
+	struct st_image_impl *impl = st_image_impl(img);
+	struct st_member m = {.name = "index.json"};
+	struct strata_error err;
+	struct st_index index;
+	struct st_buf text;
+	char what[160];
+	size_t i;
+
+	strata_error_clear(&err);
+	st_buf_init(&text, 0);
+	if (st_store_find(&impl->store, &m, 1, &impl->arena, &err) < 0 || !m.found)
+		return;
+	snprintf(what, sizeof(what), "%s: index.json", img->path);
+	if (st_store_read_member(&impl->store, m.resolved, impl->limits.manifest_bytes,
+				 "manifest_bytes", &text, &err) < 0 ||
+	    st_image_parse_index(&index, st_slice_make(text.ptr, text.len), &impl->limits,
+				 &impl->arena, what, &err) < 0)
+		goto out;
+	for (i = 0; i < index.count; i++) {
+		const struct st_descriptor *d = &index.manifests[i];
+		struct st_manifest manifest;
+		struct st_buf blob;
+		int rc;
+
+		if (st_doc_kind_from_media_type(d->media_type) != ST_DOC_MANIFEST)
+			continue;
+		rc = st_store_read_blob(&impl->store, d, impl->limits.manifest_bytes,
+					"manifest_bytes", "manifest", &blob, &err);
+		if (rc == 0)
+			rc = st_image_parse_manifest(&manifest, st_slice_make(blob.ptr, blob.len),
+						     &impl->limits, &impl->arena, what, &err);
+		st_buf_dispose(&blob);
+		if (rc < 0)
+			break;
+		if (strcmp(manifest.config.digest, img->config_digest) == 0) {
+			img->manifest_digest = d->digest;
+			break;
+		}
+	}
+
+out:
+	if (img->manifest_digest == NULL && err.msg[0] != '\0')
+		st_diag(impl->diag, ST_DIAG_DEBUG, "no manifest digest: %s", err.msg);
+	st_buf_dispose(&text);
+}
+
 int st_docker_load(struct st_image *img, const char *selector, struct strata_error *err)
 {
 	struct st_docker_manifest dm;
@@ -234,5 +287,6 @@ int st_docker_load(struct st_image *img, const char *selector, struct strata_err
 		if (rc < 0)
 			return rc;
 	}
+	find_manifest_digest(img);
 	return 0;
 }

@@ -294,7 +294,7 @@ def docker_oci():
     expect("docker-oci.tar", "docker-archive", "strata/test:latest", cfg, [
         layer_expect(LAYER_A, LAYER_A, "none", "ADD rootfs.tar /", size_known=False),
         layer_expect(LAYER_B, LAYER_B, "none", "RUN echo hello", size_known=False),
-    ])
+    ], manifest=desc["digest"])
 
 
 def oci_multi():
