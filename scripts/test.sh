@@ -64,9 +64,11 @@ build() {
 suite() {
 	local dir=$1 label=$2 t
 	for t in "$dir"/tests/unit/*_test; do
+		[ -f "$t" ] || continue
 		run "$label unit $(basename "$t")" "$t"
 	done
 	for t in "$dir"/fuzz/*_replay; do
+		[ -f "$t" ] || continue
 		local target
 		target=$(basename "$t" _replay)
 		run "$label fuzz replay $target" "$t" "fuzz/corpus/$target"
@@ -98,8 +100,8 @@ fi
 if CC=clang build build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined \
 	-Db_lundef=false -Dbuildtype=debug; then
 	for f in build-fuzz/fuzz/fuzz_*; do
-		case "$f" in *_replay) continue ;; esac
-		[ -x "$f" ] || continue
+		case "$f" in *_replay | *.p) continue ;; esac
+		[ -f "$f" ] && [ -x "$f" ] || continue
 		target=$(basename "$f")
 		work=$(mktemp -d)
 		cp -r "fuzz/corpus/$target/." "$work/"
