@@ -8,6 +8,7 @@
 static const struct st_cataloger *const registry[] = {
 	&st_cataloger_os,
 	&st_cataloger_dpkg,
+	&st_cataloger_apk,
 	&st_cataloger_npm,
 };
 

@@ -121,6 +121,33 @@ int st_npm_parse_package_json(struct st_package *pkg, struct st_slice text, cons
 			      const struct strata_limits *lim, struct st_arena *arena,
 			      struct strata_error *err);
 
+/* Alpine apk ------------------------------------------------------------- */
+
+/* The cataloger of lib/apk/db/installed (Alpine, Wolfi, Chainguard). */
+extern const struct st_cataloger st_cataloger_apk;
+
+/* One package of an apk installed database. */
+struct st_apk_package {
+	struct st_package pkg; /* type "apk"; source_name is the origin (o:) */
+	/* The files it owns, "DIR/NAME" from its F: and R: lines, each
+	 * ending in a NUL, back to back; FILE_COUNT of them. */
+	const char *files;
+	size_t file_count;
+	bool files_complete; /* false when the stanza's line limit cut the list */
+};
+
+/* Parses lib/apk/db/installed TEXT, read from PATH, and calls FN for each
+ * package stanza. PKG and its strings are valid during the callback only.
+ * A malformed line or stanza is reported on DIAG with its line number and
+ * skipped. lim->status_fields bounds the lines of one stanza: past it, a
+ * package keeps its fields but no more files. Returns STRATA_ELIMIT when
+ * TEXT exceeds lim->cataloged_file_bytes, else 0 or FN's error. */
+int st_apk_parse_installed(struct st_slice text, const char *path,
+			   const struct strata_limits *lim, struct st_diag *diag,
+			   int (*fn)(void *ctx, const struct st_apk_package *pkg,
+				     struct strata_error *err),
+			   void *ctx, struct strata_error *err);
+
 /* purl ------------------------------------------------------------------- */
 
 /* Builds a package URL per the purl specification into ARENA: type,

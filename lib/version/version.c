@@ -28,6 +28,7 @@ static int semver_validate(const char *v, struct strata_error *err)
 static const struct ecosystem ecosystems[] = {
 	{"deb", st_dpkg_version_compare, dpkg_validate},
 	{"npm", st_semver_compare, semver_validate},
+	{"apk", st_apk_version_compare, st_apk_version_validate},
 };
 
 /* Writes V into DST (SIZE bytes) with '"', '\' and bytes outside printable

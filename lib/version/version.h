@@ -76,6 +76,24 @@ int st_semver_compare_flags(const char *a, const char *b, unsigned flags, int *c
 int st_semver_range_satisfies(const char *range, const char *version, unsigned flags,
 			      bool *out, struct strata_error *err);
 
+/* Alpine versions (apk-tools) ------------------------------------------- */
+
+/* Returns 0 when V is a valid apk version as apk-tools 3 defines it
+ * (NUMBER{.NUMBER}[a-z]{_SUFFIX[NUMBER]}[~HEX][-rNUMBER]), else
+ * STRATA_EINVAL naming V and the reason. */
+int st_apk_version_validate(const char *v, struct strata_error *err);
+
+/* Orders two valid apk versions as apk-tools does; returns 0 or
+ * STRATA_EINVAL naming the first invalid one. */
+int st_apk_version_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
+
+/* Returns -1, 0 or 1: A against B token by token, as apk-tools orders
+ * any two strings, valid or not. An invalid part sorts below any valid
+ * part in its place except a pre-release suffix. With FUZZY, A equals B
+ * when B is a prefix of A in whole tokens, as in apk's "~" dependencies
+ * ("3.6.1" ~ "3.6"). */
+int st_apk_version_order(struct st_slice a, struct st_slice b, bool fuzzy);
+
 /* Internal: shared by the comparators ----------------------------------- */
 
 /* Sets ERR to STRATA_EINVAL with "invalid KIND \"V\": REASON", V escaped
