@@ -9,6 +9,7 @@ static const struct st_cataloger *const registry[] = {
 	&st_cataloger_os,
 	&st_cataloger_dpkg,
 	&st_cataloger_apk,
+	&st_cataloger_rpm,
 	&st_cataloger_npm,
 };
 

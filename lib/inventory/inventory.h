@@ -148,6 +148,38 @@ int st_apk_parse_installed(struct st_slice text, const char *path,
 				     struct strata_error *err),
 			   void *ctx, struct strata_error *err);
 
+/* rpm -------------------------------------------------------------------- */
+
+/* The cataloger of rpm's database: var/lib/rpm or usr/lib/sysimage/rpm,
+ * as Packages (Berkeley DB), rpmdb.sqlite or Packages.db (NDB). */
+extern const struct st_cataloger st_cataloger_rpm;
+
+/* One package of an rpm database. pkg.version is [EPOCH:]VERSION-RELEASE,
+ * with the epoch only when the header has one. pkg.source_name and
+ * pkg.source_version come from the source rpm's file name. pkg.purl is
+ * NULL because the cataloger builds it once the OS release is known. */
+struct st_rpm_package {
+	struct st_package pkg;       /* type "rpm" */
+	const char *epoch;           /* decimal, or NULL without an epoch */
+	const char *version_release; /* VERSION-RELEASE, the purl version */
+	const char *vendor;          /* NULL when absent */
+	const char *modularity_label; /* RHEL module stream, or NULL */
+	size_t file_count;           /* installed files the header lists */
+	bool files_valid;            /* false when its file list is inconsistent */
+};
+
+/* Parses the rpm database DB read from PATH, in any of the three formats
+ * (recognized by content), and calls FN for each package. PKG and its
+ * strings are valid during the callback only. A damaged page, record or
+ * header is reported on DIAG naming PATH and the record, and skipped.
+ * Returns STRATA_ELIMIT when DB exceeds lim->cataloged_file_bytes,
+ * STRATA_EUNSUPPORTED or STRATA_ECORRUPT (naming PATH) when DB as a whole
+ * is no readable rpm database, else 0 or FN's error. */
+int st_rpmdb_parse(struct st_slice db, const char *path, const struct strata_limits *lim,
+		   struct st_diag *diag,
+		   int (*fn)(void *ctx, const struct st_rpm_package *pkg, struct strata_error *err),
+		   void *ctx, struct strata_error *err);
+
 /* purl ------------------------------------------------------------------- */
 
 /* Builds a package URL per the purl specification into ARENA: type,

@@ -29,6 +29,7 @@ static const struct ecosystem ecosystems[] = {
 	{"deb", st_dpkg_version_compare, dpkg_validate},
 	{"npm", st_semver_compare, semver_validate},
 	{"apk", st_apk_version_compare, st_apk_version_validate},
+	{"rpm", st_rpm_version_compare, st_rpm_version_validate},
 };
 
 /* Writes V into DST (SIZE bytes) with '"', '\' and bytes outside printable

@@ -94,6 +94,41 @@ int st_apk_version_compare(const char *a, const char *b, int *cmp, struct strata
  * ("3.6.1" ~ "3.6"). */
 int st_apk_version_order(struct st_slice a, struct st_slice b, bool fuzzy);
 
+/* rpm versions ------------------------------------------------------------ */
+
+/* An rpm version, [EPOCH:]VERSION[-RELEASE] as rpm-version(7) defines it,
+ * split as rpm's parseEVR() does: the epoch is a run of digits before the
+ * first ':', the release the text after the last '-'. The slices point
+ * into the string that was parsed. */
+struct st_rpm_version {
+	struct st_slice epoch;   /* digits; "0" when absent or empty */
+	struct st_slice version; /* not empty once parsed */
+	struct st_slice release; /* empty when absent */
+	bool has_epoch;
+	bool has_release;        /* "1.0-" has an empty release, "1.0" none */
+};
+
+/* Parses V into *OUT (which borrows V). Returns 0, or STRATA_EINVAL naming
+ * V when it is empty, has an empty version or contains blanks or control
+ * bytes. */
+int st_rpm_version_parse(struct st_rpm_version *out, const char *v,
+			 struct strata_error *err);
+
+/* Orders two versions as rpm's rpmverCmp() does: the epoch numerically
+ * (absent = 0), then the version and the release with rpmvercmp(); a
+ * missing release sorts before any release. Returns -1, 0 or 1. */
+int st_rpm_version_cmp(const struct st_rpm_version *a, const struct st_rpm_version *b);
+
+/* rpm's rpmvercmp() on one part (a version or a release): returns -1, 0
+ * or 1. Any bytes are accepted. */
+int st_rpmvercmp(struct st_slice a, struct st_slice b);
+
+/* Returns 0 when V is a valid rpm version, else as st_rpm_version_parse. */
+int st_rpm_version_validate(const char *v, struct strata_error *err);
+
+/* The rpm comparator: parses A and B, then st_rpm_version_cmp. */
+int st_rpm_version_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
+
 /* Internal: shared by the comparators ----------------------------------- */
 
 /* Sets ERR to STRATA_EINVAL with "invalid KIND \"V\": REASON", V escaped
