@@ -8,7 +8,7 @@ static const char vercmp_usage[] =
 	"usage: strata vercmp ECOSYSTEM A B\n"
 	"\n"
 	"Prints '<', '=' or '>' as A sorts before, equal to or after B in the\n"
-	"ordering of ECOSYSTEM, named by its purl type: deb, npm.\n";
+	"ordering of ECOSYSTEM, named by its purl type: deb, npm, apk, rpm.\n";
 
 int cmd_vercmp(int argc, char **argv)
 {
@@ -28,6 +28,11 @@ int cmd_vercmp(int argc, char **argv)
 		return err.code == STRATA_EUNSUPPORTED || err.code == STRATA_EINVAL ? EXIT_USAGE
 										   : EXIT_SCAN_ERROR;
 	}
-	puts(cmp < 0 ? "<" : cmp > 0 ? ">" : "=");
+	if (cmp < 0)
+		puts("<");
+	else if (cmp > 0)
+		puts(">");
+	else
+		puts("=");
 	return EXIT_CLEAN;
 }
