@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Compares strata's inventory-only scan of a 1.5 GB, three-layer image with
+# plain decompression of the same layer blobs (zcat, and igzip from ISA-L
+# when available), and prints the machine, the figures and the ratios.
+#
+# Usage: bench/bench.sh
+#
+# Environment:
+#   STRATA              strata binary. When unset, a release build is made
+#                       in STRATA_BUILD_DIR (default build-release).
+#   STRATA_BENCH_CACHE  image cache (default ~/.cache/strata-bench-image)
+#   BENCH_RUNS          timed runs per command (default 3). The table shows
+#                       the median wall time and the maximum peak RSS.
+# Every command runs once untimed first, so all figures are for a warm
+# page cache. The first run needs root to build the image.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+cache=${STRATA_BENCH_CACHE:-$HOME/.cache/strata-bench-image}
+runs=${BENCH_RUNS:-3}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+log() {
+	echo "bench: $*" >&2
+}
+
+# Installs a Debian package when its command is missing and we are root.
+ensure_command() {
+	local cmd=$1 pkg=$2
+	[ -x "$cmd" ] || command -v "$cmd" >/dev/null 2>&1 && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		log "$cmd is missing (Debian package $pkg)"
+		return 1
+	fi
+	log "installing $pkg"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >/dev/null 2>&1 ||
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >/dev/null; }
+}
+
+build_strata() {
+	local dir=${STRATA_BUILD_DIR:-build-release}
+	scripts/deps.sh build
+	if [ ! -d "$dir" ]; then
+		meson setup "$dir" --buildtype=release >/dev/null
+	fi
+	ninja -C "$dir" >/dev/null
+	STRATA=$dir/cli/strata
+}
+
+# Prints the scan option that skips vulnerability matching, when
+# "strata scan --help" lists one, else nothing.
+inventory_option() {
+	local help flag
+	help=$("$STRATA" scan --help 2>&1 || true)
+	for flag in --no-vuln --no-vulns --skip-vuln --inventory-only; do
+		if grep -qE -- "(^|[^[:alnum:]-])$flag([^[:alnum:]-]|$)" <<<"$help"; then
+			echo "$flag"
+			return
+		fi
+	done
+}
+
+# measure NAME CMD...: runs CMD once untimed, then $runs times under
+# /usr/bin/time, and appends "NAME|median seconds|max peak RSS KB" to the
+# results. Output goes to /dev/null. A failing command is reported and
+# recorded as "failed".
+measure() {
+	local name=$1 i times=() peak=0 wall rss
+	shift
+	if ! "$@" >/dev/null 2>"$tmp/err"; then
+		log "$name failed: $(head -c 400 "$tmp/err")"
+		echo "$name|failed|" >>"$tmp/results"
+		return 0
+	fi
+	for ((i = 0; i < runs; i++)); do
+		if ! /usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err"; then
+			log "$name failed in run $((i + 1)): $(head -c 400 "$tmp/err")"
+			echo "$name|failed|" >>"$tmp/results"
+			return 0
+		fi
+		read -r wall rss <"$tmp/time"
+		times+=("$wall")
+		[ "$rss" -gt "$peak" ] && peak=$rss
+	done
+	wall=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p")
+	echo "$name|$wall|$peak" >>"$tmp/results"
+}
+
+# Prints the median time recorded for NAME.
+time_of() {
+	awk -F'|' -v n="$1" '$1 == n { print $2 }' "$tmp/results"
+}
+
+ratio() {
+	local a b
+	a=$(time_of "$1")
+	b=$(time_of "$2")
+	case "$a$b" in
+	*failed* | "") echo "n/a" ;;
+	*) awk -v a="$a" -v b="$b" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }' ;;
+	esac
+}
+
+machine() {
+	local model mem
+	model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+	mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+	echo "machine: $(nproc) CPUs, ${model:-unknown CPU}, $mem RAM, Linux $(uname -r)"
+}
+
+main() {
+	ensure_command /usr/bin/time time
+	ensure_command jq jq
+	ensure_command igzip isal || true
+	if [ -z "${STRATA:-}" ]; then
+		build_strata
+	fi
+	[ -x "$STRATA" ] || { log "no strata binary at $STRATA"; exit 1; }
+
+	bench/make-bench-image.sh "$cache"
+	local image=$cache/image option blobs=() digest
+	for digest in $(jq -r '.layers[].oci_digest' "$image/image.json"); do
+		blobs+=("$image/oci/blobs/sha256/${digest#sha256:}")
+	done
+	option=$(inventory_option)
+	[ -n "$option" ] || log "strata scan lists no option to skip vulnerability matching; scanning with defaults"
+
+	: >"$tmp/results"
+	# shellcheck disable=SC2086 # the option is one word or none
+	measure "strata scan, OCI layout (gzip)" \
+		"$STRATA" scan --format json $option "$image/oci"
+	# shellcheck disable=SC2016 # the loops run in their own bash
+	measure "zcat of the layer blobs" \
+		bash -c 'for f in "$@"; do zcat "$f"; done' zcat "${blobs[@]}"
+	if command -v igzip >/dev/null 2>&1; then
+		# shellcheck disable=SC2016
+		measure "igzip -d of the layer blobs" \
+			bash -c 'for f in "$@"; do igzip -d -c "$f"; done' igzip "${blobs[@]}"
+	fi
+	# shellcheck disable=SC2086
+	measure "strata scan, docker-archive (tar)" \
+		"$STRATA" scan --format json $option "$image/docker-archive.tar"
+	measure "cat of docker-archive.tar" cat "$image/docker-archive.tar"
+
+	local raw gz
+	raw=$(jq '[.layers[].size] | add' "$image/image.json")
+	gz=$(jq '[.layers[].oci_size] | add' "$image/image.json")
+	machine
+	echo "strata: $("$STRATA" version 2>/dev/null | head -n 1) ($STRATA)"
+	echo "image: $(jq '.layers | length' "$image/image.json") layers," \
+		"$((raw / 1000000)) MB uncompressed, $((gz / 1000000)) MB gzip;" \
+		"scan option: ${option:-(none)}; median of $runs runs, warm page cache"
+	echo
+	printf '%-40s %10s %14s\n' "command" "wall s" "peak RSS MB"
+	local name wall rss
+	while IFS='|' read -r name wall rss; do
+		if [ -n "$rss" ]; then
+			rss=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
+		fi
+		printf '%-40s %10s %14s\n' "$name" "$wall" "$rss"
+	done <"$tmp/results"
+	echo
+	echo "strata/zcat (OCI layout):      $(ratio "strata scan, OCI layout (gzip)" "zcat of the layer blobs")"
+	if command -v igzip >/dev/null 2>&1; then
+		echo "strata/igzip (OCI layout):     $(ratio "strata scan, OCI layout (gzip)" "igzip -d of the layer blobs")"
+	fi
+	echo "strata/cat (docker-archive):   $(ratio "strata scan, docker-archive (tar)" "cat of docker-archive.tar")"
+	if grep -q '|failed|' "$tmp/results"; then
+		exit 1
+	fi
+}
+
+main "$@"
