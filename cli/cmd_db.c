@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -42,10 +43,23 @@ static int db_import(struct strata_db *db, const struct strata_scan_options *opt
 		cli_error(&err);
 		return EXIT_SCAN_ERROR;
 	}
+	if (result.files == 0)
+		fputs("strata: warning: no advisory files found under the given paths\n", stderr);
 	printf("imported %llu records from %llu files (%llu skipped)\n",
 	       (unsigned long long)result.records, (unsigned long long)result.files,
 	       (unsigned long long)result.skipped);
 	return EXIT_CLEAN;
+}
+
+/* Removes a database file (and its rollback journal) that this command
+ * created. */
+static void remove_new_db(const char *path)
+{
+	char journal[4096];
+
+	unlink(path);
+	if ((size_t)snprintf(journal, sizeof(journal), "%s-journal", path) < sizeof(journal))
+		unlink(journal);
 }
 
 int cmd_db(int argc, char **argv)
@@ -57,6 +71,7 @@ int cmd_db(int argc, char **argv)
 	const char *path = NULL;
 	char default_path[4096];
 	const char *verb;
+	bool existed;
 	bool import;
 	int opt;
 	int rc;
@@ -108,14 +123,25 @@ int cmd_db(int argc, char **argv)
 	if (!import && optind != argc - 1)
 		return cli_usage_error("db status takes no arguments");
 
+	existed = access(path, F_OK) == 0;
 	if (strata_db_open(&db, path, import, &err) < 0) {
-		cli_error(&err);
 		if (!import && err.code == STRATA_ENOTFOUND)
-			fputs("strata: run 'strata db import PATH...' to create it\n", stderr);
+			fprintf(stderr, "strata: error: %s; run 'strata db import PATH...' to "
+					"create it\n",
+				err.msg);
+		else
+			cli_error(&err);
 		return EXIT_SCAN_ERROR;
 	}
 	if (import) {
 		rc = db_import(db, &opts, argc - 1 - optind, argv + 1 + optind);
+		if (rc != EXIT_CLEAN && !existed) {
+			/* Leave no empty database behind that a later scan would
+			 * take for a checked one. */
+			strata_db_close(db);
+			remove_new_db(path);
+			return rc;
+		}
 	} else {
 		printf("database: %s\n", path);
 		rc = EXIT_CLEAN;

@@ -105,7 +105,9 @@ static int parse_exit_code(const char *arg, int *out)
 	if (i == 0 || arg[i] != '\0' || v > 125)
 		return cli_usage_error("--exit-code: '%s' is not a number from 0 to 125", arg);
 	if (v == EXIT_USAGE || v == EXIT_SCAN_ERROR)
-		return cli_usage_error("--exit-code: %d is reserved for usage and scan errors", v);
+		return cli_usage_error("--exit-code: %d is reserved (2 means a usage error, 3 a "
+				       "scan error)",
+				       v);
 	*out = v;
 	return 0;
 }
@@ -127,7 +129,8 @@ static int parse_args(struct scan_cli *c, int argc, char **argv, const char **im
 	int rc;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:qvh", scan_options, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":o:qvh", scan_options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_PLATFORM:
 			c->opts.platform = optarg;
@@ -148,6 +151,8 @@ static int parse_args(struct scan_cli *c, int argc, char **argv, const char **im
 						       optarg);
 			break;
 		case 'o':
+			if (optarg[0] == '\0')
+				return cli_usage_error("-o: empty file name");
 			c->output = optarg;
 			break;
 		case OPT_SEVERITY:
@@ -177,15 +182,18 @@ static int parse_args(struct scan_cli *c, int argc, char **argv, const char **im
 		case 'h':
 			fputs(scan_usage, stdout);
 			return -1;
+		case ':':
+			return cli_usage_error("option '%s' needs a value; see 'strata scan --help'",
+					       argv[optind - 1]);
 		default:
-			fputs(scan_usage, stderr);
-			return EXIT_USAGE;
+			return cli_usage_error("unknown option '%s'; see 'strata scan --help'",
+					       argv[optind - 1]);
 		}
 	}
-	if (optind + 1 != argc) {
-		fputs(scan_usage, stderr);
-		return cli_usage_error("scan takes exactly one IMAGE");
-	}
+	if (optind + 1 != argc)
+		return cli_usage_error("scan takes exactly one IMAGE, got %d; see 'strata scan "
+				       "--help'",
+				       argc - optind);
 	*image = argv[optind];
 	return 0;
 }
@@ -211,6 +219,14 @@ static int choose_db(struct scan_cli *c)
 	    access(c->default_db, R_OK) == 0) {
 		c->opts.db_path = c->default_db;
 		return 0;
+	}
+	/* A gate must not pass because nothing was checked. */
+	if (c->exit_code != 0) {
+		fprintf(stderr, "strata: error: --exit-code needs a vulnerability database and "
+				"none was found at %s; run 'strata db import PATH...', pass --db, "
+				"or pass --no-vuln\n",
+			c->default_db[0] ? c->default_db : "the default path");
+		return EXIT_SCAN_ERROR;
 	}
 	if (c->log.min_level <= STRATA_LOG_WARN)
 		fprintf(stderr, "strata: warning: no vulnerability database (run 'strata db "
@@ -244,7 +260,8 @@ int cmd_scan(int argc, char **argv)
 
 	if (strata_scan_image(&scan, image, &c.opts, &err) < 0) {
 		cli_error(&err);
-		return EXIT_SCAN_ERROR;
+		/* An invalid --platform or reference is the caller's mistake. */
+		return err.code == STRATA_EINVAL ? EXIT_USAGE : EXIT_SCAN_ERROR;
 	}
 	if (c.output != NULL) {
 		out = fopen(c.output, "w");

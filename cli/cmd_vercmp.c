@@ -25,6 +25,8 @@ int cmd_vercmp(int argc, char **argv)
 	}
 	if (strata_version_compare(argv[1], argv[2], argv[3], &cmp, &err) < 0) {
 		cli_error(&err);
+		if (err.code == STRATA_EUNSUPPORTED)
+			fputs(vercmp_usage, stderr);
 		return err.code == STRATA_EUNSUPPORTED || err.code == STRATA_EINVAL ? EXIT_USAGE
 										   : EXIT_SCAN_ERROR;
 	}

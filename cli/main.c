@@ -41,7 +41,7 @@ int cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("strata: ", stderr);
+	fputs("strata: error: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -64,7 +64,8 @@ int cli_apply_limit(struct strata_limits *lim, const char *arg)
 	memcpy(name, arg, n);
 	name[n] = '\0';
 	if (strata_limits_set(lim, name, eq + 1, &err) < 0)
-		return cli_usage_error("--limit: %s", err.msg);
+		return cli_usage_error("--limit: %s (the names are listed in docs/LIMITS.md)",
+				       err.msg);
 	return 0;
 }
 

@@ -37,16 +37,38 @@ static void diag_from_options(struct st_diag *diag, const struct strata_scan_opt
 	diag->warnings = 0;
 }
 
-/* Matches the inventory against the database at PATH. */
+static int count_source(void *ctx, const struct st_db_source *src)
+{
+	size_t *count = ctx;
+
+	(void)src;
+	(*count)++;
+	return 0;
+}
+
+/* Matches the inventory against the database at PATH. A database without
+ * any source is an error: matching against it would report a clean image
+ * that was never checked. */
 static int scan_match(struct strata_scan *scan, const char *path, struct st_diag *diag,
 		      struct strata_error *err)
 {
 	struct st_db *db = NULL;
+	size_t sources = 0;
 	int rc;
 
 	rc = st_db_open(&db, path, false, err);
 	if (rc < 0) {
-		st_error_prefix(err, "vulnerability database %s", path);
+		st_error_prefix(err, "vulnerability database");
+		return rc;
+	}
+	rc = st_db_status(db, count_source, &sources, err);
+	if (rc == 0 && sources == 0)
+		rc = st_error_set(err, STRATA_ENOTFOUND,
+				  "vulnerability database %s has no advisories; run 'strata db "
+				  "import PATH...' first",
+				  path);
+	if (rc < 0) {
+		st_db_close(db);
 		return rc;
 	}
 	rc = st_match_inventory(db, &scan->inv, &scan->findings, diag, err);
@@ -55,6 +77,21 @@ static int scan_match(struct strata_scan *scan, const char *path, struct st_diag
 		return rc;
 	scan->matched = true;
 	return 0;
+}
+
+/* Logs what each layer held and the size of the inventory. */
+static void log_layers(const struct strata_scan *scan, struct st_diag *diag)
+{
+	size_t i;
+
+	for (i = 0; i < scan->image->layer_count; i++) {
+		const struct st_walk_layer_stats *st = &scan->layer_stats[i];
+
+		st_diag(diag, ST_DIAG_INFO, "layer %zu %s: %llu entries, %llu bytes uncompressed", i,
+			scan->image->layers[i].digest ? scan->image->layers[i].digest : "-",
+			(unsigned long long)st->entries, (unsigned long long)st->uncompressed_bytes);
+	}
+	st_diag(diag, ST_DIAG_INFO, "inventory: %zu packages", scan->inv.count);
 }
 
 STRATA_PUBLIC int strata_scan_image(struct strata_scan **out, const char *ref,
@@ -82,6 +119,9 @@ STRATA_PUBLIC int strata_scan_image(struct strata_scan **out, const char *ref,
 	rc = st_image_open(&scan->image, ref, &image_opts, err);
 	if (rc < 0)
 		goto out;
+	st_diag(&diag, ST_DIAG_INFO, "opened %s: %s, %zu layers, config %s", ref,
+		st_image_form_name(scan->image->form), scan->image->layer_count,
+		scan->image->config_digest ? scan->image->config_digest : "-");
 
 	scan->layer_stats = st_calloc(scan->image->layer_count ? scan->image->layer_count : 1,
 				      sizeof(*scan->layer_stats));
@@ -94,11 +134,14 @@ STRATA_PUBLIC int strata_scan_image(struct strata_scan **out, const char *ref,
 	rc = st_catalog_image(scan->image, &scan->inv, &walk_opts, scan->layer_stats, err);
 	if (rc < 0)
 		goto out;
+	log_layers(scan, &diag);
 
 	if (opts->db_path != NULL) {
 		rc = scan_match(scan, opts->db_path, &diag, err);
 		if (rc < 0)
 			goto out;
+		st_diag(&diag, ST_DIAG_INFO, "matched against %s: %zu findings", opts->db_path,
+			scan->findings.count);
 	}
 	scan->warnings = diag.warnings;
 	*out = scan;
@@ -394,7 +437,17 @@ static int print_source(void *ctx, const struct st_db_source *src)
 STRATA_PUBLIC int strata_db_write_status(struct strata_db *db, FILE *out,
 					 struct strata_error *err)
 {
+	size_t sources = 0;
+	int rc;
+
 	strata_error_clear(err);
+	rc = st_db_status(db->db, count_source, &sources, err);
+	if (rc < 0)
+		return rc;
+	if (sources == 0) {
+		fputs("no sources; run 'strata db import PATH...' to load advisories\n", out);
+		return 0;
+	}
 	return st_db_status(db->db, print_source, out, err);
 }
 

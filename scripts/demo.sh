@@ -17,7 +17,11 @@ images=$cache/demo-images
 db=$cache/demo-vuln.db
 
 say() {
-	printf '\n\033[1m== %s\033[0m\n' "$*"
+	if [ -t 1 ]; then
+		printf '\n\033[1m== %s\033[0m\n' "$*"
+	else
+		printf '\n== %s\n' "$*"
+	fi
 }
 
 say "Installing missing build tools and building strata"
@@ -32,7 +36,7 @@ say "Building the demo image (cached in $images)"
 scripts/build-images.sh "$images"
 image_dir=$images/demo
 
-say "Importing advisories: Debian security tracker sample and GitHub advisories for npm (OSV)"
+say "Importing advisories: a Debian security tracker sample (no entry for this image's packages) and GitHub advisories for npm (OSV)"
 rm -f "$db"
 "$strata" db import --db "$db" -q \
 	tests/data/feeds/debian/security-tracker-debian.json \
@@ -52,6 +56,10 @@ oci_status=${PIPESTATUS[0]}
 set -e
 
 echo
+if [ "$oci_status" -ne "$status" ]; then
+	echo "the OCI layout scan exited with $oci_status, the docker-archive scan with $status" >&2
+	exit 1
+fi
 case "$status" in
 1)
 	echo "strata exited with status 1: findings remain, so a CI job gating on"

@@ -85,4 +85,41 @@ for form in docker-classic.tar docker-diffid.tar docker-oci.tar oci-dir oci.tar;
 	fi
 done
 
+
+# Gates never pass unchecked ----------------------------------------------
+img="$data/images/oci-dir"
+XDG_CACHE_HOME="$cli_tmp/empty-cache" run scan --exit-code 1 "$img"
+expect_status "exit code without any database is a scan error" 3
+expect_stderr "missing database error says what to do" "db import"
+printf 'garbage' >"$cli_tmp/garbage.bin"
+run db import --db "$cli_tmp/fresh/vuln.db" "$cli_tmp/garbage.bin"
+expect_status "import of a non-feed file fails" 3
+if [ -e "$cli_tmp/fresh/vuln.db" ]; then
+	fail "failed import into a new database leaves no file"
+else
+	pass "failed import into a new database leaves no file"
+fi
+mkdir -p "$cli_tmp/no-feeds"
+run db import --db "$cli_tmp/empty.db" "$cli_tmp/no-feeds"
+expect_status "import of an empty directory succeeds" 0
+expect_stderr "import of an empty directory warns" "no advisory files"
+run db status --db "$cli_tmp/empty.db"
+expect_stdout "status of an empty database says so" "no sources"
+run scan --db "$cli_tmp/empty.db" "$img"
+expect_status "scan against an empty database is a scan error" 3
+expect_stderr "empty database error names the fix" "has no advisories"
+
+# Usage errors ---------------------------------------------------------------
+run scan --platform linux "$img"
+expect_status "invalid platform is a usage error" 2
+run scan -o "" --no-vuln "$img"
+expect_status "empty output name is a usage error" 2
+run scan --bogus "$img"
+expect_status "unknown option is a usage error" 2
+expect_stderr "unknown option message has the prefix" "^strata: error: unknown option '--bogus'"
+run scan --no-vuln "$img" "$img"
+expect_stderr "two images are named as the problem" "exactly one IMAGE, got 2"
+run scan -v --no-vuln "$img"
+expect_stderr "verbose scan logs progress" "info: opened"
+
 finish
