@@ -8,7 +8,8 @@ static const char vercmp_usage[] =
 	"usage: strata vercmp ECOSYSTEM A B\n"
 	"\n"
 	"Prints '<', '=' or '>' as A sorts before, equal to or after B in the\n"
-	"ordering of ECOSYSTEM, named by its purl type: deb, npm, apk, rpm.\n";
+	"ordering of ECOSYSTEM, named by its purl type: deb, npm, apk, rpm, pypi,\n"
+	"maven, golang, gem, nuget, composer, hex, pub, cargo, hackage.\n";
 
 int cmd_vercmp(int argc, char **argv)
 {

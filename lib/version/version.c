@@ -30,6 +30,16 @@ static const struct ecosystem ecosystems[] = {
 	{"npm", st_semver_compare, semver_validate},
 	{"apk", st_apk_version_compare, st_apk_version_validate},
 	{"rpm", st_rpm_version_compare, st_rpm_version_validate},
+	{"pypi", st_pep440_compare, st_pep440_validate},
+	{"maven", st_maven_compare, st_maven_validate},
+	{"golang", st_golang_compare, st_golang_validate},
+	{"gem", st_gem_compare, st_gem_validate},
+	{"nuget", st_nuget_compare, st_nuget_validate},
+	{"composer", st_composer_compare, st_composer_validate},
+	{"hex", st_hex_compare, st_hex_validate},
+	{"pub", st_pub_compare, st_pub_validate},
+	{"cargo", st_cargo_compare, st_cargo_validate},
+	{"hackage", st_hackage_compare, st_hackage_validate},
 };
 
 /* Writes V into DST (SIZE bytes) with '"', '\' and bytes outside printable

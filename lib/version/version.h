@@ -6,8 +6,9 @@
 
 /* Compares versions A and B of ecosystem TYPE ("deb", "npm", ...) and sets
  * *CMP to -1, 0 or 1. Returns STRATA_EINVAL naming the version when A or B
- * is not a valid version of that ecosystem, and STRATA_EUNSUPPORTED for
- * an unknown TYPE. */
+ * is not a valid version of that ecosystem, STRATA_EUNSUPPORTED for an
+ * unknown TYPE, and STRATA_ENOMEM when the pypi, maven or gem comparator
+ * cannot allocate. */
 int st_version_compare(const char *type, const char *a, const char *b, int *cmp,
 		       struct strata_error *err);
 
@@ -128,6 +129,98 @@ int st_rpm_version_validate(const char *v, struct strata_error *err);
 
 /* The rpm comparator: parses A and B, then st_rpm_version_cmp. */
 int st_rpm_version_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
+
+/* Language ecosystems (pypi, maven, golang, gem, nuget, composer, hex, pub,
+ * cargo, hackage) ---------------------------------------------------------- */
+
+/* The maximum length in bytes of a version of these ecosystems: longer
+ * versions are invalid. Maven's ComparableVersion has the same limit (in
+ * UTF-16 units); real versions stay far below it. */
+#define ST_VERSION_MAX_LEN 256
+
+/* Each comparator below sets *CMP to -1, 0 or 1 and returns 0, or
+ * STRATA_EINVAL naming the invalid version. Those of PyPI, Maven and
+ * RubyGems allocate their parsed versions (about 50 KiB at most) and may
+ * also return STRATA_ENOMEM. Each validator returns as its comparator.
+ * pep440.c, maven.c, ... state the rules and the known differences from
+ * the reference implementations. */
+
+/* PyPI: PEP 440 as pypa/packaging's Version implements it. */
+int st_pep440_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
+int st_pep440_validate(const char *v, struct strata_error *err);
+
+/* With ST_PEP440_LEGACY, a non-PEP 440 string is no error: it sorts before
+ * every PEP 440 version, and among such strings as packaging's
+ * LegacyVersion (before packaging 22) sorted them. Also returns
+ * STRATA_ENOMEM. */
+#define ST_PEP440_LEGACY 0x1u
+int st_pep440_compare_flags(const char *a, const char *b, unsigned flags, int *cmp,
+			    struct strata_error *err);
+
+/* Appends the normalized form of V (packaging's str(Version(V)):
+ * "1.0-R5" -> "1.0.post5") to OUT. Returns 0, STRATA_EINVAL, or an error
+ * of st_buf_append. */
+int st_pep440_normalize(struct st_buf *out, const char *v, struct strata_error *err);
+
+/* Maven: org.apache.maven.artifact.versioning.ComparableVersion. */
+int st_maven_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
+int st_maven_validate(const char *v, struct strata_error *err);
+
+/* With ST_MAVEN_SPEC, orders as the POM reference's version order
+ * specification reads, as OSV.dev evaluates the Maven ranges of OSV
+ * records; maven_spec.c lists where the two orders differ. Also returns
+ * STRATA_ENOMEM. */
+#define ST_MAVEN_SPEC 0x1u
+int st_maven_compare_flags(const char *a, const char *b, unsigned flags, int *cmp,
+			   struct strata_error *err);
+
+/* Go modules and the Go toolchain: module versions ("v1.2.3",
+ * "v2.0.0+incompatible", pseudo-versions), also without the 'v' as OSV
+ * writes them, and toolchain versions ("go1.21.3", "1.21rc2"). */
+int st_golang_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
+int st_golang_validate(const char *v, struct strata_error *err);
+
+/* Appends golang.org/x/mod/semver's Canonical(V) to OUT ("v1.2" ->
+ * "v1.2.0", "v1.2.3+meta" -> "v1.2.3"); a version without 'v' or a
+ * toolchain version is first written as the module version it stands for
+ * ("go1.21rc2" -> "v1.21.0-rc.2"). Returns 0, STRATA_EINVAL, or an error
+ * of st_buf_append. */
+int st_golang_canonical(struct st_buf *out, const char *v, struct strata_error *err);
+
+/* golang.org/x/mod/semver's Compare: like st_golang_compare on module
+ * versions with 'v', except that an invalid version (any other string,
+ * NULL included) is no error but sorts before every valid one and equal
+ * to every invalid one. Returns -1, 0 or 1. */
+int st_gosemver_cmp(const char *a, const char *b);
+
+/* RubyGems: Gem::Version. */
+int st_gem_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
+int st_gem_validate(const char *v, struct strata_error *err);
+
+/* NuGet: NuGet.Versioning's NuGetVersion and its default comparer. */
+int st_nuget_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
+int st_nuget_validate(const char *v, struct strata_error *err);
+
+/* Composer (Packagist): PHP's version_compare() after a leading 'v'. */
+int st_composer_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
+int st_composer_validate(const char *v, struct strata_error *err);
+
+/* Hex: Elixir's Version (Semantic Versioning 2.0.0). */
+int st_hex_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
+int st_hex_validate(const char *v, struct strata_error *err);
+
+/* Pub: Dart's pub_semver Version. */
+int st_pub_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
+int st_pub_validate(const char *v, struct strata_error *err);
+
+/* Cargo (crates.io): Semantic Versioning 2.0.0 as the semver crate parses
+ * it. */
+int st_cargo_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
+int st_cargo_validate(const char *v, struct strata_error *err);
+
+/* Hackage: Cabal's Data.Version, dot-separated numbers. */
+int st_hackage_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
+int st_hackage_validate(const char *v, struct strata_error *err);
 
 /* Internal: shared by the comparators ----------------------------------- */
 

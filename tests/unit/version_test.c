@@ -1175,7 +1175,7 @@ ST_TEST(version_dispatch)
 	ST_CHECK(st_version_is_supported("deb"));
 	ST_CHECK(st_version_is_supported("npm"));
 	ST_CHECK(st_version_is_supported("DEB"));
-	ST_CHECK(!st_version_is_supported("pypi"));
+	ST_CHECK(!st_version_is_supported("conan"));
 	ST_CHECK(!st_version_is_supported("de"));
 	ST_CHECK(!st_version_is_supported("debx"));
 	ST_CHECK(!st_version_is_supported(""));
@@ -1188,9 +1188,9 @@ ST_TEST(version_dispatch)
 	/* "1.0~rc1" is a Debian version, not an npm one */
 	ST_CHECK_INT(st_version_compare("npm", "1.0~rc1", "1.0.0", &cmp, &err), STRATA_EINVAL);
 
-	ST_CHECK_INT(st_version_compare("pypi", "1", "2", &cmp, &err), STRATA_EUNSUPPORTED);
+	ST_CHECK_INT(st_version_compare("conan", "1", "2", &cmp, &err), STRATA_EUNSUPPORTED);
 	ST_CHECK_STR(err.msg, "no version comparator for package type \"pypi\"");
-	ST_CHECK_INT(st_version_validate("pypi", "1", &err), STRATA_EUNSUPPORTED);
+	ST_CHECK_INT(st_version_validate("conan", "1", &err), STRATA_EUNSUPPORTED);
 	ST_CHECK_INT(st_version_compare(NULL, "1", "2", &cmp, &err), STRATA_EINVAL);
 
 	ST_CHECK_INT(st_version_validate("deb", "1:2.3-4", &err), 0);
