@@ -1189,7 +1189,7 @@ ST_TEST(version_dispatch)
 	ST_CHECK_INT(st_version_compare("npm", "1.0~rc1", "1.0.0", &cmp, &err), STRATA_EINVAL);
 
 	ST_CHECK_INT(st_version_compare("conan", "1", "2", &cmp, &err), STRATA_EUNSUPPORTED);
-	ST_CHECK_STR(err.msg, "no version comparator for package type \"pypi\"");
+	ST_CHECK_STR(err.msg, "no version comparator for package type \"conan\"");
 	ST_CHECK_INT(st_version_validate("conan", "1", &err), STRATA_EUNSUPPORTED);
 	ST_CHECK_INT(st_version_compare(NULL, "1", "2", &cmp, &err), STRATA_EINVAL);
 
