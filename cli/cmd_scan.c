@@ -14,6 +14,8 @@ static const char scan_usage[] =
 	"IMAGE is a docker-archive tarball ('docker save'), an OCI image layout\n"
 	"directory or a tar of one; the form is detected, or given by a prefix:\n"
 	"docker-archive:PATH, oci:PATH[:TAG|@DIGEST], oci-archive:PATH[:TAG|@DIGEST].\n"
+	"dir:PATH scans a root filesystem directory, without following its links.\n"
+	"'-' reads a docker-archive or oci-archive tar from standard input.\n"
 	"\n"
 	"options:\n"
 	"  --platform OS/ARCH[/VARIANT]  image to pick from a multi-platform index\n"

@@ -28,6 +28,7 @@ struct strata_limits {
 	uint64_t cataloged_total_bytes; /* all files a scan keeps in memory */
 	uint64_t feed_file_bytes;       /* one advisory file on import */
 	uint64_t status_fields;         /* fields in one dpkg stanza */
+	uint64_t spool_bytes;           /* image tar read from standard input */
 };
 
 /* Fills LIM with the defaults. */

@@ -13,6 +13,8 @@ enum st_image_form {
 	ST_FORM_DOCKER_ARCHIVE, /* docker save: manifest.json (classic or OCI-in-tar) */
 	ST_FORM_OCI_DIR,        /* OCI image layout directory */
 	ST_FORM_OCI_ARCHIVE,    /* tar of an OCI image layout */
+	ST_FORM_DIR,            /* root filesystem directory on the host: one
+				 * layer without a digest, no manifest or config */
 };
 
 enum st_compression {
@@ -56,8 +58,13 @@ struct st_image {
 };
 
 /* Opens REF. REF is a path (the form is detected from the content) or a
- * path with a "docker-archive:", "oci:" or "oci-archive:" prefix; "oci:"
- * and "oci-archive:" take an optional ":TAG" or "@sha256:DIGEST" suffix.
+ * path with a "docker-archive:", "oci:", "oci-archive:" or "dir:" prefix.
+ * "oci:" and "oci-archive:" take an optional ":TAG" or "@sha256:DIGEST"
+ * suffix. The path "-" of a tar form (also unprefixed) reads the tar from
+ * standard input, spooled to an unlinked file in strata's cache directory
+ * (limits->spool_bytes). "dir:PATH" opens a root filesystem directory as a
+ * one-layer image without digests: walk it with st_walk_directory, because
+ * st_image_open_layer cannot open its layer.
  * Verifies the manifest and config against their digests and limits. An
  * index with several images is resolved with opts->platform. On success
  * the caller owns *OUT and frees it with st_image_free. */
@@ -75,7 +82,8 @@ void st_image_free(struct st_image *img);
 int st_image_open_layer(struct st_image *img, size_t index, struct st_stream **out,
 			struct strata_error *err);
 
-/* Returns a short name for FORM: "docker-archive", "oci", "oci-archive". */
+/* Returns a short name for FORM: "docker-archive", "oci", "oci-archive",
+ * "dir". */
 const char *st_image_form_name(int form);
 
 #endif

@@ -34,6 +34,8 @@ struct st_store {
 	int form;         /* enum st_image_form */
 	const char *path; /* borrowed: the tar file or the layout directory */
 	int dirfd;        /* ST_FORM_OCI_DIR: the layout directory; else -1 */
+	int fd;           /* a tar read from this open file (standard input
+			   * spooled to disk) instead of PATH; else -1 */
 };
 
 /* One member looked up by st_store_find. */
@@ -48,6 +50,12 @@ struct st_member {
 
 /* Opens the store of FORM at PATH (borrowed until st_store_dispose). */
 int st_store_open(struct st_store *s, int form, const char *path, struct strata_error *err);
+/* Opens the store of tar form FORM over the open file FD, which it owns
+ * from then on, even on failure; PATH names the file in messages. The
+ * file is read with pread, so several member streams can be open at
+ * once. */
+int st_store_open_fd(struct st_store *s, int form, int fd, const char *path,
+		     struct strata_error *err);
 void st_store_dispose(struct st_store *s);
 
 /* Looks up COUNT members, in one pass over a tar or with one open per

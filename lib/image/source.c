@@ -1,9 +1,12 @@
 /* Image source: parses a reference, detects the form of the image on disk,
  * and hands over to the docker-archive or OCI loader. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "image/image_int.h"
 #include "image/image_json.h"
@@ -16,7 +19,17 @@ struct reference {
 	char *tag;      /* oci, oci-archive: ":TAG" */
 	char *digest;   /* oci, oci-archive: "@sha256:..." */
 	char *selector; /* docker-archive: what follows the path's ':' */
+	bool from_stdin; /* the path "-" of a tar form */
 };
+
+/* The name of standard input in messages and as the image's path. */
+#define STDIN_NAME "standard input"
+
+/* Bytes copied from standard input to the spool file per read. */
+#define SPOOL_CHUNK_BYTES (64 * 1024)
+
+/* Maximum length of the spool directory's path. */
+#define SPOOL_PATH_MAX 4096
 
 struct prefix {
 	const char *text;
@@ -28,6 +41,7 @@ static const struct prefix prefixes[] = {
 	{"docker-archive:", ST_FORM_DOCKER_ARCHIVE},
 	{"oci-archive:", ST_FORM_OCI_ARCHIVE},
 	{"oci:", ST_FORM_OCI_DIR},
+	{"dir:", ST_FORM_DIR},
 };
 
 const char *st_image_form_name(int form)
@@ -39,6 +53,8 @@ const char *st_image_form_name(int form)
 		return "oci";
 	case ST_FORM_OCI_ARCHIVE:
 		return "oci-archive";
+	case ST_FORM_DIR:
+		return "dir";
 	default:
 		return "unknown";
 	}
@@ -116,9 +132,13 @@ static int parse_reference(struct reference *r, char *ref, struct st_arena *a,
 	}
 	if (!r->prefixed) {
 		r->path = ref;
+		r->from_stdin = strcmp(ref, "-") == 0;
 		return 0;
 	}
-	if (r->form == ST_FORM_DOCKER_ARCHIVE) {
+	if (r->form == ST_FORM_DIR) {
+		/* A root filesystem path takes no tag: ':' belongs to it. */
+		r->path = rest;
+	} else if (r->form == ST_FORM_DOCKER_ARCHIVE) {
 		colon = strchr(rest, ':');
 		r->path = colon == NULL ? rest : arena_slice(a, rest, (size_t)(colon - rest));
 		if (colon != NULL && colon[1] == '\0')
@@ -133,6 +153,8 @@ static int parse_reference(struct reference *r, char *ref, struct st_arena *a,
 		return st_error_set(err, STRATA_ENOMEM, "out of memory");
 	if (rc == 0 && r->path[0] == '\0')
 		return st_error_set(err, STRATA_EINVAL, "missing path in reference '%s'", ref);
+	if (rc == 0 && r->form != ST_FORM_OCI_DIR && r->form != ST_FORM_DIR)
+		r->from_stdin = strcmp(r->path, "-") == 0;
 	return rc;
 }
 
@@ -163,6 +185,261 @@ static int detect_archive(int *form, struct st_store *s, struct st_arena *a,
 	return 0;
 }
 
+/* Standard input ------------------------------------------------------- */
+
+/* Writes the spool directory's parent, the cache directory
+ * ($XDG_CACHE_HOME, or $HOME/.cache), into BUF. */
+static int cache_dir(char *buf, size_t size, struct strata_error *err)
+{
+	const char *cache = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	int n;
+
+	if (cache != NULL && cache[0] == '/')
+		n = snprintf(buf, size, "%s", cache);
+	else if (home != NULL && home[0] == '/')
+		n = snprintf(buf, size, "%s/.cache", home);
+	else
+		return st_error_set(err, STRATA_ENOTFOUND,
+				    "cannot spool standard input: neither XDG_CACHE_HOME nor HOME is set");
+	if (n < 0 || (size_t)n >= size)
+		return st_error_set(err, STRATA_ELIMIT, "cache directory path too long");
+	return 0;
+}
+
+/* Creates (mode 0700) and opens directory NAME below DIRFD, without
+ * following a symbolic link; PATH names it in messages. */
+static int open_private_dir(int dirfd, const char *name, const char *path,
+			    struct strata_error *err)
+{
+	int fd;
+
+	if (mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
+		return st_error_sys(err, STRATA_EIO, "cannot create %s", path);
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return st_error_sys(err, STRATA_EIO, "cannot open %s", path);
+	return fd;
+}
+
+/* Opens $CACHE/strata/tmp, creating what is missing, and checks that it
+ * belongs to the current user and is closed to others. PATH receives its
+ * path. */
+static int open_spool_dir(char path[SPOOL_PATH_MAX], struct strata_error *err)
+{
+	struct stat st;
+	size_t len;
+	int cache_fd = -1;
+	int strata_fd = -1;
+	int fd = -1;
+	int rc;
+
+	rc = cache_dir(path, SPOOL_PATH_MAX - sizeof("/strata/tmp/stdin-XXXXXX"), err);
+	if (rc < 0)
+		return rc;
+	/* The cache root itself ($HOME/.cache) may be missing. */
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return st_error_sys(err, STRATA_EIO, "cannot create %s", path);
+	cache_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cache_fd < 0)
+		return st_error_sys(err, STRATA_EIO, "cannot open %s", path);
+	len = strlen(path);
+	memcpy(path + len, "/strata", sizeof("/strata"));
+	strata_fd = open_private_dir(cache_fd, "strata", path, err);
+	if (strata_fd < 0) {
+		rc = strata_fd;
+		goto out;
+	}
+	memcpy(path + len, "/strata/tmp", sizeof("/strata/tmp"));
+	fd = open_private_dir(strata_fd, "tmp", path, err);
+	if (fd < 0) {
+		rc = fd;
+		goto out;
+	}
+	if (fstat(fd, &st) < 0) {
+		rc = st_error_sys(err, STRATA_EIO, "cannot stat %s", path);
+		goto out;
+	}
+	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+		rc = st_error_set(err, STRATA_EIO,
+				  "%s is not private: it must belong to the current user with mode 0700",
+				  path);
+		goto out;
+	}
+	rc = fd;
+	fd = -1;
+
+out:
+	if (fd >= 0)
+		close(fd);
+	if (strata_fd >= 0)
+		close(strata_fd);
+	close(cache_fd);
+	return rc;
+}
+
+/* Creates a file in the spool directory DIRFD (at PATH) that no name
+ * refers to: O_TMPFILE where the file system supports it, else mkstemp
+ * and an immediate unlink, so a crash leaves nothing behind. */
+static int create_spool_file(int dirfd, char path[SPOOL_PATH_MAX], struct strata_error *err)
+{
+	size_t len = strlen(path);
+	int fd;
+
+	fd = openat(dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+		return st_error_sys(err, STRATA_EIO, "cannot create a file in %s", path);
+	/* NOTE: the tests run on file systems with O_TMPFILE, so this
+	 * fallback is not exercised by them. */
+	memcpy(path + len, "/stdin-XXXXXX", sizeof("/stdin-XXXXXX"));
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0)
+		return st_error_sys(err, STRATA_EIO, "cannot create %s", path);
+	if (unlink(path) < 0) {
+		close(fd);
+		return st_error_sys(err, STRATA_EIO, "cannot unlink %s", path);
+	}
+	return fd;
+}
+
+/* Copies standard input to FD, at most LIMIT bytes. */
+static int copy_stdin(int fd, uint64_t limit, const char *path, struct strata_error *err)
+{
+	char *chunk = malloc(SPOOL_CHUNK_BYTES);
+	uint64_t total = 0;
+	int rc = 0;
+
+	if (chunk == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory");
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, chunk, SPOOL_CHUNK_BYTES);
+		ssize_t done = 0;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = st_error_sys(err, STRATA_EIO, "cannot read standard input");
+			break;
+		}
+		if (n == 0)
+			break;
+		if ((uint64_t)n > limit - total) {
+			rc = st_error_set(err, STRATA_ELIMIT,
+					  "standard input: over the spool_bytes limit of %llu bytes",
+					  (unsigned long long)limit);
+			break;
+		}
+		total += (uint64_t)n;
+		while (done < n) {
+			ssize_t w = write(fd, chunk + done, (size_t)(n - done));
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				rc = st_error_sys(err, STRATA_EIO, "cannot spool standard input to %s",
+						  path);
+				goto out;
+			}
+			done += w;
+		}
+	}
+	if (rc == 0 && total == 0)
+		rc = st_error_set(err, STRATA_EUNSUPPORTED,
+				  "standard input is empty: expected an image tar");
+
+out:
+	free(chunk);
+	return rc;
+}
+
+/* Returns an open file with the tar that standard input carries: standard
+ * input itself when it is a regular file, else a private spool copy,
+ * because the tar reader needs random access. */
+static int open_stdin_file(const struct strata_limits *lim, struct strata_error *err)
+{
+	char path[SPOOL_PATH_MAX];
+	struct stat st;
+	int dirfd;
+	int fd;
+	int rc;
+
+	if (isatty(STDIN_FILENO))
+		return st_error_set(err, STRATA_EINVAL,
+				    "standard input is a terminal; pipe an image tar into it, such as 'docker save IMAGE | strata scan -'");
+	if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
+		fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0)
+			return st_error_sys(err, STRATA_EIO, "cannot duplicate standard input");
+		return fd;
+	}
+	dirfd = open_spool_dir(path, err);
+	if (dirfd < 0)
+		return dirfd;
+	fd = create_spool_file(dirfd, path, err);
+	close(dirfd);
+	if (fd < 0)
+		return fd;
+	rc = copy_stdin(fd, lim->spool_bytes, path, err);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+/* Opens the store over the tar on standard input. */
+static int open_stdin(struct st_image *img, struct reference *r, struct strata_error *err)
+{
+	struct st_image_impl *impl = st_image_impl(img);
+	int fd;
+	int rc;
+
+	img->path = st_arena_strdup(&impl->arena, STDIN_NAME);
+	if (img->path == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory");
+	if (!r->prefixed)
+		r->form = ST_FORM_DOCKER_ARCHIVE;
+	fd = open_stdin_file(&impl->limits, err);
+	if (fd < 0)
+		return fd;
+	rc = st_store_open_fd(&impl->store, r->form, fd, img->path, err);
+	if (rc < 0 || r->prefixed)
+		return rc;
+	rc = detect_archive(&r->form, &impl->store, &impl->arena, err);
+	impl->store.form = r->form;
+	return rc;
+}
+
+/* Root filesystem directories ----------------------------------------- */
+
+/* Opens the root filesystem directory of a "dir:" reference as an image
+ * of one layer without digest, manifest or config. */
+static int open_dir(struct st_image *img, const struct reference *r, struct strata_error *err)
+{
+	struct st_image_impl *impl = st_image_impl(img);
+	struct stat st;
+	int rc;
+
+	if (stat(r->path, &st) < 0)
+		return st_error_sys(err, errno == ENOENT ? STRATA_ENOTFOUND : STRATA_EIO, "%s",
+				    r->path);
+	if (!S_ISDIR(st.st_mode))
+		return st_error_set(err, STRATA_EINVAL,
+				    "%s: not a directory, the dir: prefix names a root filesystem directory",
+				    r->path);
+	rc = st_store_open(&impl->store, ST_FORM_DIR, img->path, err);
+	if (rc < 0)
+		return rc;
+	img->layers = st_arena_array(&impl->arena, 1, sizeof(*img->layers));
+	impl->sources = st_arena_array(&impl->arena, 1, sizeof(*impl->sources));
+	if (img->layers == NULL || impl->sources == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "%s: out of memory", img->path);
+	img->layer_count = 1;
+	return 0;
+}
+
 /* Opens the store for R, detecting the form when R has no prefix. */
 static int open_store(struct st_image *img, struct reference *r, struct strata_error *err)
 {
@@ -170,6 +447,14 @@ static int open_store(struct st_image *img, struct reference *r, struct strata_e
 	struct stat st;
 	bool is_dir;
 	int rc;
+
+	if (r->form == ST_FORM_DIR)
+		return open_dir(img, r, err);
+	if (r->from_stdin)
+		return open_stdin(img, r, err);
+	if (r->form == ST_FORM_OCI_DIR && strcmp(r->path, "-") == 0)
+		return st_error_set(err, STRATA_EINVAL,
+				    "oci:- names a layout directory, which standard input cannot carry; use oci-archive:- for a tar");
 
 	if (stat(r->path, &st) < 0) {
 		if (errno == ENOENT)
@@ -270,6 +555,7 @@ static int image_new(struct st_image **out, const char *ref, const struct st_ima
 	st_arena_init(&impl->arena);
 	st_buf_init(&img->config, 0);
 	impl->store.dirfd = -1;
+	impl->store.fd = -1;
 	impl->limits = *opts->limits;
 	impl->diag = opts->diag;
 	img->impl = impl;
@@ -303,6 +589,12 @@ int st_image_open(struct st_image **out, const char *ref, const struct st_image_
 	if (rc < 0)
 		goto out;
 	img->form = r.form;
+	if (r.form == ST_FORM_DIR) {
+		/* NOTE: a root filesystem has no config, so --platform is not
+		 * checked against it. */
+		*out = img;
+		return 0;
+	}
 
 	if (r.form == ST_FORM_DOCKER_ARCHIVE)
 		rc = st_docker_load(img, r.selector, err);

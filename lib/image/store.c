@@ -163,9 +163,72 @@ static int resolve_link(const char **out, const char *member, const char *target
 
 /* Tar access ----------------------------------------------------------- */
 
-static int tar_begin(struct archive **out, const char *path, struct strata_error *err)
+/* A tar read from an open file with pread at a private offset, so that
+ * readers of the same file do not move each other's offset. */
+struct fd_reader {
+	int fd;
+	int64_t offset;
+	char block[TAR_BLOCK_BYTES];
+};
+
+static la_ssize_t fd_reader_read(struct archive *a, void *ctx, const void **buf)
+{
+	struct fd_reader *r = ctx;
+	ssize_t n;
+
+	do {
+		n = pread(r->fd, r->block, sizeof(r->block), (off_t)r->offset);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		archive_set_error(a, errno, "read failed");
+		return -1;
+	}
+	r->offset += n;
+	*buf = r->block;
+	return n;
+}
+
+/* Skipping past the end is harmless: the next read returns 0 and the tar
+ * reader reports the archive as truncated. */
+static la_int64_t fd_reader_skip(struct archive *a, void *ctx, la_int64_t request)
+{
+	struct fd_reader *r = ctx;
+
+	(void)a;
+	if (request <= 0 || request > INT64_MAX - r->offset)
+		return 0;
+	r->offset += request;
+	return request;
+}
+
+static int fd_reader_close(struct archive *a, void *ctx)
+{
+	(void)a;
+	free(ctx);
+	return ARCHIVE_OK;
+}
+
+/* Starts libarchive on the store's file: by name, or over s->fd. */
+static int tar_open(struct archive *a, const struct st_store *s)
+{
+	struct fd_reader *r;
+
+	if (s->fd < 0)
+		return archive_read_open_filename(a, s->path, TAR_BLOCK_BYTES);
+	r = calloc(1, sizeof(*r));
+	if (r == NULL) {
+		archive_set_error(a, ENOMEM, "out of memory");
+		return ARCHIVE_FATAL;
+	}
+	r->fd = s->fd;
+	/* From here on libarchive frees R through fd_reader_close. */
+	return archive_read_open2(a, r, NULL, fd_reader_read, fd_reader_skip, fd_reader_close);
+}
+
+static int tar_begin(struct archive **out, const struct st_store *s, struct strata_error *err)
 {
 	struct archive *a = archive_read_new();
+	const char *path = s->path;
 	int rc;
 
 	*out = NULL;
@@ -175,7 +238,7 @@ static int tar_begin(struct archive **out, const char *path, struct strata_error
 	 * (docker save | gzip) is rejected as "not a tar archive". */
 	archive_read_support_format_tar(a);
 	/* libarchive already reads the first block here to pick the format. */
-	if (archive_read_open_filename(a, path, TAR_BLOCK_BYTES) != ARCHIVE_OK) {
+	if (tar_open(a, s) != ARCHIVE_OK) {
 		if (archive_errno(a) == FORMAT_ERRNO) {
 			rc = st_error_set(err, STRATA_EUNSUPPORTED, "%s: not a tar archive: %s",
 					  path, archive_error_string(a));
@@ -296,7 +359,7 @@ static int tar_pass(struct st_store *s, struct lookup *l, size_t count,
 	bool first = true;
 	int rc;
 
-	rc = tar_begin(&a, s->path, err);
+	rc = tar_begin(&a, s, err);
 	if (rc < 0)
 		return rc;
 	for (;;) {
@@ -465,7 +528,7 @@ static int tar_open_member(struct st_store *st, const char *name, struct st_stre
 	int rc;
 
 	st_image_quote(shown, sizeof(shown), name);
-	rc = tar_begin(&a, st->path, err);
+	rc = tar_begin(&a, st, err);
 	if (rc < 0)
 		return rc;
 	for (;;) {
@@ -611,6 +674,7 @@ int st_store_open(struct st_store *s, int form, const char *path, struct strata_
 	s->form = form;
 	s->path = path;
 	s->dirfd = -1;
+	s->fd = -1;
 	if (form != ST_FORM_OCI_DIR)
 		return 0;
 	s->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -623,11 +687,36 @@ int st_store_open(struct st_store *s, int form, const char *path, struct strata_
 	return st_error_sys(err, STRATA_EIO, "%s", path);
 }
 
+int st_store_open_fd(struct st_store *s, int form, int fd, const char *path,
+		     struct strata_error *err)
+{
+	s->form = form;
+	s->path = path;
+	s->dirfd = -1;
+	s->fd = fd;
+	if (form == ST_FORM_DOCKER_ARCHIVE || form == ST_FORM_OCI_ARCHIVE)
+		return 0;
+	return st_error_set(err, STRATA_EINTERNAL, "%s: a %s image is not read from a tar",
+			    path, st_image_form_name(form));
+}
+
 void st_store_dispose(struct st_store *s)
 {
 	if (s->dirfd >= 0)
 		close(s->dirfd);
 	s->dirfd = -1;
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+/* A root filesystem directory (ST_FORM_DIR) has no members: its files are
+ * read by st_walk_directory. */
+static int no_members(const struct st_store *s, struct strata_error *err)
+{
+	return st_error_set(err, STRATA_EUNSUPPORTED,
+			    "%s: a root filesystem directory has no image members or layer blobs",
+			    s->path);
 }
 
 int st_store_find(struct st_store *s, struct st_member *members, size_t count,
@@ -638,6 +727,8 @@ int st_store_find(struct st_store *s, struct st_member *members, size_t count,
 
 	if (count == 0)
 		return 0;
+	if (s->form == ST_FORM_DIR)
+		return no_members(s, err);
 	if (s->form != ST_FORM_OCI_DIR)
 		return tar_find(s, members, count, arena, err);
 	for (i = 0; i < count; i++) {
@@ -657,6 +748,8 @@ int st_store_open_member(struct st_store *s, const char *name, struct st_stream 
 
 	*out = NULL;
 	*size = 0;
+	if (s->form == ST_FORM_DIR)
+		return no_members(s, err);
 	if (s->form != ST_FORM_OCI_DIR)
 		return tar_open_member(s, name, out, size, err);
 	rc = dir_open(s, name, &fd, size, err);

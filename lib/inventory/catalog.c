@@ -1,6 +1,7 @@
 /* Runs every registered cataloger over one layer walk. */
 #include <string.h>
 
+#include "image/walk_dir.h"
 #include "inventory/inventory.h"
 
 /* The OS cataloger comes first: package catalogers read the OS release
@@ -120,6 +121,23 @@ static int run_end(struct catalog_run *run, int rc, struct strata_error *err)
 	return rc < 0 ? rc : 0;
 }
 
+/* Walks the root filesystem directory of a "dir:" image, its one
+ * pseudo-layer, and records the bytes of its regular files as the layer's
+ * size, which no manifest states. */
+static int walk_root_dir(struct st_image *img, const struct st_walk_visitor *v,
+			 const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
+			 struct strata_error *err)
+{
+	struct st_walk_layer_stats scratch;
+	struct st_walk_layer_stats *st = stats != NULL ? stats : &scratch;
+	int rc;
+
+	rc = st_walk_directory(img->path, v, opts, st, err);
+	if (rc == 0 && img->layer_count == 1)
+		img->layers[0].size = st->content_bytes;
+	return rc;
+}
+
 int st_catalog_image(struct st_image *img, struct st_inventory *inv,
 		     const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
 		     struct strata_error *err)
@@ -130,7 +148,10 @@ int st_catalog_image(struct st_image *img, struct st_inventory *inv,
 	rc = run_begin(&run, inv, opts, err);
 	if (rc < 0)
 		return rc;
-	rc = st_walk_image(img, &run.visitor, opts, stats, err);
+	if (img->form == ST_FORM_DIR)
+		rc = walk_root_dir(img, &run.visitor, opts, stats, err);
+	else
+		rc = st_walk_image(img, &run.visitor, opts, stats, err);
 	return run_end(&run, rc, err);
 }
 

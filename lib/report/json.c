@@ -66,7 +66,8 @@ static json_t *image_json(const struct strata_scan *scan, bool *ok)
 	put(o, "form", jstr(st_image_form_name(img->form)), ok);
 	put(o, "manifest_digest", jstr(img->manifest_digest), ok);
 	put(o, "config_digest", jstr(img->config_digest), ok);
-	put(o, "platform", jstr(platform), ok);
+	/* A dir: image has no config, so no platform. */
+	put(o, "platform", img->os || img->architecture ? jstr(platform) : json_null(), ok);
 	put(o, "tag", jstr(img->tag), ok);
 	return o;
 }

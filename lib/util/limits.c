@@ -19,6 +19,7 @@ STRATA_PUBLIC void strata_limits_default(struct strata_limits *lim)
 	lim->cataloged_total_bytes = 1ull << 30;
 	lim->feed_file_bytes = 512u << 20;
 	lim->status_fields = 10000;
+	lim->spool_bytes = 64ull << 30;
 }
 
 struct limit_field {
@@ -43,6 +44,7 @@ static const struct limit_field limit_fields[] = {
 	LIMIT_FIELD(cataloged_total_bytes),
 	LIMIT_FIELD(feed_file_bytes),
 	LIMIT_FIELD(status_fields),
+	LIMIT_FIELD(spool_bytes),
 };
 
 STRATA_PUBLIC int strata_limits_set(struct strata_limits *lim, const char *name,

@@ -86,6 +86,74 @@ for form in docker-classic.tar docker-diffid.tar docker-oci.tar oci-dir oci.tar;
 done
 
 
+# Root filesystem directories (dir:PATH) ------------------------------------
+rootfs="$cli_tmp/rootfs"
+mkdir -p "$rootfs/var/lib/dpkg" "$rootfs/etc" "$rootfs/usr/lib/node_modules/left-pad"
+printf 'Package: zlib1g\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1:1.2.13.dfsg-1\n' \
+	>"$rootfs/var/lib/dpkg/status"
+printf 'ID=debian\nVERSION_ID="12"\n' >"$rootfs/usr/lib/os-release"
+ln -s ../usr/lib/os-release "$rootfs/etc/os-release"
+printf '{"name": "left-pad", "version": "1.3.0"}\n' \
+	>"$rootfs/usr/lib/node_modules/left-pad/package.json"
+ln -s /etc/passwd "$rootfs/etc/passwd-link"
+ln -s usr/lib "$rootfs/lib"
+mkfifo "$rootfs/etc/initctl"
+run scan --no-vuln --format json "dir:$rootfs"
+expect_status "scan dir: exits 0" 0
+if jq -e '.image.form == "dir" and .os.id == "debian"
+	and ([.packages[] | "\(.type) \(.name) \(.version)"] | sort
+	     == ["deb zlib1g 1:1.2.13.dfsg-1", "npm left-pad 1.3.0"])
+	and .layers[0].digest == null' "$cli_out" >/dev/null 2>&1; then
+	pass "scan dir: lists the dpkg and npm packages"
+else
+	fail "scan dir: lists the dpkg and npm packages" "$(head -c 600 "$cli_out")"
+fi
+run scan --no-vuln "dir:$rootfs"
+expect_status "scan dir: table report exits 0" 0
+expect_stdout "scan dir: table shows the form" "\(dir\)"
+run scan --no-vuln "dir:$rootfs/var/lib/dpkg/status"
+expect_status "scan dir: of a file is a usage error" 2
+expect_stderr "scan dir: of a file says why" "not a directory"
+
+# Image tar on standard input (-) -----------------------------------------
+export XDG_CACHE_HOME="$cli_tmp/cache"
+img="$data/images/docker-classic.tar"
+run scan --no-vuln --format json "$img"
+direct=$(jq -c 'del(.image.reference)' "$cli_out" 2>/dev/null)
+run scan --no-vuln --format json - < <(cat "$img")
+expect_status "scan - from a pipe exits 0" 0
+piped=$(jq -c 'del(.image.reference)' "$cli_out" 2>/dev/null)
+if [ -n "$direct" ] && [ "$direct" = "$piped" ]; then
+	pass "scan - matches scanning the file"
+else
+	fail "scan - matches scanning the file"
+fi
+run scan --no-vuln --format json docker-archive:- < <(cat "$img")
+expect_status "scan docker-archive:- from a pipe exits 0" 0
+run scan --no-vuln --format json - <"$img"
+expect_status "scan - from a redirected file exits 0" 0
+run scan --no-vuln - < <(echo "not a tar")
+expect_status "scan - of text is a scan error" 3
+expect_stderr "scan - of text says it is no tar" "standard input: not a tar archive"
+run scan --no-vuln - </dev/null
+expect_status "scan - of empty input is a scan error" 3
+expect_stderr "scan - of empty input says so" "standard input is empty"
+run scan --no-vuln --limit spool_bytes=1000 - < <(cat "$img")
+expect_status "scan - over spool_bytes is a scan error" 3
+expect_stderr "scan - names the spool_bytes limit" "spool_bytes limit of 1000"
+spooled=$(find "$XDG_CACHE_HOME/strata/tmp" -type f | wc -l)
+expect_eq "scan - leaves no spool file behind" "$spooled" "0"
+expect_eq "spool directory is private" "$(stat -c %a "$XDG_CACHE_HOME/strata/tmp")" "700"
+chmod 755 "$XDG_CACHE_HOME/strata/tmp"
+run scan --no-vuln - < <(cat "$img")
+expect_status "scan - with a shared spool directory is a scan error" 3
+expect_stderr "scan - names the spool directory that is not private" "strata/tmp is not private"
+rm -rf "$XDG_CACHE_HOME/strata/tmp"
+ln -s "$cli_tmp" "$XDG_CACHE_HOME/strata/tmp"
+run scan --no-vuln - < <(cat "$img")
+expect_status "scan - with a linked spool directory is a scan error" 3
+unset XDG_CACHE_HOME
+
 # Gates never pass unchecked ----------------------------------------------
 img="$data/images/oci-dir"
 XDG_CACHE_HOME="$cli_tmp/empty-cache" run scan --exit-code 1 "$img"
