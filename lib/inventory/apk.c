@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "inventory/inventory.h"
+#include "inventory/pkg_common.h"
 #include "version/version.h"
 
 #define APK_INSTALLED_PATH "lib/apk/db/installed"
@@ -385,25 +386,10 @@ int st_apk_parse_installed(struct st_slice text, const char *path,
 
 /* The cataloger ------------------------------------------------------------ */
 
-/* The layer that introduced the current version of one package name; apk
- * installs one package per name. */
-struct history_entry {
-	const char *name;
-	const char *version;
-	size_t since; /* layer */
-};
-
-/* The packages of the database as of some layer, sorted by name, with
- * strings in their own arena. */
-struct history {
-	struct st_arena arena;
-	struct history_entry *items;
-	size_t count;
-	size_t cap;
-};
-
 struct apk_state {
-	struct history history;
+	/* The database as of the last layer that wrote it, keyed by package
+	 * name: apk installs one package per name. */
+	struct st_pkg_history history;
 	/* Packages of the final view, waiting for the OS release to build
 	 * their purls; strings in ARENA. */
 	struct st_arena arena;
@@ -415,73 +401,15 @@ struct apk_state {
 /* Context of the collecting callbacks. */
 struct collect_ctx {
 	struct apk_state *st;
-	struct history *next;
+	struct st_pkg_history *next;
 	size_t layer;
 };
-
-static void history_dispose(struct history *h)
-{
-	st_arena_dispose(&h->arena);
-	free(h->items);
-	memset(h, 0, sizeof(*h));
-}
-
-static int compare_history(const void *pa, const void *pb)
-{
-	const struct history_entry *a = pa;
-	const struct history_entry *b = pb;
-
-	return strcmp(a->name, b->name);
-}
-
-static const struct history_entry *history_find(const struct history *h, const char *name)
-{
-	struct history_entry key = {.name = name};
-
-	if (h->count == 0)
-		return NULL;
-	return bsearch(&key, h->items, h->count, sizeof(*h->items), compare_history);
-}
-
-/* Grows the array *ITEMS of *CAP elements of SIZE bytes to hold one more. */
-static int grow_array(void **items, size_t *cap, size_t count, size_t size,
-		      struct strata_error *err)
-{
-	size_t n;
-	void *p;
-
-	if (count < *cap)
-		return 0;
-	n = *cap ? *cap : 32;
-	if (*cap && !st_mul_size(*cap, 2, &n))
-		return st_error_set(err, STRATA_ENOMEM, "too many apk packages");
-	p = st_reallocarray(*items, n, size);
-	if (p == NULL)
-		return st_error_set(err, STRATA_ENOMEM, "out of memory for %zu apk packages", n);
-	*items = p;
-	*cap = n;
-	return 0;
-}
 
 static int collect_history(void *ctx, const struct st_apk_package *apk, struct strata_error *err)
 {
 	struct collect_ctx *c = ctx;
-	struct history *h = c->next;
-	struct history_entry *e;
-	int rc;
 
-	rc = grow_array((void **)&h->items, &h->cap, h->count, sizeof(*h->items), err);
-	if (rc < 0)
-		return rc;
-	e = &h->items[h->count];
-	e->name = st_arena_strdup(&h->arena, apk->pkg.name);
-	e->version = st_arena_strdup(&h->arena, apk->pkg.version);
-	e->since = c->layer;
-	if (e->name == NULL || e->version == NULL)
-		return st_error_set(err, STRATA_ENOMEM, "out of memory for package %s",
-				    apk->pkg.name);
-	h->count++;
-	return 0;
+	return st_pkg_history_add(c->next, &apk->pkg, c->layer, err);
 }
 
 static bool is_installed_db(const char *path, size_t len)
@@ -501,16 +429,14 @@ static int apk_on_layer_file(void *state, const struct st_walk_file *f,
 			     struct st_catalog_ctx *ctx, struct strata_error *err)
 {
 	struct apk_state *st = state;
-	struct history next;
+	struct st_pkg_history next;
 	struct collect_ctx c = {.st = st, .next = &next, .layer = f->layer};
 	struct strata_error perr;
-	size_t i;
 	int rc;
 
 	if (f->type != ST_FILE_REGULAR || !is_installed_db(f->path, f->path_len))
 		return 0;
-	memset(&next, 0, sizeof(next));
-	st_arena_init(&next.arena);
+	st_pkg_history_init(&next, ST_PKG_KEY_NAME, "apk");
 
 	/* Problems are reported once, when the final file is parsed. */
 	rc = st_apk_parse_installed(f->data, APK_INSTALLED_PATH, ctx->limits, NULL,
@@ -524,21 +450,10 @@ static int apk_on_layer_file(void *state, const struct st_walk_file *f,
 			*err = perr;
 		goto out;
 	}
-	if (next.count > 1)
-		qsort(next.items, next.count, sizeof(*next.items), compare_history);
-	for (i = 0; i < next.count; i++) {
-		struct history_entry *e = &next.items[i];
-		const struct history_entry *old = history_find(&st->history, e->name);
-
-		if (old != NULL && strcmp(old->version, e->version) == 0)
-			e->since = old->since;
-	}
-	history_dispose(&st->history);
-	st->history = next;
-	memset(&next, 0, sizeof(next));
+	st_pkg_history_update(&st->history, 1, 0, &next);
 
 out:
-	history_dispose(&next);
+	st_pkg_history_dispose(&next);
 	return rc;
 }
 
@@ -547,12 +462,12 @@ static int collect_final(void *ctx, const struct st_apk_package *apk, struct str
 	struct collect_ctx *c = ctx;
 	struct apk_state *st = c->st;
 	const struct st_package *pkg = &apk->pkg;
-	const struct history_entry *h;
 	struct st_arena *a = &st->arena;
 	struct st_package *out;
 	int rc;
 
-	rc = grow_array((void **)&st->pending, &st->cap, st->count, sizeof(*st->pending), err);
+	rc = st_pkg_array_grow((void **)&st->pending, &st->cap, st->count, sizeof(*st->pending),
+			       "apk", err);
 	if (rc < 0)
 		return rc;
 	out = &st->pending[st->count];
@@ -572,10 +487,7 @@ static int collect_final(void *ctx, const struct st_apk_package *apk, struct str
 	    (pkg->license && out->license == NULL))
 		return st_error_set(err, STRATA_ENOMEM, "out of memory for package %s", pkg->name);
 
-	out->layer = c->layer;
-	h = history_find(&st->history, pkg->name);
-	if (h != NULL && strcmp(h->version, pkg->version) == 0)
-		out->layer = h->since;
+	out->layer = st_pkg_history_layer(&st->history, pkg, c->layer);
 	st->count++;
 	return 0;
 }
@@ -601,18 +513,6 @@ static int apk_on_final_file(void *state, const struct st_walk_file *f,
 	return rc;
 }
 
-static char *lowercase_copy(struct st_arena *a, const char *s)
-{
-	char *d = st_arena_strdup(a, s);
-	size_t i;
-
-	for (i = 0; d != NULL && d[i] != '\0'; i++) {
-		if (d[i] >= 'A' && d[i] <= 'Z')
-			d[i] = (char)(d[i] - 'A' + 'a');
-	}
-	return d;
-}
-
 /* pkg:apk/ID/NAME@VERSION?arch=ARCH&distro=ID-VERSION_ID. The namespace
  * is the OS release's ID (alpine, wolfi, chainguard). Without an OS
  * release it is "alpine" and distro is left out. The purl spec's apk type
@@ -620,22 +520,16 @@ static char *lowercase_copy(struct st_arena *a, const char *s)
 static int apk_build_purl(struct st_package *pkg, const struct st_os *os, struct st_arena *a,
 			  struct strata_error *err)
 {
-	const char *vendor = "alpine";
-	const char *distro = NULL;
+	const char *vendor;
+	const char *distro;
 	const char *name;
 	const char *q[4];
+	int rc;
 
-	if (os->found && os->id != NULL && os->id[0] != '\0') {
-		vendor = lowercase_copy(a, os->id);
-		if (vendor == NULL)
-			goto nomem;
-		if (os->version_id != NULL && os->version_id[0] != '\0') {
-			distro = st_arena_printf(a, "%s-%s", vendor, os->version_id);
-			if (distro == NULL)
-				goto nomem;
-		}
-	}
-	name = lowercase_copy(a, pkg->name);
+	rc = st_pkg_os_qualifiers(&vendor, &distro, os, "alpine", pkg, a, err);
+	if (rc < 0)
+		return rc;
+	name = st_pkg_lowercase(a, pkg->name);
 	if (name == NULL)
 		goto nomem;
 
@@ -677,7 +571,7 @@ static int apk_init(void **state, struct strata_error *err)
 	if (st == NULL)
 		return st_error_set(err, STRATA_ENOMEM, "out of memory");
 	st_arena_init(&st->arena);
-	st_arena_init(&st->history.arena);
+	st_pkg_history_init(&st->history, ST_PKG_KEY_NAME, "apk");
 	return 0;
 }
 
@@ -687,7 +581,7 @@ static void apk_free(void *state)
 
 	if (st == NULL)
 		return;
-	history_dispose(&st->history);
+	st_pkg_history_dispose(&st->history);
 	st_arena_dispose(&st->arena);
 	free(st->pending);
 	free(st);

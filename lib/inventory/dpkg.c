@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "inventory/inventory.h"
+#include "inventory/pkg_common.h"
 
 #define DPKG_STATUS_PATH "var/lib/dpkg/status"
 #define DPKG_STATUS_DIR "var/lib/dpkg/status.d/"
@@ -335,26 +336,10 @@ int st_dpkg_parse_status(struct st_slice text, const char *path,
 
 /* The cataloger ------------------------------------------------------------ */
 
-/* The layer that introduced the current version of one installed name and
- * architecture. */
-struct history_entry {
-	const char *name;
-	const char *arch; /* "" when the stanza has none */
-	const char *version;
-	size_t since;     /* layer */
-};
-
-/* The packages of the status file as of some layer, sorted by name and
- * architecture, with strings in their own arena. */
-struct history {
-	struct st_arena arena;
-	struct history_entry *items;
-	size_t count;
-	size_t cap;
-};
-
 struct dpkg_state {
-	struct history history;
+	/* The status file as of the last layer that wrote it, keyed by
+	 * package name and architecture. */
+	struct st_pkg_history history;
 	/* Packages of the final view, waiting for the OS release to build
 	 * their purls; strings in ARENA. */
 	struct st_arena arena;
@@ -366,76 +351,16 @@ struct dpkg_state {
 /* Context of the collecting callbacks. */
 struct collect_ctx {
 	struct dpkg_state *st;
-	struct history *next;
+	struct st_pkg_history *next;
 	size_t layer;
 	bool from_status_d;
 };
 
-static void history_dispose(struct history *h)
-{
-	st_arena_dispose(&h->arena);
-	free(h->items);
-	memset(h, 0, sizeof(*h));
-}
-
-static int compare_history(const void *pa, const void *pb)
-{
-	const struct history_entry *a = pa;
-	const struct history_entry *b = pb;
-	int c = strcmp(a->name, b->name);
-
-	return c != 0 ? c : strcmp(a->arch, b->arch);
-}
-
-static const struct history_entry *history_find(const struct history *h, const char *name,
-						const char *arch)
-{
-	struct history_entry key = {.name = name, .arch = arch ? arch : ""};
-
-	if (h->count == 0)
-		return NULL;
-	return bsearch(&key, h->items, h->count, sizeof(*h->items), compare_history);
-}
-
-/* Grows the array *ITEMS of *CAP elements of SIZE bytes to hold one more. */
-static int grow_array(void **items, size_t *cap, size_t count, size_t size,
-		      struct strata_error *err)
-{
-	size_t n;
-	void *p;
-
-	if (count < *cap)
-		return 0;
-	n = *cap ? *cap : 32;
-	if (*cap && !st_mul_size(*cap, 2, &n))
-		return st_error_set(err, STRATA_ENOMEM, "too many dpkg packages");
-	p = st_reallocarray(*items, n, size);
-	if (p == NULL)
-		return st_error_set(err, STRATA_ENOMEM, "out of memory for %zu dpkg packages", n);
-	*items = p;
-	*cap = n;
-	return 0;
-}
-
 static int collect_history(void *ctx, const struct st_package *pkg, struct strata_error *err)
 {
 	struct collect_ctx *c = ctx;
-	struct history *h = c->next;
-	struct history_entry *e;
-	int rc;
 
-	rc = grow_array((void **)&h->items, &h->cap, h->count, sizeof(*h->items), err);
-	if (rc < 0)
-		return rc;
-	e = &h->items[h->count];
-	e->name = st_arena_strdup(&h->arena, pkg->name);
-	e->arch = st_arena_strdup(&h->arena, pkg->arch ? pkg->arch : "");
-	e->version = st_arena_strdup(&h->arena, pkg->version);
-	e->since = c->layer;
-	if (e->name == NULL || e->arch == NULL || e->version == NULL)
-		return st_error_set(err, STRATA_ENOMEM, "out of memory for package %s", pkg->name);
-	h->count++;
-	return 0;
+	return st_pkg_history_add(c->next, pkg, c->layer, err);
 }
 
 /* Called for each layer that wrote var/lib/dpkg/status: a package keeps
@@ -445,17 +370,15 @@ static int dpkg_on_layer_file(void *state, const struct st_walk_file *f,
 			      struct st_catalog_ctx *ctx, struct strata_error *err)
 {
 	struct dpkg_state *st = state;
-	struct history next;
+	struct st_pkg_history next;
 	struct collect_ctx c = {.st = st, .next = &next, .layer = f->layer};
 	char *path = NULL;
-	size_t i;
 	int rc;
 
 	if (f->type != ST_FILE_REGULAR || f->path_len != strlen(DPKG_STATUS_PATH) ||
 	    memcmp(f->path, DPKG_STATUS_PATH, f->path_len) != 0)
 		return 0;
-	memset(&next, 0, sizeof(next));
-	st_arena_init(&next.arena);
+	st_pkg_history_init(&next, ST_PKG_KEY_NAME_ARCH, "dpkg");
 	path = st_strndup(f->path, f->path_len);
 	if (path == NULL) {
 		rc = st_error_set(err, STRATA_ENOMEM, "out of memory");
@@ -466,21 +389,10 @@ static int dpkg_on_layer_file(void *state, const struct st_walk_file *f,
 	rc = st_dpkg_parse_status(f->data, path, ctx->limits, NULL, collect_history, &c, err);
 	if (rc < 0)
 		goto out;
-	if (next.count > 1)
-		qsort(next.items, next.count, sizeof(*next.items), compare_history);
-	for (i = 0; i < next.count; i++) {
-		struct history_entry *e = &next.items[i];
-		const struct history_entry *old = history_find(&st->history, e->name, e->arch);
-
-		if (old != NULL && strcmp(old->version, e->version) == 0)
-			e->since = old->since;
-	}
-	history_dispose(&st->history);
-	st->history = next;
-	memset(&next, 0, sizeof(next));
+	st_pkg_history_update(&st->history, 1, 0, &next);
 
 out:
-	history_dispose(&next);
+	st_pkg_history_dispose(&next);
 	free(path);
 	return rc;
 }
@@ -493,7 +405,8 @@ static int collect_final(void *ctx, const struct st_package *pkg, struct strata_
 	struct st_package *out;
 	int rc;
 
-	rc = grow_array((void **)&st->pending, &st->cap, st->count, sizeof(*st->pending), err);
+	rc = st_pkg_array_grow((void **)&st->pending, &st->cap, st->count, sizeof(*st->pending),
+			       "dpkg", err);
 	if (rc < 0)
 		return rc;
 	out = &st->pending[st->count];
@@ -514,12 +427,8 @@ static int collect_final(void *ctx, const struct st_package *pkg, struct strata_
 		return st_error_set(err, STRATA_ENOMEM, "out of memory for package %s", pkg->name);
 
 	out->layer = c->layer;
-	if (!c->from_status_d) {
-		const struct history_entry *h = history_find(&st->history, pkg->name, pkg->arch);
-
-		if (h != NULL && strcmp(h->version, pkg->version) == 0)
-			out->layer = h->since;
-	}
+	if (!c->from_status_d)
+		out->layer = st_pkg_history_layer(&st->history, pkg, c->layer);
 	st->count++;
 	return 0;
 }
@@ -567,46 +476,28 @@ static int dpkg_on_final_file(void *state, const struct st_walk_file *f,
 	return rc;
 }
 
-static char *lowercase_copy(struct st_arena *a, const char *s)
-{
-	char *d = st_arena_strdup(a, s);
-	size_t i;
-
-	for (i = 0; d != NULL && d[i] != '\0'; i++) {
-		if (d[i] >= 'A' && d[i] <= 'Z')
-			d[i] = (char)(d[i] - 'A' + 'a');
-	}
-	return d;
-}
-
 /* pkg:deb/ID/NAME@VERSION?arch=ARCH&distro=ID-VERSION_ID&upstream=SRC[@V],
  * the form syft writes; without an OS release the vendor is "debian" and
  * distro is left out. The purl spec wants vendor and name lowercased. */
 static int dpkg_build_purl(struct st_package *pkg, const struct st_os *os, struct st_arena *a,
 			   struct strata_error *err)
 {
-	const char *vendor = "debian";
-	const char *distro = NULL;
+	const char *vendor;
+	const char *distro;
 	const char *upstream = pkg->source_name;
 	const char *name;
 	const char *q[6];
+	int rc;
 
-	if (os->found && os->id != NULL && os->id[0] != '\0') {
-		vendor = lowercase_copy(a, os->id);
-		if (vendor == NULL)
-			goto nomem;
-		if (os->version_id != NULL && os->version_id[0] != '\0') {
-			distro = st_arena_printf(a, "%s-%s", vendor, os->version_id);
-			if (distro == NULL)
-				goto nomem;
-		}
-	}
+	rc = st_pkg_os_qualifiers(&vendor, &distro, os, "debian", pkg, a, err);
+	if (rc < 0)
+		return rc;
 	if (pkg->source_name != NULL && pkg->source_version != NULL) {
 		upstream = st_arena_printf(a, "%s@%s", pkg->source_name, pkg->source_version);
 		if (upstream == NULL)
 			goto nomem;
 	}
-	name = lowercase_copy(a, pkg->name);
+	name = st_pkg_lowercase(a, pkg->name);
 	if (name == NULL)
 		goto nomem;
 
@@ -650,7 +541,7 @@ static int dpkg_init(void **state, struct strata_error *err)
 	if (st == NULL)
 		return st_error_set(err, STRATA_ENOMEM, "out of memory");
 	st_arena_init(&st->arena);
-	st_arena_init(&st->history.arena);
+	st_pkg_history_init(&st->history, ST_PKG_KEY_NAME_ARCH, "dpkg");
 	return 0;
 }
 
@@ -660,7 +551,7 @@ static void dpkg_free(void *state)
 
 	if (st == NULL)
 		return;
-	history_dispose(&st->history);
+	st_pkg_history_dispose(&st->history);
 	st_arena_dispose(&st->arena);
 	free(st->pending);
 	free(st);

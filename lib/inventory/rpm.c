@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory/pkg_common.h"
 #include "inventory/rpm_internal.h"
 
 /* rpm's database directories (%_dbpath): the historical one and the one
@@ -364,24 +365,6 @@ int st_rpmdb_parse(struct st_slice db, const char *path, const struct strata_lim
 
 /* The cataloger ------------------------------------------------------------ */
 
-/* The layer that introduced one package (name, architecture and version)
- * of one database path. */
-struct history_entry {
-	const char *name;
-	const char *arch; /* "" when the header has none */
-	const char *version;
-	size_t since;
-};
-
-/* The packages of one database path as of some layer, sorted, with
- * strings in their own arena. */
-struct history {
-	struct st_arena arena;
-	struct history_entry *items;
-	size_t count;
-	size_t cap;
-};
-
 /* A package of a database in the final view, waiting for the OS release
  * to build its purl. */
 struct pending {
@@ -402,108 +385,26 @@ struct final_db {
 };
 
 struct rpm_state {
-	struct history history[DB_PATHS];
+	/* Each database path as of the last layer that wrote it, keyed by
+	 * name, architecture and version. */
+	struct st_pkg_history history[DB_PATHS];
 	struct final_db final[DB_PATHS];
 	struct st_arena arena; /* strings of the final packages */
 };
 
 struct collect_ctx {
 	struct rpm_state *st;
-	struct history *next;  /* on_layer_file */
-	struct final_db *db;   /* on_final_file */
+	struct st_pkg_history *next; /* on_layer_file */
+	struct final_db *db;         /* on_final_file */
 	size_t layer;
 };
-
-static void history_dispose(struct history *h)
-{
-	st_arena_dispose(&h->arena);
-	free(h->items);
-	memset(h, 0, sizeof(*h));
-}
-
-static int compare_history(const void *pa, const void *pb)
-{
-	const struct history_entry *a = pa;
-	const struct history_entry *b = pb;
-	int c = strcmp(a->name, b->name);
-
-	if (c == 0)
-		c = strcmp(a->arch, b->arch);
-	return c != 0 ? c : strcmp(a->version, b->version);
-}
-
-static const struct history_entry *history_find(const struct history *h,
-						const struct st_package *pkg)
-{
-	struct history_entry key = {
-		.name = pkg->name,
-		.arch = pkg->arch ? pkg->arch : "",
-		.version = pkg->version,
-	};
-
-	if (h->count == 0)
-		return NULL;
-	return bsearch(&key, h->items, h->count, sizeof(*h->items), compare_history);
-}
-
-/* Looks PKG up in FIRST, then in the history of every other database
- * path, so that a package keeps its layer when a later layer converts the
- * database to another format (rpmdb --rebuilddb). */
-static const struct history_entry *history_find_any(const struct rpm_state *st,
-						    const struct history *first,
-						    const struct st_package *pkg)
-{
-	const struct history_entry *e = history_find(first, pkg);
-	size_t i;
-
-	for (i = 0; i < DB_PATHS && e == NULL; i++) {
-		if (&st->history[i] != first)
-			e = history_find(&st->history[i], pkg);
-	}
-	return e;
-}
-
-/* Grows the array *ITEMS of *CAP elements of SIZE bytes to hold one more. */
-static int grow_array(void **items, size_t *cap, size_t count, size_t size,
-		      struct strata_error *err)
-{
-	size_t n;
-	void *p;
-
-	if (count < *cap)
-		return 0;
-	n = *cap ? *cap : 64;
-	if (*cap && !st_mul_size(*cap, 2, &n))
-		return st_error_set(err, STRATA_ENOMEM, "too many rpm packages");
-	p = st_reallocarray(*items, n, size);
-	if (p == NULL)
-		return st_error_set(err, STRATA_ENOMEM, "out of memory for %zu rpm packages", n);
-	*items = p;
-	*cap = n;
-	return 0;
-}
 
 static int collect_history(void *ctx, const struct st_rpm_package *pkg,
 			   struct strata_error *err)
 {
 	struct collect_ctx *c = ctx;
-	struct history *h = c->next;
-	struct history_entry *e;
-	int rc;
 
-	rc = grow_array((void **)&h->items, &h->cap, h->count, sizeof(*h->items), err);
-	if (rc < 0)
-		return rc;
-	e = &h->items[h->count];
-	e->name = st_arena_strdup(&h->arena, pkg->pkg.name);
-	e->arch = st_arena_strdup(&h->arena, pkg->pkg.arch ? pkg->pkg.arch : "");
-	e->version = st_arena_strdup(&h->arena, pkg->pkg.version);
-	e->since = c->layer;
-	if (e->name == NULL || e->arch == NULL || e->version == NULL)
-		return st_error_set(err, STRATA_ENOMEM, "out of memory for package %s",
-				    pkg->pkg.name);
-	h->count++;
-	return 0;
+	return st_pkg_history_add(c->next, &pkg->pkg, c->layer, err);
 }
 
 /* A database that cannot be read at all is reported, not fatal. */
@@ -520,18 +421,14 @@ static int rpm_on_layer_file(void *state, const struct st_walk_file *f,
 {
 	struct rpm_state *st = state;
 	int index = db_path_index(f->path, f->path_len);
-	struct history next;
+	struct st_pkg_history next;
 	struct collect_ctx c = {.st = st, .next = &next, .layer = f->layer};
-	struct history *old;
 	char *path = NULL;
-	size_t i;
 	int rc;
 
 	if (index < 0 || f->type != ST_FILE_REGULAR)
 		return 0;
-	old = &st->history[index];
-	memset(&next, 0, sizeof(next));
-	st_arena_init(&next.arena);
+	st_pkg_history_init(&next, ST_PKG_KEY_NAME_ARCH_VERSION, "rpm");
 	path = st_strndup(f->path, f->path_len);
 	if (path == NULL) {
 		rc = st_error_set(err, STRATA_ENOMEM, "out of memory");
@@ -544,25 +441,13 @@ static int rpm_on_layer_file(void *state, const struct st_walk_file *f,
 		rc = 0;
 	if (rc < 0)
 		goto out;
-	if (next.count > 1)
-		qsort(next.items, next.count, sizeof(*next.items), compare_history);
-	for (i = 0; i < next.count; i++) {
-		struct st_package key = {
-			.name = next.items[i].name,
-			.arch = next.items[i].arch,
-			.version = next.items[i].version,
-		};
-		const struct history_entry *prev = history_find_any(st, old, &key);
-
-		if (prev != NULL)
-			next.items[i].since = prev->since;
-	}
-	history_dispose(old);
-	*old = next;
-	memset(&next, 0, sizeof(next));
+	/* Every database path is searched so that a package keeps its layer
+	 * when a later layer converts the database to another format (rpmdb
+	 * --rebuilddb). */
+	st_pkg_history_update(st->history, DB_PATHS, (size_t)index, &next);
 
 out:
-	history_dispose(&next);
+	st_pkg_history_dispose(&next);
 	free(path);
 	return rc;
 }
@@ -578,7 +463,8 @@ static int collect_final(void *ctx, const struct st_rpm_package *pkg, struct str
 	struct pending *out;
 	int rc;
 
-	rc = grow_array((void **)&db->items, &db->cap, db->count, sizeof(*db->items), err);
+	rc = st_pkg_array_grow((void **)&db->items, &db->cap, db->count, sizeof(*db->items), "rpm",
+			       err);
 	if (rc < 0)
 		return rc;
 	out = &db->items[db->count];
@@ -660,18 +546,6 @@ static int choose_database(const struct rpm_state *st)
 	return best;
 }
 
-static char *lowercase_copy(struct st_arena *a, const char *s)
-{
-	char *d = st_arena_strdup(a, s);
-	size_t i;
-
-	for (i = 0; d != NULL && d[i] != '\0'; i++) {
-		if (d[i] >= 'A' && d[i] <= 'Z')
-			d[i] = (char)(d[i] - 'A' + 'a');
-	}
-	return d;
-}
-
 /* pkg:rpm/ID/NAME@VERSION-RELEASE?arch=ARCH&distro=ID-VERSION_ID&epoch=E,
  * as the purl specification's rpm type and its examples have it: the
  * vendor (the os-release ID) is lowercased, the name keeps its case, and
@@ -680,20 +554,14 @@ static char *lowercase_copy(struct st_arena *a, const char *s)
 static int rpm_build_purl(struct pending *p, const struct st_os *os, struct st_arena *a,
 			  struct strata_error *err)
 {
-	const char *vendor = NULL;
-	const char *distro = NULL;
+	const char *vendor;
+	const char *distro;
 	const char *q[6];
+	int rc;
 
-	if (os->found && os->id != NULL && os->id[0] != '\0') {
-		vendor = lowercase_copy(a, os->id);
-		if (vendor == NULL)
-			goto nomem;
-		if (os->version_id != NULL && os->version_id[0] != '\0') {
-			distro = st_arena_printf(a, "%s-%s", vendor, os->version_id);
-			if (distro == NULL)
-				goto nomem;
-		}
-	}
+	rc = st_pkg_os_qualifiers(&vendor, &distro, os, NULL, &p->pkg, a, err);
+	if (rc < 0)
+		return rc;
 	q[0] = "arch";
 	q[1] = p->pkg.arch;
 	q[2] = "epoch";
@@ -728,10 +596,8 @@ static int rpm_finish(void *state, struct st_catalog_ctx *ctx, struct strata_err
 	}
 	for (i = 0; i < db->count; i++) {
 		struct pending *p = &db->items[i];
-		const struct history_entry *h = history_find(&st->history[chosen], &p->pkg);
 
-		if (h != NULL)
-			p->pkg.layer = h->since;
+		p->pkg.layer = st_pkg_history_layer(&st->history[chosen], &p->pkg, p->pkg.layer);
 		rc = rpm_build_purl(p, &ctx->inv->os, &st->arena, err);
 		if (rc < 0)
 			return rc;
@@ -752,7 +618,7 @@ static int rpm_init(void **state, struct strata_error *err)
 		return st_error_set(err, STRATA_ENOMEM, "out of memory");
 	st_arena_init(&st->arena);
 	for (i = 0; i < DB_PATHS; i++)
-		st_arena_init(&st->history[i].arena);
+		st_pkg_history_init(&st->history[i], ST_PKG_KEY_NAME_ARCH_VERSION, "rpm");
 	return 0;
 }
 
@@ -764,7 +630,7 @@ static void rpm_free(void *state)
 	if (st == NULL)
 		return;
 	for (i = 0; i < DB_PATHS; i++) {
-		history_dispose(&st->history[i]);
+		st_pkg_history_dispose(&st->history[i]);
 		free(st->final[i].items);
 	}
 	st_arena_dispose(&st->arena);
