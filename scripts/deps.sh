@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build_pkgs=(gcc meson ninja-build pkg-config libarchive-dev libjansson-dev
-	libsqlite3-dev libssl-dev zlib1g-dev)
+	libsqlite3-dev libssl-dev zlib1g-dev libisal-dev libzstd-dev)
 test_pkgs=(clang libclang-rt-14-dev mmdebstrap umoci skopeo python3 jq npm
 	tar gzip time)
 demo_pkgs=(mmdebstrap python3 npm tar gzip)

@@ -1,23 +1,19 @@
 /* Layer streams: the stored blob is read once, hashed as stored (the layer
- * digest), decompressed with zlib when it is gzip, and hashed again as
- * uncompressed tar (the diff_id). Both digests and the blob size are
- * checked when the blob ends, before the final read returns 0. */
+ * digest), decompressed when it is gzip or zstd (inflate.h), and hashed
+ * again as uncompressed tar (the diff_id). Both digests and the blob size
+ * are checked when the blob ends, before the final read returns 0. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <zlib.h>
-
 #include "image/image_int.h"
+#include "image/inflate.h"
 
 #define LAYER_INPUT_BYTES (64 * 1024)
 
 /* The ratio limit is checked only after this much output, so that small
  * layers of zeros or empty files, which compress very well, pass. */
 #define RATIO_MIN_OUTPUT (1u << 20)
-
-/* Window bits for inflateInit2: 15-bit window, + 32 to accept a gzip or a
- * zlib header (zlib.h). */
-#define GZIP_WINDOW_BITS (15 + 32)
 
 static const unsigned char gzip_magic[] = {0x1f, 0x8b};
 static const unsigned char zstd_magic[] = {0x28, 0xb5, 0x2f, 0xfd};
@@ -75,10 +71,9 @@ struct layer_stream {
 	const struct strata_limits *lim;
 	struct st_sha256 blob_hash;
 	struct st_sha256 diff_hash;
-	z_stream z;
-	bool z_ready;
+	struct st_inflate dec;
+	bool dec_ready; /* dec is initialized: compressed layer */
 	bool blob_eof;
-	bool member_ended; /* a gzip member ended; another may follow */
 	uint64_t blob_bytes;
 	uint64_t out_bytes;
 	int status;                /* 0 reading, 1 done, or the sticky error */
@@ -131,9 +126,9 @@ static int count_output(struct layer_stream *s, const void *buf, size_t n,
 				    "layer %s: more than %llu uncompressed bytes, over the "
 				    "layer_bytes limit",
 				    s->layer->digest, (unsigned long long)s->lim->layer_bytes);
-	if (!s->z_ready || s->out_bytes < RATIO_MIN_OUTPUT)
+	if (!s->dec_ready || s->out_bytes < RATIO_MIN_OUTPUT)
 		return 0;
-	consumed = s->blob_bytes - s->z.avail_in;
+	consumed = s->blob_bytes - s->dec.avail_in;
 	if (__builtin_mul_overflow(consumed, (uint64_t)s->lim->compression_ratio, &bound))
 		return 0;
 	if (s->out_bytes > bound)
@@ -189,63 +184,47 @@ static ssize_t read_plain(struct layer_stream *s, void *buf, size_t len,
 	return n;
 }
 
-static ssize_t gzip_error(struct layer_stream *s, const char *what, struct strata_error *err)
-{
-	return st_error_set(err, STRATA_ECORRUPT, "layer %s: invalid gzip stream: %s",
-			    s->layer->digest, what);
-}
-
-/* Inflates into BUF; returns the bytes produced, 0 at the end of the last
- * gzip member, or an error. Members are concatenated (RFC 1952 2.2). */
-static ssize_t read_gzip(struct layer_stream *s, void *buf, size_t len,
-			 struct strata_error *err)
+/* Decodes into BUF; returns the bytes produced, 0 at the end of the last
+ * gzip member or zstd frame, or an error. Members and frames may follow
+ * one another (RFC 1952 2.2, RFC 8878 3.1). */
+static ssize_t read_compressed(struct layer_stream *s, void *buf, size_t len,
+			       struct strata_error *err)
 {
 	for (;;) {
-		size_t produced;
-		uInt avail_in;
+		size_t avail_in;
 		ssize_t n;
-		int zr;
 		int rc;
 
-		if (s->z.avail_in == 0 && !s->blob_eof) {
+		if (s->dec.avail_in == 0 && !s->blob_eof) {
 			n = read_blob(s, s->in, sizeof(s->in), err);
 			if (n < 0)
 				return n;
-			s->z.next_in = s->in;
-			s->z.avail_in = (uInt)n;
-		}
-		if (s->z.avail_in == 0 && s->blob_eof) {
-			if (s->member_ended)
-				return 0;
-			return gzip_error(s, "truncated", err);
-		}
-		/* NOTE: bytes after a gzip member must start another member, so
-		 * trailing padding such as zeros is rejected as invalid gzip. */
-		if (s->member_ended) {
-			if (inflateReset(&s->z) != Z_OK)
-				return gzip_error(s, "reset failed", err);
-			s->member_ended = false;
+			s->dec.next_in = s->in;
+			s->dec.avail_in = (size_t)n;
 		}
 
-		s->z.next_out = buf;
-		s->z.avail_out = len > UINT32_MAX ? UINT32_MAX : (uInt)len;
-		avail_in = s->z.avail_in;
-		zr = inflate(&s->z, Z_NO_FLUSH);
-		produced = (len > UINT32_MAX ? UINT32_MAX : len) - s->z.avail_out;
-		if (zr == Z_STREAM_END)
-			s->member_ended = true;
-		else if (zr != Z_OK && zr != Z_BUF_ERROR)
-			return gzip_error(s, s->z.msg != NULL ? s->z.msg : "inflate failed", err);
-		/* zlib makes progress whenever it has input and output room;
-		 * this guard keeps a zlib surprise from becoming a busy loop. */
-		if (produced == 0 && s->z.avail_in == avail_in && zr != Z_STREAM_END)
-			return gzip_error(s, "inflate made no progress", err);
-		if (produced == 0)
-			continue;
-		rc = count_output(s, buf, produced, err);
-		if (rc < 0)
-			return rc;
-		return (ssize_t)produced;
+		avail_in = s->dec.avail_in;
+		n = st_inflate_run(&s->dec, buf, len, err);
+		if (n < 0)
+			return n;
+		if (n > 0) {
+			rc = count_output(s, buf, (size_t)n, err);
+			if (rc < 0)
+				return rc;
+			return n;
+		}
+		/* The blob has ended and the decoder wrote nothing with output
+		 * room, so it has no output pending: the blob must end at a
+		 * member or frame boundary. */
+		if (s->dec.avail_in == 0 && s->blob_eof)
+			return st_inflate_finish(&s->dec, err);
+		/* The decoders consume input whenever they have output room;
+		 * this guard keeps a decoder surprise from becoming a busy
+		 * loop. */
+		if (s->dec.avail_in > 0 && s->dec.avail_in == avail_in)
+			return st_error_set(err, STRATA_ECORRUPT,
+					    "layer %s: decompression made no progress",
+					    s->layer->digest);
 	}
 }
 
@@ -269,8 +248,8 @@ static ssize_t layer_read(struct st_stream *base, void *buf, size_t len,
 	if (len > SSIZE_MAX)
 		len = SSIZE_MAX;
 
-	if (s->layer->compression == ST_COMPRESSION_GZIP)
-		n = read_gzip(s, buf, len, err);
+	if (s->dec_ready)
+		n = read_compressed(s, buf, len, err);
 	else
 		n = read_plain(s, buf, len, err);
 	if (n < 0)
@@ -284,6 +263,13 @@ static ssize_t layer_read(struct st_stream *base, void *buf, size_t len,
 	return 0;
 }
 
+static int decoder_for(int compression)
+{
+	if (compression == ST_COMPRESSION_ZSTD)
+		return ST_INFLATE_ZSTD;
+	return st_inflate_gzip_default();
+}
+
 static void layer_close(struct st_stream *base)
 {
 	struct layer_stream *s = (struct layer_stream *)base;
@@ -291,8 +277,7 @@ static void layer_close(struct st_stream *base)
 	st_stream_close(s->blob);
 	st_sha256_dispose(&s->blob_hash);
 	st_sha256_dispose(&s->diff_hash);
-	if (s->z_ready)
-		inflateEnd(&s->z);
+	st_inflate_dispose(&s->dec);
 	free(s);
 }
 
@@ -310,12 +295,6 @@ int st_image_open_layer(struct st_image *img, size_t index, struct st_stream **o
 		return st_error_set(err, STRATA_EINVAL, "layer index %zu out of range", index);
 	impl = st_image_impl(img);
 	layer = &img->layers[index];
-	/* TODO: zstd layers (tar+zstd) need libzstd, which the build does not
-	 * link yet; such an image opens, but its zstd layers cannot be read. */
-	if (layer->compression == ST_COMPRESSION_ZSTD)
-		return st_error_set(err, STRATA_EUNSUPPORTED,
-				    "layer %s: zstd compression is not supported", layer->digest);
-
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return st_error_set(err, STRATA_ENOMEM, "layer %s: out of memory", layer->digest);
@@ -330,13 +309,12 @@ int st_image_open_layer(struct st_image *img, size_t index, struct st_stream **o
 	rc = st_sha256_init(&s->diff_hash, err);
 	if (rc < 0)
 		goto out;
-	if (layer->compression == ST_COMPRESSION_GZIP) {
-		if (inflateInit2(&s->z, GZIP_WINDOW_BITS) != Z_OK) {
-			rc = st_error_set(err, STRATA_ENOMEM, "layer %s: out of memory for zlib",
-					  layer->digest);
+	if (layer->compression != ST_COMPRESSION_NONE) {
+		rc = st_inflate_init(&s->dec, decoder_for(layer->compression), layer->digest,
+				     err);
+		if (rc < 0)
 			goto out;
-		}
-		s->z_ready = true;
+		s->dec_ready = true;
 	}
 	rc = st_store_open_member(&impl->store, s->src->member, &s->blob, &size, err);
 	if (rc < 0) {

@@ -611,7 +611,7 @@ static const struct bad_case bad_cases[] = {
 	 true},
 	{"", "bad-bomb", "", lim_ratio_2000, 0, 0, NULL, false},
 	{"", "bad-bomb", "", lim_layer_bytes_1m, 0, STRATA_ELIMIT, "layer_bytes limit", true},
-	{"", "zstd-layer", "", NULL, 0, STRATA_EUNSUPPORTED, "zstd", true},
+	{"", "zstd-layer", "", NULL, 0, STRATA_ECORRUPT, "invalid zstd stream", true},
 	{"", "bad-nested", "", NULL, STRATA_ELIMIT, 0, "indexes nested more than 4 deep", true},
 	{"", "bad-size", "", NULL, STRATA_ECORRUPT, 0, "from its descriptor", true},
 	{"", "bad-mediatype", "", NULL, STRATA_ECORRUPT, 0, "media type differs", true},

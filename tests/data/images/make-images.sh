@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Writes the crafted test images of tests/unit/image_test.c into this
-# directory: docker-archive tars (classic, skopeo-style, Docker 25+), OCI
+# Writes the crafted test images of tests/unit/image_test.c and
+# inflate_test.c into this directory: docker-archive tars (classic,
+# skopeo-style, Docker 25+), OCI
 # layouts (directories and tars, one multi-platform), and broken images
 # that each test one check. The output is deterministic (fixed mtimes,
 # owners and gzip headers), so rerunning the script changes no file unless
@@ -459,7 +460,8 @@ def bad_images(classic_members, classic_manifest):
                [(zeros_gz, MT_LAYER_GZ)])
     named["bad-bomb"] = sha(zeros_gz)
 
-    # A zstd layer: the image opens, the layer is unsupported.
+    # A zstd layer whose frame header is invalid: the image opens, the
+    # layer is corrupt.
     zstd = b"\x28\xb5\x2f\xfd not really zstd"
     oci_single("zstd-layer", config([sha(LAYER_A)], history=HISTORY[:1]),
                [(zstd, MT_LAYER + "+zstd")])
@@ -527,6 +529,82 @@ def more_images():
     oci_single("bad-mediatype", size_cfg, [(gz(LAYER_A), MT_LAYER_GZ)], post=mislabel)
 
 
+# zstd layers -----------------------------------------------------------
+
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+ZSTD_BLOCK_MAX = 128 << 10
+
+
+def zstd_frame(data):
+    """One zstd frame (RFC 8878) of raw and RLE blocks, written here so
+    that the bytes do not depend on a zstd version: each 512-byte piece
+    of one repeated byte joins an RLE block, any other a raw block."""
+    pieces = []
+    for i in range(0, len(data), 512):
+        piece = data[i:i + 512]
+        rle = piece.count(piece[0]) == len(piece)
+        kind = ("rle", piece[0]) if rle else ("raw", None)
+        if pieces and pieces[-1][0] == kind and \
+                len(pieces[-1][1]) + len(piece) <= ZSTD_BLOCK_MAX:
+            pieces[-1][1].extend(piece)
+        else:
+            pieces.append((kind, bytearray(piece)))
+    if not pieces:
+        pieces.append((("raw", None), bytearray()))
+    # Frame header: no content size, checksum or dictionary, and a
+    # window descriptor of 2^17 bytes (exponent 17 - 10, mantissa 0).
+    out = bytearray(ZSTD_MAGIC + bytes([0x00, (17 - 10) << 3]))
+    for n, ((kind, byte), payload) in enumerate(pieces):
+        last = 1 if n == len(pieces) - 1 else 0
+        block_type = 1 if kind == "rle" else 0
+        out += (last | block_type << 1 | len(payload) << 3).to_bytes(3, "little")
+        out += bytes([byte]) if kind == "rle" else payload
+    return bytes(out)
+
+
+def zstd_skippable(payload):
+    return (0x184D2A50).to_bytes(4, "little") + len(payload).to_bytes(4, "little") + payload
+
+
+def zstd_images():
+    mt_zstd = MT_LAYER + "+zstd"
+    cfg = config([sha(LAYER_A), sha(LAYER_B)])
+
+    # A skippable frame and two frames in one layer, then a gzip layer.
+    half = len(LAYER_A) // 2
+    a_zst = (zstd_skippable(b"strata test") + zstd_frame(LAYER_A[:half]) +
+             zstd_frame(LAYER_A[half:]))
+    b_gz = gz(LAYER_B)
+    lay, desc = oci_single("zstd-oci", cfg, [(a_zst, mt_zstd), (b_gz, MT_LAYER_GZ)])
+    expect("zstd-oci", "oci", None, cfg, [
+        layer_expect(a_zst, LAYER_A, "zstd", "ADD rootfs.tar /", mt_zstd),
+        layer_expect(b_gz, LAYER_B, "gzip", "RUN echo hello", MT_LAYER_GZ)],
+        manifest=desc["digest"])
+
+    # A docker-archive whose layer.tar is zstd, found by its magic number.
+    b_zst = zstd_frame(LAYER_B)
+    one = config([sha(LAYER_B)], history=HISTORY[:1])
+    cfg_name = hashlib.sha256(one).hexdigest() + ".json"
+    manifest = [{"Config": cfg_name, "RepoTags": ["strata/test:zstd"],
+                 "Layers": ["6" * 64 + "/layer.tar"]}]
+    write_tar("docker-zstd.tar", [
+        (cfg_name, "file", one), ("6" * 64 + "/layer.tar", "file", b_zst),
+        ("manifest.json", "file", jdump(manifest))])
+    expect("docker-zstd.tar", "docker-archive", "strata/test:zstd", one, [
+        layer_expect(b_zst, LAYER_B, "zstd", "ADD rootfs.tar /", size_known=False)])
+
+    # A zstd layer cut 5 bytes short, inside its last block.
+    cut = b_zst[:-5]
+    oci_single("bad-zstd-truncated", one, [(cut, mt_zstd)])
+    named["bad-zstd-truncated"] = sha(cut)
+
+    # 4 MiB of zeros in RLE blocks: a bomb under the default ratio limit.
+    zeros_zst = zstd_frame(ZEROS)
+    oci_single("bad-zstd-bomb", config([sha(ZEROS)], history=HISTORY[:1]),
+               [(zeros_zst, mt_zstd)])
+    named["bad-zstd-bomb"] = sha(zeros_zst)
+
+
 classic_members, classic_manifest = docker_classic()
 more_images()
 docker_diffid()
@@ -534,6 +612,7 @@ docker_oci()
 oci_basic()
 oci_multi()
 bad_images(classic_members, classic_manifest)
+zstd_images()
 
 with open(os.path.join(OUT, "expected.json"), "w") as f:
     json.dump({"images": expected, "errors": named}, f, indent=1, sort_keys=True)
