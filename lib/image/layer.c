@@ -293,6 +293,9 @@ int st_image_open_layer(struct st_image *img, size_t index, struct st_stream **o
 	*out = NULL;
 	if (img == NULL || index >= img->layer_count)
 		return st_error_set(err, STRATA_EINVAL, "layer index %zu out of range", index);
+	if (img->form == ST_FORM_DIR)
+		return st_error_set(err, STRATA_EUNSUPPORTED,
+				    "%s: a root filesystem directory has no layer blobs", img->path);
 	impl = st_image_impl(img);
 	layer = &img->layers[index];
 	s = calloc(1, sizeof(*s));

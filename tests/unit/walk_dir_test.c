@@ -533,8 +533,11 @@ ST_TEST(dir_image_has_no_layer_blob)
 	rc = st_image_open(&img, t.ref, &opts, &err);
 	tree_remove(&t);
 	ST_CHECK_INT(rc, 0);
-	ST_CHECK(st_image_open_layer(img, 0, &layer, &err) < 0);
+	ST_CHECK_INT(st_image_open_layer(img, 0, &layer, &err), STRATA_EUNSUPPORTED);
 	ST_CHECK(layer == NULL);
+	/* Regression: the message used to print the layer's NULL digest. */
+	ST_CHECK(strstr(err.msg, "(null)") == NULL);
+	ST_CHECK(strstr(err.msg, "no layer blobs") != NULL);
 	st_image_free(img);
 	return ST_TEST_PASS;
 }
