@@ -259,8 +259,14 @@ static int tar_begin(struct archive **out, const struct st_store *s, struct stra
 static int tar_next(struct archive *a, struct archive_entry **entry, bool first,
 		    const char *path, struct strata_error *err)
 {
-	int r = archive_read_next_header(a, entry);
+	char prev[ST_QUOTE_MAX] = "";
+	int r;
 
+	/* Name the member whose data ends early: the header read fails
+	 * while skipping past it. */
+	if (!first && *entry != NULL && archive_entry_pathname(*entry) != NULL)
+		st_image_quote(prev, sizeof(prev), archive_entry_pathname(*entry));
+	r = archive_read_next_header(a, entry);
 	if (r == ARCHIVE_EOF)
 		return 0;
 	/* ARCHIVE_WARN marks a usable entry, such as a name that does not
@@ -270,7 +276,10 @@ static int tar_next(struct archive *a, struct archive_entry **entry, bool first,
 	if (first)
 		return st_error_set(err, STRATA_EUNSUPPORTED, "%s: not a tar archive: %s", path,
 				    archive_error_string(a));
-	return st_error_set(err, STRATA_ECORRUPT, "%s: %s", path, archive_error_string(a));
+	return st_error_set(err, STRATA_ECORRUPT,
+			    "%s: damaged or truncated after member '%s': %s; export the image "
+			    "again",
+			    path, prev, archive_error_string(a));
 }
 
 static const char *entry_name(struct archive_entry *e)
@@ -355,7 +364,7 @@ static int tar_pass(struct st_store *s, struct lookup *l, size_t count,
 		    struct st_member *members, struct st_arena *arena, struct strata_error *err)
 {
 	struct archive *a = NULL;
-	struct archive_entry *e;
+	struct archive_entry *e = NULL;
 	bool first = true;
 	int rc;
 
@@ -523,7 +532,7 @@ static int tar_open_member(struct st_store *st, const char *name, struct st_stre
 	char shown[ST_QUOTE_MAX];
 	struct member_stream *s = NULL;
 	struct archive *a = NULL;
-	struct archive_entry *e;
+	struct archive_entry *e = NULL;
 	bool first = true;
 	int rc;
 

@@ -190,4 +190,10 @@ expect_stderr "two images are named as the problem" "exactly one IMAGE, got 2"
 run scan -v --no-vuln "$img"
 expect_stderr "verbose scan logs progress" "info: opened"
 
+# A docker-archive cut inside a layer member names that member.
+head -c 12000 "$data/images/docker-classic.tar" >"$cli_tmp/cut.tar"
+run scan --no-vuln "$cli_tmp/cut.tar"
+expect_status "truncated docker-archive is a scan error" 3
+expect_stderr "truncated docker-archive names the member" "truncated after member '1{64}/layer.tar'"
+
 finish
