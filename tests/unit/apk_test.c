@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "testlib.h"
 #include "inventory/inventory.h"
 #include "version/version.h"
 
@@ -76,15 +77,6 @@ static size_t split_words(struct st_slice line, struct st_slice *words, size_t m
 		words[n++] = st_slice_make(line.ptr + start, i - start);
 	}
 	return n;
-}
-
-static bool copy_field(char *dst, struct st_slice s)
-{
-	if (s.len >= FIELD_MAX)
-		return false;
-	memcpy(dst, s.ptr, s.len);
-	dst[s.len] = '\0';
-	return true;
 }
 
 /* Versions: the comparator ------------------------------------------------- */
@@ -228,7 +220,7 @@ static bool check_apk_tools_line(struct st_slice *w, size_t n, const char *where
 
 		if (!expect_valid)
 			v = st_slice_make(v.ptr + 1, v.len - 1);
-		if (!copy_field(a, v))
+		if (!st_test_copy_field(a, FIELD_MAX, v))
 			return false;
 		if ((st_apk_version_validate(a, &err) == 0) != expect_valid ||
 		    (st_version_validate("apk", a, &err) == 0) != expect_valid) {
@@ -238,7 +230,8 @@ static bool check_apk_tools_line(struct st_slice *w, size_t n, const char *where
 		}
 		return true;
 	}
-	if (n != 3 || !parse_op(w[1], &mask) || !copy_field(a, w[0]) || !copy_field(b, w[2])) {
+	if (n != 3 || !parse_op(w[1], &mask) || !st_test_copy_field(a, FIELD_MAX, w[0]) ||
+	    !st_test_copy_field(b, FIELD_MAX, w[2])) {
 		fprintf(stderr, "# %s: malformed line\n", where);
 		return false;
 	}
@@ -271,7 +264,7 @@ static bool check_scalibr_line(struct st_slice *w, size_t n, const char *where,
 	int want;
 
 	if (n != 3 || !parse_op(w[1], &mask) || !plain_order(mask, &want) ||
-	    !copy_field(a, w[0]) || !copy_field(b, w[2])) {
+	    !st_test_copy_field(a, FIELD_MAX, w[0]) || !st_test_copy_field(b, FIELD_MAX, w[2])) {
 		fprintf(stderr, "# %s: malformed line\n", where);
 		return false;
 	}
@@ -1287,95 +1280,11 @@ ST_TEST(apk_cataloger_oversized_db_warns)
 
 /* End to end over in-memory layers ------------------------------------------- */
 
-struct tar_entry {
-	const char *path;
-	const char *data;   /* regular file; NULL for a symlink */
-	const char *target; /* symlink */
-};
-
-struct mem_stream {
-	struct st_stream base;
-	char *data;
-	size_t len;
-	size_t pos;
-};
-
-static ssize_t mem_read(struct st_stream *s, void *buf, size_t len, struct strata_error *err)
-{
-	struct mem_stream *m = (struct mem_stream *)s;
-	size_t n = m->len - m->pos;
-
-	if (n > len)
-		n = len;
-	memcpy(buf, m->data + m->pos, n);
-	m->pos += n;
-	return (ssize_t)n;
-}
-
-static void mem_close(struct st_stream *s)
-{
-	struct mem_stream *m = (struct mem_stream *)s;
-
-	free(m->data);
-	free(m);
-}
-
-struct test_layers {
-	const struct tar_entry *entries[4];
-	size_t counts[4];
-};
-
-/* Writes a layer's entries as a pax archive into a new memory stream. */
-static int open_test_layer(void *ctx, size_t index, struct st_stream **out,
-			   struct strata_error *err)
-{
-	struct test_layers *tl = ctx;
-	size_t cap = 1u << 20;
-	struct mem_stream *m = calloc(1, sizeof(*m));
-	struct archive *a = archive_write_new();
-	size_t used = 0;
-	size_t i;
-
-	if (m == NULL || a == NULL || (m->data = malloc(cap)) == NULL)
-		abort();
-	archive_write_set_format_pax_restricted(a);
-	archive_write_set_bytes_in_last_block(a, 1);
-	if (archive_write_open_memory(a, m->data, cap, &used) != ARCHIVE_OK)
-		abort();
-	for (i = 0; i < tl->counts[index]; i++) {
-		const struct tar_entry *e = &tl->entries[index][i];
-		struct archive_entry *ae = archive_entry_new();
-
-		archive_entry_set_pathname(ae, e->path);
-		archive_entry_set_perm(ae, 0644);
-		if (e->data != NULL) {
-			archive_entry_set_filetype(ae, AE_IFREG);
-			archive_entry_set_size(ae, (la_int64_t)strlen(e->data));
-		} else {
-			archive_entry_set_filetype(ae, AE_IFLNK);
-			archive_entry_set_symlink(ae, e->target);
-			archive_entry_set_size(ae, 0);
-		}
-		if (archive_write_header(a, ae) != ARCHIVE_OK)
-			abort();
-		if (e->data != NULL)
-			archive_write_data(a, e->data, strlen(e->data));
-		archive_entry_free(ae);
-	}
-	archive_write_close(a);
-	archive_write_free(a);
-	m->len = used;
-	m->base.read = mem_read;
-	m->base.close = mem_close;
-	*out = &m->base;
-	return 0;
-}
-
 /* An Alpine 3.18 base layer, an "apk upgrade && apk add curl" layer and
  * an application layer. */
 ST_TEST(apk_catalog_layers_end_to_end)
 {
-	static const struct tar_entry layer0[] = {
+	static const struct st_test_tar_entry layer0[] = {
 		{"etc/os-release", "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.18.4\n"
 				   "PRETTY_NAME=\"Alpine Linux v3.18\"\n", NULL},
 		{"lib/apk/db/installed",
@@ -1386,7 +1295,7 @@ ST_TEST(apk_catalog_layers_end_to_end)
 		 "P:libcrypto3\nV:3.1.3-r0\nA:x86_64\nL:Apache-2.0\no:openssl\n", NULL},
 		{"lib/apk/db/triggers", "", NULL},
 	};
-	static const struct tar_entry layer1[] = {
+	static const struct st_test_tar_entry layer1[] = {
 		{"lib/apk/db/installed",
 		 "P:musl\nV:1.2.4-r1\nA:x86_64\nL:MIT\no:musl\nF:lib\nR:ld-musl-x86_64.so.1\n\n"
 		 "P:busybox\nV:1.36.1-r5\nA:x86_64\nL:GPL-2.0-only\no:busybox\nF:bin\nR:busybox\n\n"
@@ -1394,11 +1303,11 @@ ST_TEST(apk_catalog_layers_end_to_end)
 		 "P:curl\nV:8.4.0-r0\nA:x86_64\nL:curl\no:curl\n\n"
 		 "P:broken\n", NULL},
 	};
-	static const struct tar_entry layer2[] = {
+	static const struct st_test_tar_entry layer2[] = {
 		{"app/main.sh", "#!/bin/sh\n", NULL},
 		{"usr/lib/apk/db/installed", "P:ignored\nV:1\n", NULL},
 	};
-	struct test_layers tl = {{layer0, layer1, layer2},
+	struct st_test_layers tl = {{layer0, layer1, layer2},
 				 {ST_ARRAY_LEN(layer0), ST_ARRAY_LEN(layer1),
 				  ST_ARRAY_LEN(layer2)}};
 	static const struct {
@@ -1429,7 +1338,7 @@ ST_TEST(apk_catalog_layers_end_to_end)
 	opts.diag = &diag;
 	st_inventory_init(&inv);
 	strata_error_clear(&err);
-	rc = st_catalog_layers(3, open_test_layer, &tl, NULL, &inv, &opts, stats, &err);
+	rc = st_catalog_layers(3, st_test_open_layer, &tl, NULL, &inv, &opts, stats, &err);
 	if (rc != 0)
 		fprintf(stderr, "# %s\n", err.msg);
 	ST_CHECK_INT(rc, 0);
@@ -1463,15 +1372,15 @@ ST_TEST(apk_catalog_layers_end_to_end)
  * packages, and Wolfi's os-release names the namespace. */
 ST_TEST(apk_catalog_layers_whiteout_and_wolfi)
 {
-	static const struct tar_entry layer0[] = {
+	static const struct st_test_tar_entry layer0[] = {
 		{"usr/lib/os-release", "ID=wolfi\nNAME=\"Wolfi\"\nVERSION_ID=\"20230201\"\n", NULL},
 		{"etc/os-release", NULL, "../usr/lib/os-release"},
 		{"lib/apk/db/installed", "P:glibc\nV:2.38-r1\nA:aarch64\no:glibc\n", NULL},
 	};
-	static const struct tar_entry layer1[] = {
+	static const struct st_test_tar_entry layer1[] = {
 		{"lib/apk/db/.wh.installed", "", NULL},
 	};
-	struct test_layers tl = {{layer0, layer1}, {ST_ARRAY_LEN(layer0), ST_ARRAY_LEN(layer1)}};
+	struct st_test_layers tl = {{layer0, layer1}, {ST_ARRAY_LEN(layer0), ST_ARRAY_LEN(layer1)}};
 	struct strata_limits lim;
 	struct st_walk_options opts;
 	struct st_inventory inv;
@@ -1481,7 +1390,8 @@ ST_TEST(apk_catalog_layers_whiteout_and_wolfi)
 	opts.limits = &lim;
 	opts.diag = NULL;
 	st_inventory_init(&inv);
-	ST_CHECK_INT(st_catalog_layers(1, open_test_layer, &tl, NULL, &inv, &opts, NULL, &err), 0);
+	ST_CHECK_INT(st_catalog_layers(1, st_test_open_layer, &tl, NULL, &inv, &opts, NULL, &err),
+		     0);
 	ST_CHECK_INT(inv.count, 1);
 	ST_CHECK_STR(inv.packages[0].purl, "pkg:apk/wolfi/glibc@2.38-r1?arch=aarch64"
 					   "&distro=wolfi-20230201");
@@ -1489,7 +1399,8 @@ ST_TEST(apk_catalog_layers_whiteout_and_wolfi)
 	st_inventory_dispose(&inv);
 
 	st_inventory_init(&inv);
-	ST_CHECK_INT(st_catalog_layers(2, open_test_layer, &tl, NULL, &inv, &opts, NULL, &err), 0);
+	ST_CHECK_INT(st_catalog_layers(2, st_test_open_layer, &tl, NULL, &inv, &opts, NULL, &err),
+		     0);
 	ST_CHECK_INT(inv.count, 0);
 	ST_CHECK_STR(inv.os.id, "wolfi");
 	st_inventory_dispose(&inv);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "testlib.h"
 #include "inventory/inventory.h"
 #include "vuln/vuln.h"
 
@@ -1409,93 +1410,9 @@ ST_TEST(os_cataloger_without_release)
 
 /* End to end over in-memory layers ------------------------------------------------ */
 
-struct tar_entry {
-	const char *path;
-	const char *data;   /* regular file; NULL for a symlink */
-	const char *target; /* symlink */
-};
-
-struct mem_stream {
-	struct st_stream base;
-	char *data;
-	size_t len;
-	size_t pos;
-};
-
-static ssize_t mem_read(struct st_stream *s, void *buf, size_t len, struct strata_error *err)
-{
-	struct mem_stream *m = (struct mem_stream *)s;
-	size_t n = m->len - m->pos;
-
-	if (n > len)
-		n = len;
-	memcpy(buf, m->data + m->pos, n);
-	m->pos += n;
-	return (ssize_t)n;
-}
-
-static void mem_close(struct st_stream *s)
-{
-	struct mem_stream *m = (struct mem_stream *)s;
-
-	free(m->data);
-	free(m);
-}
-
-struct test_layers {
-	const struct tar_entry *entries[4];
-	size_t counts[4];
-};
-
-/* Writes ENTRIES as a ustar/pax archive into a new memory stream. */
-static int open_test_layer(void *ctx, size_t index, struct st_stream **out,
-			   struct strata_error *err)
-{
-	struct test_layers *tl = ctx;
-	size_t cap = 1u << 20;
-	struct mem_stream *m = calloc(1, sizeof(*m));
-	struct archive *a = archive_write_new();
-	size_t used = 0;
-	size_t i;
-
-	if (m == NULL || a == NULL || (m->data = malloc(cap)) == NULL)
-		abort();
-	archive_write_set_format_pax_restricted(a);
-	archive_write_set_bytes_in_last_block(a, 1);
-	if (archive_write_open_memory(a, m->data, cap, &used) != ARCHIVE_OK)
-		abort();
-	for (i = 0; i < tl->counts[index]; i++) {
-		const struct tar_entry *e = &tl->entries[index][i];
-		struct archive_entry *ae = archive_entry_new();
-
-		archive_entry_set_pathname(ae, e->path);
-		archive_entry_set_perm(ae, 0644);
-		if (e->data != NULL) {
-			archive_entry_set_filetype(ae, AE_IFREG);
-			archive_entry_set_size(ae, (la_int64_t)strlen(e->data));
-		} else {
-			archive_entry_set_filetype(ae, AE_IFLNK);
-			archive_entry_set_symlink(ae, e->target);
-			archive_entry_set_size(ae, 0);
-		}
-		if (archive_write_header(a, ae) != ARCHIVE_OK)
-			abort();
-		if (e->data != NULL)
-			archive_write_data(a, e->data, strlen(e->data));
-		archive_entry_free(ae);
-	}
-	archive_write_close(a);
-	archive_write_free(a);
-	m->len = used;
-	m->base.read = mem_read;
-	m->base.close = mem_close;
-	*out = &m->base;
-	return 0;
-}
-
 ST_TEST(catalog_layers_end_to_end)
 {
-	static const struct tar_entry layer0[] = {
+	static const struct st_test_tar_entry layer0[] = {
 		{"etc/os-release", NULL, "../usr/lib/os-release"},
 		{"usr/lib/os-release", "ID=debian\nVERSION_ID=\"12\"\n", NULL},
 		{"var/lib/dpkg/status",
@@ -1506,7 +1423,7 @@ ST_TEST(catalog_layers_end_to_end)
 		{"var/lib/dpkg/status.d/ignored.md5sums", "x", NULL},
 		{"var/lib/dpkg/status.d/tzdata", "Package: tzdata\nVersion: 2024a-0+deb12u1\n", NULL},
 	};
-	static const struct tar_entry layer1[] = {
+	static const struct st_test_tar_entry layer1[] = {
 		{"var/lib/dpkg/status",
 		 "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\n"
 		 "Source: glibc\nVersion: 2.36-9+deb12u4\n\n"
@@ -1518,12 +1435,12 @@ ST_TEST(catalog_layers_end_to_end)
 		{"app/node_modules/@types/node/lib/package.json", "{\"name\": \"inner\"}", NULL},
 		{"app/node_modules/broken/package.json", "{", NULL},
 	};
-	static const struct tar_entry layer2[] = {
+	static const struct st_test_tar_entry layer2[] = {
 		{"app/node_modules/left-pad/package.json",
 		 "{\"name\": \"left-pad\", \"version\": \"1.3.0\", \"license\": \"WTFPL\"}", NULL},
 		{"var/lib/dpkg/status.d/.wh.tzdata", "", NULL},
 	};
-	struct test_layers tl = {{layer0, layer1, layer2},
+	struct st_test_layers tl = {{layer0, layer1, layer2},
 				 {ST_ARRAY_LEN(layer0), ST_ARRAY_LEN(layer1),
 				  ST_ARRAY_LEN(layer2)}};
 	struct st_walk_layer_stats stats[3];
@@ -1542,7 +1459,7 @@ ST_TEST(catalog_layers_end_to_end)
 	opts.diag = &diag;
 	st_inventory_init(&inv);
 	strata_error_clear(&err);
-	rc = st_catalog_layers(3, open_test_layer, &tl, NULL, &inv, &opts, stats, &err);
+	rc = st_catalog_layers(3, st_test_open_layer, &tl, NULL, &inv, &opts, stats, &err);
 	if (rc == STRATA_EINTERNAL || rc == STRATA_EUNSUPPORTED) {
 		/* A build whose layer walk is still a stub lands here. */
 		fprintf(stderr, "# layer walk unavailable: %s\n", err.msg);
@@ -1592,17 +1509,17 @@ static int open_failing_layer(void *ctx, size_t index, struct st_stream **out,
 {
 	if (index == 1)
 		return st_error_set(err, STRATA_EIO, "layer %zu: injected read failure", index);
-	return open_test_layer(ctx, index, out, err);
+	return st_test_open_layer(ctx, index, out, err);
 }
 
 ST_TEST(catalog_layers_walk_error)
 {
-	static const struct tar_entry layer0[] = {
+	static const struct st_test_tar_entry layer0[] = {
 		{"usr/lib/os-release", "ID=debian\nVERSION_ID=\"12\"\n", NULL},
 		{"var/lib/dpkg/status",
 		 "Package: a\nStatus: install ok installed\nVersion: 1\n", NULL},
 	};
-	struct test_layers tl = {{layer0, layer0}, {ST_ARRAY_LEN(layer0), ST_ARRAY_LEN(layer0)}};
+	struct st_test_layers tl = {{layer0, layer0}, {ST_ARRAY_LEN(layer0), ST_ARRAY_LEN(layer0)}};
 	struct strata_limits lim;
 	struct st_walk_options opts;
 	struct st_inventory inv;
@@ -1626,7 +1543,7 @@ ST_TEST(catalog_layers_walk_error)
 
 	opts.limits = NULL;
 	st_inventory_init(&inv);
-	ST_CHECK_INT(st_catalog_layers(1, open_test_layer, &tl, NULL, &inv, &opts, NULL, &err),
+	ST_CHECK_INT(st_catalog_layers(1, st_test_open_layer, &tl, NULL, &inv, &opts, NULL, &err),
 		     STRATA_EINVAL);
 	st_inventory_dispose(&inv);
 	return ST_TEST_PASS;

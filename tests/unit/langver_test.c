@@ -9,73 +9,12 @@
 #include <string.h>
 
 #include "harness.h"
+#include "testlib.h"
 #include "version/version.h"
 
 #define FIELD_MAX 1024
 
 /* Reading vector files ---------------------------------------------------- */
-
-struct lines {
-	struct st_buf buf;
-	size_t pos;
-	unsigned lineno;
-};
-
-static int lines_open(struct lines *l, const char *rel)
-{
-	struct strata_error err;
-	int rc;
-
-	st_buf_init(&l->buf, 1 << 20);
-	l->pos = 0;
-	l->lineno = 0;
-	rc = st_read_file(st_test_data_path(rel), &l->buf, true, &err);
-	if (rc < 0)
-		fprintf(stderr, "# %s\n", err.msg);
-	return rc;
-}
-
-/* Returns the next line without its end of line; leading blanks are kept
- * because some pypa inputs start with blanks. */
-static bool lines_next(struct lines *l, struct st_slice *line)
-{
-	size_t start = l->pos;
-	size_t end = start;
-
-	if (l->pos >= l->buf.len)
-		return false;
-	while (end < l->buf.len && l->buf.ptr[end] != '\n')
-		end++;
-	l->pos = end < l->buf.len ? end + 1 : end;
-	if (end > start && l->buf.ptr[end - 1] == '\r')
-		end--;
-	*line = st_slice_make(l->buf.ptr + start, end - start);
-	l->lineno++;
-	return true;
-}
-
-static void lines_close(struct lines *l)
-{
-	st_buf_dispose(&l->buf);
-}
-
-/* Comment and blank lines: '#' in the extracted files, '#' and '//' in
- * the osv-scalibr ones. */
-static bool is_comment(struct st_slice line)
-{
-	struct st_slice t = st_slice_trim(line);
-
-	return t.len == 0 || st_slice_starts_with(t, "#") || st_slice_starts_with(t, "//");
-}
-
-static bool copy_field(char *dst, struct st_slice s)
-{
-	if (s.len >= FIELD_MAX)
-		return false;
-	memcpy(dst, s.ptr, s.len);
-	dst[s.len] = '\0';
-	return true;
-}
 
 static void report_cases(const char *file, unsigned cases)
 {
@@ -200,20 +139,20 @@ static unsigned run_triples(const char *rel, const struct comparator *c, unsigne
 	char b[FIELD_MAX];
 	char where[160];
 	struct st_slice line, sa, op, sb;
-	struct lines l;
+	struct st_test_lines l;
 	unsigned failed = 0;
 	int want;
 
 	*cases = 0;
-	if (lines_open(&l, rel) < 0)
+	if (st_test_lines_open(&l, rel) < 0)
 		return 1;
-	while (lines_next(&l, &line)) {
-		if (is_comment(line))
+	while (st_test_lines_next(&l, &line)) {
+		if (st_test_is_comment(line))
 			continue;
 		(*cases)++;
 		snprintf(where, sizeof(where), "%s:%u", rel, l.lineno);
-		if (!split_triple(line, &sa, &op, &sb) || !copy_field(a, sa) ||
-		    !copy_field(b, sb) || !expected_order(op, &want)) {
+		if (!split_triple(line, &sa, &op, &sb) || !st_test_copy_field(a, FIELD_MAX, sa) ||
+		    !st_test_copy_field(b, FIELD_MAX, sb) || !expected_order(op, &want)) {
 			fprintf(stderr, "# %s: malformed line\n", where);
 			failed++;
 			continue;
@@ -221,7 +160,7 @@ static unsigned run_triples(const char *rel, const struct comparator *c, unsigne
 		if (!check_order(c, a, want, b, where))
 			failed++;
 	}
-	lines_close(&l);
+	st_test_lines_close(&l);
 	report_cases(rel, *cases);
 	return failed;
 }
@@ -235,22 +174,23 @@ struct version_list {
 static bool read_list(const char *rel, struct version_list *list)
 {
 	struct st_slice line;
-	struct lines l;
+	struct st_test_lines l;
 	bool ok = true;
 
 	list->n = 0;
-	if (lines_open(&l, rel) < 0)
+	if (st_test_lines_open(&l, rel) < 0)
 		return false;
-	while (lines_next(&l, &line)) {
-		if (is_comment(line))
+	while (st_test_lines_next(&l, &line)) {
+		if (st_test_is_comment(line))
 			continue;
-		if (list->n == ST_ARRAY_LEN(list->items) || !copy_field(list->items[list->n], line)) {
+		if (list->n == ST_ARRAY_LEN(list->items) ||
+		    !st_test_copy_field(list->items[list->n], FIELD_MAX, line)) {
 			ok = false;
 			break;
 		}
 		list->n++;
 	}
-	lines_close(&l);
+	st_test_lines_close(&l);
 	return ok;
 }
 
@@ -325,14 +265,14 @@ ST_TEST(pypi_packaging_invalid)
 	struct strata_error err;
 	char v[FIELD_MAX];
 	struct st_slice line;
-	struct lines l;
+	struct st_test_lines l;
 	unsigned cases = 0;
 	unsigned failed = 0;
 	int cmp;
 
-	ST_CHECK_INT(lines_open(&l, rel), 0);
-	while (lines_next(&l, &line)) {
-		if (is_comment(line))
+	ST_CHECK_INT(st_test_lines_open(&l, rel), 0);
+	while (st_test_lines_next(&l, &line)) {
+		if (st_test_is_comment(line))
 			continue;
 		cases++;
 		if (!copy_unescaped(v, line) || st_pep440_validate(v, &err) != STRATA_EINVAL ||
@@ -341,7 +281,7 @@ ST_TEST(pypi_packaging_invalid)
 			failed++;
 		}
 	}
-	lines_close(&l);
+	st_test_lines_close(&l);
 	report_cases(rel, cases);
 	ST_CHECK_INT(failed, 0);
 	ST_CHECK_INT(cases, 20);
@@ -356,15 +296,15 @@ static unsigned run_normalized(const char *rel, unsigned *cases)
 	char want[FIELD_MAX];
 	struct st_slice line, field;
 	struct st_buf out;
-	struct lines l;
+	struct st_test_lines l;
 	unsigned failed = 0;
 
 	*cases = 0;
-	if (lines_open(&l, rel) < 0)
+	if (st_test_lines_open(&l, rel) < 0)
 		return 1;
 	st_buf_init(&out, 4096);
-	while (lines_next(&l, &line)) {
-		if (is_comment(line))
+	while (st_test_lines_next(&l, &line)) {
+		if (st_test_is_comment(line))
 			continue;
 		(*cases)++;
 		out.len = 0;
@@ -377,7 +317,7 @@ static unsigned run_normalized(const char *rel, unsigned *cases)
 		}
 	}
 	st_buf_dispose(&out);
-	lines_close(&l);
+	st_test_lines_close(&l);
 	report_cases(rel, *cases);
 	return failed;
 }
@@ -496,22 +436,23 @@ ST_TEST(go_semver_canonical)
 	char want[FIELD_MAX];
 	struct st_slice line, field;
 	struct st_buf out;
-	struct lines l;
+	struct st_test_lines l;
 	unsigned cases = 0;
 	unsigned failed = 0;
 	int cmp;
 
-	ST_CHECK_INT(lines_open(&l, rel), 0);
+	ST_CHECK_INT(st_test_lines_open(&l, rel), 0);
 	st_buf_init(&out, 4096);
-	while (lines_next(&l, &line)) {
+	while (st_test_lines_next(&l, &line)) {
 		int rc;
 
-		if (is_comment(line))
+		if (st_test_is_comment(line))
 			continue;
 		cases++;
 		out.len = 0;
 		st_slice_split(&line, '\t', &field);
-		if (!copy_field(in, field) || !copy_field(want, line)) {
+		if (!st_test_copy_field(in, FIELD_MAX, field) ||
+		    !st_test_copy_field(want, FIELD_MAX, line)) {
 			failed++;
 			continue;
 		}
@@ -526,7 +467,7 @@ ST_TEST(go_semver_canonical)
 		}
 	}
 	st_buf_dispose(&out);
-	lines_close(&l);
+	st_test_lines_close(&l);
 	report_cases(rel, cases);
 	ST_CHECK_INT(failed, 0);
 	ST_CHECK_INT(cases, 32);
@@ -637,20 +578,20 @@ ST_TEST(pub_osv_scalibr)
 	char b[FIELD_MAX];
 	char where[160];
 	struct st_slice line, sa, op, sb;
-	struct lines l;
+	struct st_test_lines l;
 	unsigned cases = 0;
 	unsigned failed = 0;
 	unsigned adapted = 0;
 	int want;
 
-	ST_CHECK_INT(lines_open(&l, rel), 0);
-	while (lines_next(&l, &line)) {
-		if (is_comment(line))
+	ST_CHECK_INT(st_test_lines_open(&l, rel), 0);
+	while (st_test_lines_next(&l, &line)) {
+		if (st_test_is_comment(line))
 			continue;
 		cases++;
 		snprintf(where, sizeof(where), "%s:%u", rel, l.lineno);
-		if (!split_triple(line, &sa, &op, &sb) || !copy_field(a, sa) ||
-		    !copy_field(b, sb) || !expected_order(op, &want) ||
+		if (!split_triple(line, &sa, &op, &sb) || !st_test_copy_field(a, FIELD_MAX, sa) ||
+		    !st_test_copy_field(b, FIELD_MAX, sb) || !expected_order(op, &want) ||
 		    !adapt_pub_form(a, &adapted) || !adapt_pub_form(b, &adapted)) {
 			fprintf(stderr, "# %s: malformed line\n", where);
 			failed++;
@@ -659,7 +600,7 @@ ST_TEST(pub_osv_scalibr)
 		if (!check_order(&pub, a, want, b, where))
 			failed++;
 	}
-	lines_close(&l);
+	st_test_lines_close(&l);
 	report_cases(rel, cases);
 	ST_CHECK_INT(failed, 0);
 	ST_CHECK_INT(cases, 100);

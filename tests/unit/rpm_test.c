@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "harness.h"
+#include "testlib.h"
 #include "inventory/rpm_internal.h"
 #include "version/version.h"
 
@@ -44,15 +45,6 @@ static bool next_line(struct st_slice text, size_t *pos, struct st_slice *line)
 		end++;
 	*pos = end < text.len ? end + 1 : end;
 	*line = st_slice_make(text.ptr + start, end - start);
-	return true;
-}
-
-static bool copy_field(char *dst, struct st_slice s)
-{
-	if (s.len >= FIELD_MAX)
-		return false;
-	memcpy(dst, s.ptr, s.len);
-	dst[s.len] = '\0';
 	return true;
 }
 
@@ -219,7 +211,8 @@ static unsigned run_triples(const char *rel, bool part, unsigned *cases)
 		st_slice_split(&rest, ' ', &a);
 		st_slice_split(&rest, ' ', &op);
 		want = order_of(op, &ok);
-		if (!ok || rest.len == 0 || !copy_field(sa, a) || !copy_field(sb, rest)) {
+		if (!ok || rest.len == 0 || !st_test_copy_field(sa, FIELD_MAX, a) ||
+		    !st_test_copy_field(sb, FIELD_MAX, rest)) {
 			fprintf(stderr, "# %s: malformed line\n", where);
 			failed++;
 			continue;

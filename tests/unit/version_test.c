@@ -6,73 +6,12 @@
 #include <string.h>
 
 #include "harness.h"
+#include "testlib.h"
 #include "version/version.h"
 
 #define FIELD_MAX 512
 
 /* Reading vector files ---------------------------------------------------- */
-
-struct lines {
-	struct st_buf buf;
-	size_t pos;
-	unsigned lineno;
-};
-
-static int lines_open(struct lines *l, const char *rel)
-{
-	struct strata_error err;
-	int rc;
-
-	st_buf_init(&l->buf, 1 << 20);
-	l->pos = 0;
-	l->lineno = 0;
-	rc = st_read_file(st_test_data_path(rel), &l->buf, true, &err);
-	if (rc < 0)
-		fprintf(stderr, "# %s\n", err.msg);
-	return rc;
-}
-
-/* Returns the next line without its end of line; leading blanks are kept
- * because some vectors start with a blank or a TAB. */
-static bool lines_next(struct lines *l, struct st_slice *line)
-{
-	size_t start = l->pos;
-	size_t end = start;
-
-	if (l->pos >= l->buf.len)
-		return false;
-	while (end < l->buf.len && l->buf.ptr[end] != '\n')
-		end++;
-	l->pos = end < l->buf.len ? end + 1 : end;
-	if (end > start && l->buf.ptr[end - 1] == '\r')
-		end--;
-	*line = st_slice_make(l->buf.ptr + start, end - start);
-	l->lineno++;
-	return true;
-}
-
-static void lines_close(struct lines *l)
-{
-	st_buf_dispose(&l->buf);
-}
-
-/* Comment and blank lines: '#' in the extracted files, '//' in the
- * osv-scalibr ones. */
-static bool is_comment(struct st_slice line)
-{
-	struct st_slice t = st_slice_trim(line);
-
-	return t.len == 0 || st_slice_starts_with(t, "#") || st_slice_starts_with(t, "//");
-}
-
-static bool copy_field(char *dst, struct st_slice s)
-{
-	if (s.len >= FIELD_MAX)
-		return false;
-	memcpy(dst, s.ptr, s.len);
-	dst[s.len] = '\0';
-	return true;
-}
 
 /* Copies S with each two-character "\t" replaced by a TAB, the escape
  * that the range and dpkg parse files use. */
@@ -151,7 +90,8 @@ static bool read_triple(struct st_slice line, char *a, struct st_slice *op, char
 	struct st_slice sa;
 	struct st_slice sb;
 
-	return split_triple(line, &sa, op, &sb) && copy_field(a, sa) && copy_field(b, sb);
+	return split_triple(line, &sa, op, &sb) && st_test_copy_field(a, FIELD_MAX, sa) &&
+	       st_test_copy_field(b, FIELD_MAX, sb);
 }
 
 typedef int (*compare_fn)(const char *a, const char *b, unsigned flags, int *cmp,
@@ -214,14 +154,14 @@ static unsigned run_triples(const char *rel, compare_fn fn, unsigned *cases)
 	char where[128];
 	struct st_slice line;
 	struct st_slice op;
-	struct lines l;
+	struct st_test_lines l;
 	unsigned failed = 0;
 
 	*cases = 0;
-	if (lines_open(&l, rel) < 0)
+	if (st_test_lines_open(&l, rel) < 0)
 		return 1;
-	while (lines_next(&l, &line)) {
-		if (is_comment(line))
+	while (st_test_lines_next(&l, &line)) {
+		if (st_test_is_comment(line))
 			continue;
 		(*cases)++;
 		snprintf(where, sizeof(where), "%s:%u", rel, l.lineno);
@@ -233,7 +173,7 @@ static unsigned run_triples(const char *rel, compare_fn fn, unsigned *cases)
 		if (!check_order(fn, a, op, b, 0, where))
 			failed++;
 	}
-	lines_close(&l);
+	st_test_lines_close(&l);
 	report_cases(rel, *cases);
 	return failed;
 }
@@ -325,23 +265,23 @@ ST_TEST(dpkg_perl_sorted_vectors)
 	char where[128];
 	struct st_slice line;
 	struct st_slice sa, op, sb;
-	struct lines l;
+	struct st_test_lines l;
 	unsigned cases = 0;
 	unsigned failed = 0;
 	bool parts = false;
 
-	ST_CHECK_INT(lines_open(&l, rel), 0);
-	while (lines_next(&l, &line)) {
+	ST_CHECK_INT(st_test_lines_open(&l, rel), 0);
+	while (st_test_lines_next(&l, &line)) {
 		if (st_slice_starts_with(line, "## ")) {
 			parts = !st_slice_starts_with(line, "## version_compare:");
 			continue;
 		}
-		if (is_comment(line))
+		if (st_test_is_comment(line))
 			continue;
 		cases++;
 		snprintf(where, sizeof(where), "%s:%u", rel, l.lineno);
-		if (!split_triple(line, &sa, &op, &sb) || !copy_field(a, sa) ||
-		    !copy_field(b, sb)) {
+		if (!split_triple(line, &sa, &op, &sb) || !st_test_copy_field(a, FIELD_MAX, sa) ||
+		    !st_test_copy_field(b, FIELD_MAX, sb)) {
 			failed++;
 			continue;
 		}
@@ -355,7 +295,7 @@ ST_TEST(dpkg_perl_sorted_vectors)
 			failed++;
 		}
 	}
-	lines_close(&l);
+	st_test_lines_close(&l);
 	report_cases(rel, cases);
 	ST_CHECK_INT(failed, 0);
 	ST_CHECK_INT(cases, 15);
@@ -373,23 +313,23 @@ ST_TEST(dpkg_c_compare_vectors)
 	char where[128];
 	struct st_slice line;
 	struct st_slice sa, op, sb;
-	struct lines l;
+	struct st_test_lines l;
 	unsigned cases = 0;
 	unsigned failed = 0;
 	bool objects = true;
 
-	ST_CHECK_INT(lines_open(&l, rel), 0);
-	while (lines_next(&l, &line)) {
+	ST_CHECK_INT(st_test_lines_open(&l, rel), 0);
+	while (st_test_lines_next(&l, &line)) {
 		if (st_slice_starts_with(line, "## ")) {
 			objects = !st_slice_starts_with(line, "## test_version_parse");
 			continue;
 		}
-		if (is_comment(line))
+		if (st_test_is_comment(line))
 			continue;
 		cases++;
 		snprintf(where, sizeof(where), "%s:%u", rel, l.lineno);
-		if (!split_triple(line, &sa, &op, &sb) || !copy_field(a, sa) ||
-		    !copy_field(b, sb)) {
+		if (!split_triple(line, &sa, &op, &sb) || !st_test_copy_field(a, FIELD_MAX, sa) ||
+		    !st_test_copy_field(b, FIELD_MAX, sb)) {
 			failed++;
 			continue;
 		}
@@ -404,7 +344,7 @@ ST_TEST(dpkg_c_compare_vectors)
 			failed++;
 		}
 	}
-	lines_close(&l);
+	st_test_lines_close(&l);
 	report_cases(rel, cases);
 	ST_CHECK_INT(failed, 0);
 	ST_CHECK_INT(cases, 15);
@@ -417,7 +357,7 @@ static bool parse_input(char *dst, struct st_slice s)
 {
 	if (s.len >= 2 && s.ptr[0] == '\'' && s.ptr[s.len - 1] == '\'')
 		return copy_unescaped(dst, st_slice_make(s.ptr + 1, s.len - 2));
-	return copy_field(dst, s);
+	return st_test_copy_field(dst, FIELD_MAX, s);
 }
 
 static bool check_parse_valid(const char *input, struct st_slice want, const char *where)
@@ -477,21 +417,21 @@ ST_TEST(dpkg_c_parse_vectors)
 	char where[128];
 	struct st_slice fields[3];
 	struct st_slice line;
-	struct lines l;
+	struct st_test_lines l;
 	unsigned cases = 0;
 	unsigned failed = 0;
 	unsigned invalid = 0;
 	bool valid_section = true;
 
-	ST_CHECK_INT(lines_open(&l, rel), 0);
-	while (lines_next(&l, &line)) {
+	ST_CHECK_INT(st_test_lines_open(&l, rel), 0);
+	while (st_test_lines_next(&l, &line)) {
 		size_t n;
 
 		if (st_slice_starts_with(line, "## ")) {
 			valid_section = st_slice_eq_cstr(line, "## valid");
 			continue;
 		}
-		if (is_comment(line))
+		if (st_test_is_comment(line))
 			continue;
 		cases++;
 		snprintf(where, sizeof(where), "%s:%u", rel, l.lineno);
@@ -510,7 +450,7 @@ ST_TEST(dpkg_c_parse_vectors)
 				failed++;
 		}
 	}
-	lines_close(&l);
+	st_test_lines_close(&l);
 	report_cases(rel, cases);
 	ST_CHECK_INT(failed, 0);
 	ST_CHECK_INT(cases, 79);
@@ -550,16 +490,16 @@ ST_TEST(semver_comparison_vectors)
 	struct st_slice fields[2];
 	struct st_slice line;
 	struct st_slice op;
-	struct lines l;
+	struct st_test_lines l;
 	unsigned cases = 0;
 	unsigned failed = 0;
 	unsigned flags;
 
-	ST_CHECK_INT(lines_open(&l, rel), 0);
-	while (lines_next(&l, &line)) {
+	ST_CHECK_INT(st_test_lines_open(&l, rel), 0);
+	while (st_test_lines_next(&l, &line)) {
 		size_t n;
 
-		if (is_comment(line))
+		if (st_test_is_comment(line))
 			continue;
 		cases++;
 		snprintf(where, sizeof(where), "%s:%u", rel, l.lineno);
@@ -573,7 +513,7 @@ ST_TEST(semver_comparison_vectors)
 		if (!check_order(compare_npm, a, op, b, flags, where))
 			failed++;
 	}
-	lines_close(&l);
+	st_test_lines_close(&l);
 	report_cases(rel, cases);
 	ST_CHECK_INT(failed, 0);
 	ST_CHECK_INT(cases, 31);
@@ -589,21 +529,22 @@ ST_TEST(semver_equality_vectors)
 	char where[128];
 	struct st_slice fields[3];
 	struct st_slice line;
-	struct lines l;
+	struct st_test_lines l;
 	unsigned cases = 0;
 	unsigned failed = 0;
 	unsigned flags;
 
-	ST_CHECK_INT(lines_open(&l, rel), 0);
-	while (lines_next(&l, &line)) {
+	ST_CHECK_INT(st_test_lines_open(&l, rel), 0);
+	while (st_test_lines_next(&l, &line)) {
 		size_t n;
 
-		if (is_comment(line))
+		if (st_test_is_comment(line))
 			continue;
 		cases++;
 		snprintf(where, sizeof(where), "%s:%u", rel, l.lineno);
 		n = split_tabs(line, fields, 3);
-		if (n < 2 || !copy_field(a, fields[0]) || !copy_field(b, fields[1]) ||
+		if (n < 2 || !st_test_copy_field(a, FIELD_MAX, fields[0]) ||
+		    !st_test_copy_field(b, FIELD_MAX, fields[1]) ||
 		    !parse_options(n > 2 ? fields[2] : st_slice_make("", 0), &flags)) {
 			fprintf(stderr, "# %s: malformed line\n", where);
 			failed++;
@@ -612,7 +553,7 @@ ST_TEST(semver_equality_vectors)
 		if (!check_order(compare_npm, a, st_slice_cstr("="), b, flags, where))
 			failed++;
 	}
-	lines_close(&l);
+	st_test_lines_close(&l);
 	report_cases(rel, cases);
 	ST_CHECK_INT(failed, 0);
 	ST_CHECK_INT(cases, 37);
@@ -662,14 +603,14 @@ ST_TEST(semver_osv_scalibr_vectors)
 	char where[128];
 	struct st_slice line;
 	struct st_slice op;
-	struct lines l;
+	struct st_test_lines l;
 	unsigned cases = 0;
 	unsigned failed = 0;
 	unsigned adapted = 0;
 
-	ST_CHECK_INT(lines_open(&l, rel), 0);
-	while (lines_next(&l, &line)) {
-		if (is_comment(line))
+	ST_CHECK_INT(st_test_lines_open(&l, rel), 0);
+	while (st_test_lines_next(&l, &line)) {
+		if (st_test_is_comment(line))
 			continue;
 		cases++;
 		snprintf(where, sizeof(where), "%s:%u", rel, l.lineno);
@@ -685,7 +626,7 @@ ST_TEST(semver_osv_scalibr_vectors)
 		if (!check_order(compare_npm, a, op, b, 0, where))
 			failed++;
 	}
-	lines_close(&l);
+	st_test_lines_close(&l);
 	report_cases(rel, cases);
 	ST_CHECK_INT(failed, 0);
 	ST_CHECK_INT(cases, 86);
@@ -728,21 +669,21 @@ static unsigned run_ranges(const char *rel, bool want, unsigned *cases, unsigned
 	char where[128];
 	struct st_slice fields[3];
 	struct st_slice line;
-	struct lines l;
+	struct st_test_lines l;
 	unsigned failed = 0;
 	unsigned flags;
 
 	*cases = 0;
 	*invalid = 0;
-	if (lines_open(&l, rel) < 0)
+	if (st_test_lines_open(&l, rel) < 0)
 		return 1;
-	while (lines_next(&l, &line)) {
+	while (st_test_lines_next(&l, &line)) {
 		struct strata_error err;
 		bool got = !want;
 		size_t n;
 		int rc;
 
-		if (is_comment(line))
+		if (st_test_is_comment(line))
 			continue;
 		(*cases)++;
 		snprintf(where, sizeof(where), "%s:%u", rel, l.lineno);
@@ -768,7 +709,7 @@ static unsigned run_ranges(const char *rel, bool want, unsigned *cases, unsigned
 			failed++;
 		}
 	}
-	lines_close(&l);
+	st_test_lines_close(&l);
 	report_cases(rel, *cases);
 	return failed;
 }

@@ -1,0 +1,61 @@
+/* Helpers shared by several unit-test programs: a line reader for the
+ * version vector files under tests/data/ and in-memory tar layers for
+ * st_catalog_layers. Failures are printed to stderr or abort the test
+ * program, because only tests call these. */
+#ifndef STRATA_TEST_TESTLIB_H
+#define STRATA_TEST_TESTLIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/util.h"
+
+/* Vector files ------------------------------------------------------------ */
+
+/* A whole data file read into memory and the reader's place in it. */
+struct st_test_lines {
+	struct st_buf buf;
+	size_t pos;
+	unsigned lineno;
+};
+
+/* Reads tests/data/REL, at most 1 MiB, into L. On failure, prints the error
+ * and returns < 0. */
+int st_test_lines_open(struct st_test_lines *l, const char *rel);
+
+/* Sets *LINE to the next line without its LF or CRLF. Returns false at the
+ * end. */
+bool st_test_lines_next(struct st_test_lines *l, struct st_slice *line);
+
+/* Frees the buffer of L. */
+void st_test_lines_close(struct st_test_lines *l);
+
+/* Whether LINE is blank or, after blanks, starts with '#' or '//'. */
+bool st_test_is_comment(struct st_slice line);
+
+/* Copies S and a NUL into DST of CAP bytes. Returns false when S does not
+ * fit. */
+bool st_test_copy_field(char *dst, size_t cap, struct st_slice s);
+
+/* In-memory tar layers ---------------------------------------------------- */
+
+/* A member of a test layer. */
+struct st_test_tar_entry {
+	const char *path;
+	const char *data;   /* regular file; NULL for a symlink */
+	const char *target; /* symlink */
+};
+
+/* Up to four layers, each an array of ENTRIES[i] with COUNTS[i] members. */
+struct st_test_layers {
+	const struct st_test_tar_entry *entries[4];
+	size_t counts[4];
+};
+
+/* Layer opener for st_catalog_layers, with a struct st_test_layers as CTX.
+ * Writes layer INDEX as a pax archive of at most 1 MiB into a new memory
+ * stream, and aborts on any failure. */
+int st_test_open_layer(void *ctx, size_t index, struct st_stream **out,
+		       struct strata_error *err);
+
+#endif
