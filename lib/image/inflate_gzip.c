@@ -75,8 +75,12 @@ ssize_t st_inflate_zlib_run(struct st_inflate *z, void *out, size_t cap,
 	s->strm.next_out = out;
 	s->strm.avail_out = room;
 	zr = inflate(&s->strm, Z_NO_FLUSH);
-	z->next_in += chunk - s->strm.avail_in;
-	z->avail_in -= chunk - s->strm.avail_in;
+	/* next_in is NULL when the blob was empty; adding 0 to it is still
+	 * undefined behaviour in C. */
+	if (chunk != s->strm.avail_in) {
+		z->next_in += chunk - s->strm.avail_in;
+		z->avail_in -= chunk - s->strm.avail_in;
+	}
 
 	if (zr == Z_STREAM_END)
 		z->boundary = true;
@@ -309,8 +313,10 @@ ssize_t st_inflate_isal_run(struct st_inflate *z, void *out, size_t cap,
 	rc = isal_inflate(&s->st);
 	/* With ISAL_GZIP_NO_HDR_VER, next_in ends right after the trailer
 	 * when the member ends, even though isal_inflate reads ahead. */
-	z->next_in += chunk - s->st.avail_in;
-	z->avail_in -= chunk - s->st.avail_in;
+	if (chunk != s->st.avail_in) {
+		z->next_in += chunk - s->st.avail_in;
+		z->avail_in -= chunk - s->st.avail_in;
+	}
 
 	if (rc < 0)
 		return corrupt(z, isal_reason(rc), err);

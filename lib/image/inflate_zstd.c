@@ -33,8 +33,11 @@ ssize_t st_inflate_zstd_run(struct st_inflate *z, void *out, size_t cap,
 	if (z->boundary && z->avail_in == 0)
 		return 0;
 	r = ZSTD_decompressStream(z->state, &o, &in);
-	z->next_in += in.pos;
-	z->avail_in -= in.pos;
+	/* next_in is NULL for an empty blob, and NULL + 0 is undefined. */
+	if (in.pos != 0) {
+		z->next_in += in.pos;
+		z->avail_in -= in.pos;
+	}
 	if (ZSTD_getErrorCode(r) == ZSTD_error_frameParameter_windowTooLarge)
 		return st_error_set(err, STRATA_ELIMIT,
 				    "layer %s: zstd frame needs a window over %u MiB, the "
