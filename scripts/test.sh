@@ -107,7 +107,7 @@ if CC=clang build build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined \
 		target=$(basename "$f")
 		work=$(mktemp -d)
 		cp -r "fuzz/corpus/$target/." "$work/"
-		run "fuzz smoke $target" "$f" -max_total_time="${STRATA_FUZZ_SECONDS:-15}" \
+		run "fuzz smoke $target" "$f" -seed=1 -max_total_time="${STRATA_FUZZ_SECONDS:-15}" \
 			-max_len=65536 "$work"
 		rm -rf "$work"
 	done
