@@ -1,6 +1,7 @@
 /* Feed import: walks the given paths (files, directory trees, zip archives
  * of OSV records), detects each document's format from its content, and
- * hands it to the Debian tracker or OSV importer, all in one transaction. */
+ * hands it to the Debian tracker, OSV or Alpine secdb importer, all in one
+ * transaction. */
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
@@ -266,9 +267,18 @@ int st_feed_detect(struct st_slice text, const struct strata_limits *lim)
 	struct st_json_members it;
 	struct st_slice key;
 	struct st_slice value;
+	bool secdb_release = false;
+	bool secdb_packages = false;
 
 	st_json_members_init(&it, text);
 	while (st_json_members_next(&it, &key, &value, NULL) > 0) {
+		/* Alpine secdb: {"distroversion": "v3.10", "packages": [...]} */
+		if (st_slice_eq_cstr(key, "distroversion") && value.ptr[0] == '"')
+			secdb_release = true;
+		if (st_slice_eq_cstr(key, "packages") && value.ptr[0] == '[')
+			secdb_packages = true;
+		if (secdb_release && secdb_packages)
+			return ST_FEED_ALPINE_SECDB;
 		if (value.ptr[0] == '{') {
 			if (is_tracker_package(value, lim))
 				return ST_FEED_DEBIAN_TRACKER;
@@ -298,13 +308,18 @@ static int import_document(struct st_import_ctx *ctx, struct st_slice text, bool
 	case ST_FEED_OSV:
 		rc = st_import_osv(ctx, text, err);
 		break;
+	case ST_FEED_ALPINE_SECDB:
+		rc = st_import_alpine(ctx, text, err);
+		break;
 	default:
 		if (explicit)
 			return st_error_set(err, STRATA_EUNSUPPORTED,
-					    "%s: not a Debian security tracker or OSV JSON document",
+					    "%s: not a Debian security tracker or OSV JSON document, "
+					    "or an Alpine secdb",
 					    ctx->name);
 		st_diag(ctx->diag, ST_DIAG_WARN,
-			"%s: not a Debian security tracker or OSV JSON document; skipped",
+			"%s: not a Debian security tracker or OSV JSON document, "
+			"or an Alpine secdb; skipped",
 			ctx->name);
 		ctx->stats->skipped++;
 		return 0;

@@ -3,7 +3,7 @@
  * that name the same vulnerability into one finding per package.
  *
  * Two kinds of affected rows exist (affected.evaluation):
- * - "status" rows (Debian tracker): open statuses always match, and "fixed"
+ * - "status" rows (Debian tracker, Alpine secdb): open statuses always match, and "fixed"
  *   matches when the installed version sorts below fixed_version.
  * - "ranges" rows (OSV): the installed version is tested against the
  *   versions list and each ECOSYSTEM or SEMVER range with the schema's
@@ -297,7 +297,7 @@ struct lookup {
 	const struct st_package *pkg;
 	const char *ecosystem;
 	const char *distro;
-	const char *package; /* deb: the source package */
+	const char *package; /* deb: the source package, apk: the origin */
 	const char *version; /* the installed version (deb: the binary's) */
 };
 
@@ -962,12 +962,58 @@ static const char *debian_release(const struct st_os *os, struct st_diag *diag)
 	return codename;
 }
 
+/* Writes the secdb release of the scanned OS ("alpine:v3.10" for
+ * VERSION_ID "3.10.4") into DISTRO. Returns false (with one message) when
+ * apk packages cannot be matched against Alpine's own records. */
+static bool alpine_release(const struct st_os *os, struct st_diag *diag, char *distro,
+			   size_t size)
+{
+	const char *v = os->version_id;
+	size_t major = 0;
+	size_t minor = 0;
+	size_t i = 0;
+
+	if (v != NULL) {
+		while (major < 5 && v[i] >= '0' && v[i] <= '9') {
+			major++;
+			i++;
+		}
+		if (v[i] == '.') {
+			i++;
+			while (minor < 5 && v[i] >= '0' && v[i] <= '9') {
+				minor++;
+				i++;
+			}
+		}
+	}
+	/* NOTE: edge reports the next release's number ("3.19.0_alpha..."),
+	 * so an edge image is matched against that release, never against
+	 * secdb "edge" records. */
+	if (major == 0 || major == 5 || minor == 0 || minor == 5 ||
+	    (v[i] != '\0' && v[i] != '.' && v[i] != '_')) {
+		st_diag(diag, ST_DIAG_WARN,
+			"apk packages not matched: no Alpine release in VERSION_ID %s",
+			v ? v : "(none)");
+		return false;
+	}
+	return (size_t)snprintf(distro, size, "alpine:v%.*s", (int)(major + 1 + minor),
+				v) < size;
+}
+
+static bool os_is_alpine(const struct st_os *os)
+{
+	return os->id != NULL && strcmp(os->id, "alpine") == 0;
+}
+
 static int match_all(struct matcher *m, const struct st_inventory *inv,
 		     struct st_findings *out, struct strata_error *err)
 {
 	const char *codename = NULL;
 	bool codename_known = false;
 	char distro[128];
+	bool alpine_known = false;
+	bool alpine_ok = false;
+	char alpine[64];
 	size_t i;
 	int rc;
 
@@ -989,6 +1035,20 @@ static int match_all(struct matcher *m, const struct st_inventory *inv,
 			if (codename == NULL)
 				continue;
 			l.distro = distro;
+			if (p->source_name != NULL && p->source_name[0] != '\0')
+				l.package = p->source_name;
+		}
+		/* On Alpine, apk packages match only the secdb and OSV
+		 * records of the release, by origin package. */
+		if (strcmp(p->type, "apk") == 0 && os_is_alpine(&inv->os)) {
+			if (!alpine_known) {
+				alpine_ok = alpine_release(&inv->os, m->diag, alpine,
+							   sizeof(alpine));
+				alpine_known = true;
+			}
+			if (!alpine_ok)
+				continue;
+			l.distro = alpine;
 			if (p->source_name != NULL && p->source_name[0] != '\0')
 				l.package = p->source_name;
 		}

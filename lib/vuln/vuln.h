@@ -48,8 +48,8 @@ struct st_import_stats {
 /* Imports every file under PATHS (files, directory trees, zip archives of
  * OSV records) in one transaction: on any failure nothing changes. The
  * format of each file is detected from its content: Debian security
- * tracker JSON, or OSV JSON. A malformed record is skipped with a warning
- * naming the file and record. */
+ * tracker JSON, OSV JSON, or Alpine secdb JSON. A malformed record is
+ * skipped with a warning naming the file and record. */
 int st_db_import(struct st_db *db, const char *const *paths, size_t count,
 		 const struct strata_limits *lim, struct st_diag *diag,
 		 struct st_import_stats *stats, struct strata_error *err);
@@ -93,7 +93,9 @@ void st_findings_dispose(struct st_findings *f);
 
 /* Matches every package in INV against DB and appends findings: deb
  * packages by source name and the OS release codename against distro
- * records, other packages by ecosystem and name against OSV ranges.
+ * records, apk packages on Alpine by origin and release (vMAJOR.MINOR)
+ * against secdb and OSV Alpine records, other packages by ecosystem and
+ * name against OSV ranges.
  * Aliases collapse into one finding per vulnerability and package.
  * Findings come out sorted by severity (worst first), id, package. */
 int st_match_inventory(struct st_db *db, const struct st_inventory *inv,

@@ -16,6 +16,7 @@ struct json_t;
 /* Source names stored in source.name. */
 #define ST_SOURCE_DEBIAN "debian-tracker"
 #define ST_SOURCE_OSV "osv"
+#define ST_SOURCE_ALPINE "alpine-secdb"
 
 struct st_db {
 	sqlite3 *sql;
@@ -133,6 +134,7 @@ enum st_feed_format {
 	ST_FEED_UNKNOWN,
 	ST_FEED_DEBIAN_TRACKER,
 	ST_FEED_OSV,
+	ST_FEED_ALPINE_SECDB,
 };
 
 /* Detects the format of a JSON document from its top-level members
@@ -147,6 +149,11 @@ int st_import_debian(struct st_import_ctx *ctx, struct st_slice text, struct str
 /* Imports one OSV record. A malformed record is skipped with a warning
  * (stats->skipped). Only store failures and limits return an error. */
 int st_import_osv(struct st_import_ctx *ctx, struct st_slice text, struct strata_error *err);
+
+/* Imports one Alpine secdb document (one release and repository). A
+ * malformed package entry is skipped with a warning, while a syntax error
+ * fails the file. */
+int st_import_alpine(struct st_import_ctx *ctx, struct st_slice text, struct strata_error *err);
 
 /* Top-level JSON scanning shared by the detector and the Debian importer:
  * walks the members of the outermost object one at a time, so a 100 MB

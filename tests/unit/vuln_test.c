@@ -1627,3 +1627,304 @@ ST_TEST(status_lists_sources_in_name_order)
 	fixture_teardown(&fx);
 	return ST_TEST_PASS;
 }
+
+/* Alpine secdb --------------------------------------------------------------- */
+
+static void set_alpine(struct st_inventory *inv, const char *version_id)
+{
+	inv->os.id = "alpine";
+	inv->os.version_id = version_id;
+	inv->os.version_codename = NULL;
+	inv->os.found = true;
+}
+
+/* Matches one apk package NAME (origin ORIGIN) at VERSION on Alpine
+ * VERSION_ID into F, which the caller disposes. */
+static int match_apk(struct fixture *fx, const char *version_id, const char *name,
+		     const char *version, const char *origin, struct st_findings *f)
+{
+	struct strata_error err = {0};
+	struct st_inventory inv;
+	int rc;
+
+	st_inventory_init(&inv);
+	st_findings_init(f);
+	set_alpine(&inv, version_id);
+	if (!add_package(&inv, "apk", name, version, origin)) {
+		st_inventory_dispose(&inv);
+		return -1;
+	}
+	rc = st_match_inventory(fx->db, &inv, f, &fx->diag, &err);
+	st_inventory_dispose(&inv);
+	return rc;
+}
+
+ST_TEST(alpine_secdb_detected_and_counted)
+{
+	static const char secdb[] = "{\"distroversion\": \"v3.10\", \"packages\": []}";
+	struct fixture fx;
+	struct st_import_stats stats;
+	struct strata_error err = {0};
+	struct status st;
+
+	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK_INT(st_feed_detect(st_slice_make(secdb, sizeof(secdb) - 1), &fx.lim),
+		     ST_FEED_ALPINE_SECDB);
+	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/alpine/secdb-v3.10-community.json",
+				 NULL),
+		     0);
+	ST_CHECK_INT(stats.files, 1);
+	/* botan 4, cfengine 1, chicken 4: one advisory per id. */
+	ST_CHECK_INT(stats.records, 9);
+	ST_CHECK_INT(stats.skipped, 0);
+	ST_CHECK(read_status(&fx, &st));
+	ST_CHECK_INT(st.count, 1);
+	ST_CHECK_STR(st.src[0].name, "alpine-secdb");
+	ST_CHECK_INT(st.src[0].records, 9);
+	ST_CHECK_INT(st.src[0].affected, 9);
+	fixture_teardown(&fx);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(alpine_apk_below_and_at_fix)
+{
+	struct fixture fx;
+	struct st_import_stats stats;
+	struct strata_error err = {0};
+	struct st_findings f;
+	const struct st_finding *hit;
+
+	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/alpine/secdb-v3.10-community.json",
+				 NULL),
+		     0);
+
+	/* botan 2.8.0-r0 lies below the 2.9.0-r0 fix only. */
+	ST_CHECK_INT(match_apk(&fx, "3.10.2", "botan", "2.8.0-r0", "botan", &f), 0);
+	ST_CHECK_INT(f.count, 1);
+	hit = find(&f, "CVE-2018-20187", 0);
+	ST_CHECK(hit != NULL);
+	ST_CHECK_STR(hit->fixed_version, "2.9.0-r0");
+	ST_CHECK_INT(hit->status, ST_STATUS_FIXED);
+	ST_CHECK_INT(hit->severity, ST_SEVERITY_UNKNOWN);
+	ST_CHECK_STR(hit->source, "alpine-secdb");
+	ST_CHECK_STR(hit->aliases, "");
+	st_findings_dispose(&f);
+
+	/* At the fixed version: nothing. */
+	ST_CHECK_INT(match_apk(&fx, "3.10.2", "botan", "2.9.0-r0", "botan", &f), 0);
+	ST_CHECK_INT(f.count, 0);
+	st_findings_dispose(&f);
+
+	/* A subpackage matches by its origin. chicken 4.12.0-r2 is the fix of
+	 * CVE-2017-9334 but below the 4.12.0-r3 fix of CVE-2017-6949. */
+	ST_CHECK_INT(match_apk(&fx, "3.10.4", "chicken-dev", "4.12.0-r2", "chicken", &f), 0);
+	ST_CHECK_INT(f.count, 1);
+	hit = find(&f, "CVE-2017-6949", 0);
+	ST_CHECK(hit != NULL);
+	ST_CHECK_STR(hit->fixed_version, "4.12.0-r3");
+	st_findings_dispose(&f);
+
+	/* Older chicken: every fix is above it, two ids from one item list. */
+	ST_CHECK_INT(match_apk(&fx, "3.10", "chicken", "4.11.0-r0", NULL, &f), 0);
+	ST_CHECK_INT(f.count, 4);
+	hit = find(&f, "CVE-2016-6831", 0);
+	ST_CHECK(hit != NULL);
+	ST_CHECK_STR(hit->fixed_version, "4.11.1-r0");
+	st_findings_dispose(&f);
+
+	/* A later revision than the fix (apk order: -r1 above -r0). */
+	ST_CHECK_INT(match_apk(&fx, "3.10.2", "cfengine", "3.12.2-r1", "cfengine", &f), 0);
+	ST_CHECK_INT(f.count, 0);
+	st_findings_dispose(&f);
+	ST_CHECK_INT(match_apk(&fx, "3.10.2", "cfengine", "3.12.1-r5", "cfengine", &f), 0);
+	ST_CHECK_INT(f.count, 1);
+	ST_CHECK(find(&f, "CVE-2019-9929", 0) != NULL);
+	st_findings_dispose(&f);
+	fixture_teardown(&fx);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(alpine_other_release_not_matched)
+{
+	struct fixture fx;
+	struct st_import_stats stats;
+	struct strata_error err = {0};
+	struct st_findings f;
+	struct st_inventory inv;
+
+	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/alpine/secdb-v3.10-community.json",
+				 NULL),
+		     0);
+	/* Only v3.10 data: a 3.11 or 3.1 image gets nothing. */
+	ST_CHECK_INT(match_apk(&fx, "3.11.0", "botan", "2.5.0-r0", "botan", &f), 0);
+	ST_CHECK_INT(f.count, 0);
+	st_findings_dispose(&f);
+	ST_CHECK_INT(match_apk(&fx, "3.1.0", "botan", "2.5.0-r0", "botan", &f), 0);
+	ST_CHECK_INT(f.count, 0);
+	st_findings_dispose(&f);
+
+	/* No usable VERSION_ID: one warning, no match. */
+	fx.log_len = 0;
+	fx.log[0] = '\0';
+	ST_CHECK_INT(match_apk(&fx, "x3.10", "botan", "2.5.0-r0", "botan", &f), 0);
+	ST_CHECK_INT(f.count, 0);
+	ST_CHECK(strstr(fx.log, "no Alpine release in VERSION_ID x3.10") != NULL);
+	st_findings_dispose(&f);
+
+	/* An apk package on another OS is not matched against secdb rows. */
+	st_inventory_init(&inv);
+	st_findings_init(&f);
+	inv.os.id = "wolfi";
+	inv.os.version_id = "3.10.2";
+	ST_CHECK(add_package(&inv, "apk", "botan", "2.5.0-r0", "botan"));
+	ST_CHECK_INT(st_match_inventory(fx.db, &inv, &f, &fx.diag, &err), 0);
+	ST_CHECK_INT(f.count, 0);
+	st_findings_dispose(&f);
+	st_inventory_dispose(&inv);
+	fixture_teardown(&fx);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(alpine_version_zero_and_aliases)
+{
+	static const char secdb[] =
+		"{\"distroversion\": \"v3.10\", \"reponame\": \"main\", \"packages\": ["
+		"{\"pkg\": {\"name\": \"zlib\", \"secfixes\": {"
+		"\"0\": [\"CVE-2099-0001\"],"
+		"\"1.2.11-r2\": [\"CVE-2099-0002  XSA-99 GHSA-aaaa-bbbb-cccc\"]}}}]}";
+	struct fixture fx;
+	struct st_import_stats stats;
+	struct strata_error err = {0};
+	struct st_findings f;
+	const struct st_finding *hit;
+	char path[256];
+
+	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(write_file(fx.dir, "main.json", secdb, sizeof(secdb) - 1, path, sizeof(path)));
+	ST_CHECK_INT(import_data(&fx, &stats, &err, path, NULL), 0);
+	ST_CHECK_INT(stats.records, 2);
+	ST_CHECK_INT(match_apk(&fx, "3.10.0", "zlib", "1.2.11-r1", "zlib", &f), 0);
+	/* Version "0": never affected, so CVE-2099-0001 never matches. */
+	ST_CHECK_INT(f.count, 1);
+	ST_CHECK(find(&f, "CVE-2099-0001", 0) == NULL);
+	hit = find(&f, "CVE-2099-0002", 0);
+	ST_CHECK(hit != NULL);
+	ST_CHECK_STR(hit->aliases, "GHSA-aaaa-bbbb-cccc,XSA-99");
+	ST_CHECK_STR(hit->fixed_version, "1.2.11-r2");
+	st_findings_dispose(&f);
+	fixture_teardown(&fx);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(alpine_osv_alias_gives_severity)
+{
+	static const char osv[] =
+		"{\"id\": \"ALPINE-TEST-1\", \"modified\": \"2020-01-01T00:00:00Z\","
+		"\"aliases\": [\"CVE-2018-20187\"],"
+		"\"database_specific\": {\"severity\": \"HIGH\"},"
+		"\"affected\": [{\"package\": {\"ecosystem\": \"Alpine:v3.10\","
+		"\"name\": \"botan\"}, \"ranges\": [{\"type\": \"ECOSYSTEM\","
+		"\"events\": [{\"introduced\": \"0\"}, {\"fixed\": \"2.9.0-r1\"}]}]}]}";
+	struct fixture fx;
+	struct st_import_stats stats;
+	struct strata_error err = {0};
+	struct st_findings f;
+	const struct st_finding *hit;
+	char path[256];
+
+	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(write_file(fx.dir, "osv.json", osv, sizeof(osv) - 1, path, sizeof(path)));
+	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/alpine/secdb-v3.10-community.json",
+				 path, NULL),
+		     0);
+	ST_CHECK_INT(match_apk(&fx, "3.10.2", "botan", "2.8.0-r0", "botan", &f), 0);
+	ST_CHECK_INT(f.count, 1);
+	hit = find(&f, "CVE-2018-20187", 0);
+	ST_CHECK(hit != NULL);
+	/* The vendor's row leads, and the OSV alias supplies the severity. */
+	ST_CHECK_STR(hit->source, "alpine-secdb");
+	ST_CHECK_INT(hit->severity, ST_SEVERITY_HIGH);
+	ST_CHECK_STR(hit->fixed_version, "2.9.0-r0");
+	ST_CHECK_STR(hit->aliases, "ALPINE-TEST-1");
+	st_findings_dispose(&f);
+	fixture_teardown(&fx);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(alpine_malformed_entries_skipped)
+{
+	static const char secdb[] =
+		"{\"distroversion\": \"v3.10\", \"packages\": ["
+		"42,"
+		"{\"pkg\": {\"secfixes\": {}}},"
+		"{\"pkg\": {\"name\": \"a\", \"secfixes\": []}},"
+		"{\"pkg\": {\"name\": \"b\", \"secfixes\": {\"1.0-r0\": \"CVE-2099-0010\"}}},"
+		"{\"pkg\": {\"name\": \"c\", \"secfixes\": {\"1.0-r0\": [\"CVE-2099-0011\", 7]}}},"
+		"{\"pkg\": {\"name\": \"d\", \"secfixes\": {\"1.0-r0\": [\"  \"]}}},"
+		"{\"pkg\": {\"name\": \"e\", \"secfixes\": {\"1.0-r0\": [\"CVE-\\u001b\"]}}},"
+		"{\"pkg\": {\"name\": \"f\", \"secfixes\": {\"1.0 r0\": [\"CVE-2099-0012\"]}}},"
+		"{\"pkg\": {\"name\": \"good\", \"secfixes\": {\"2.0-r0\": [\"CVE-2099-0013\"]}}}"
+		"]}";
+	static const char bad_release[] = "{\"distroversion\": \"3.10\", \"packages\": []}";
+	struct fixture fx;
+	struct st_import_stats stats;
+	struct strata_error err = {0};
+	struct st_findings f;
+	struct status st;
+	char path[256];
+	char path2[256];
+
+	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(write_file(fx.dir, "bad.json", secdb, sizeof(secdb) - 1, path, sizeof(path)));
+	ST_CHECK(write_file(fx.dir, "release.json", bad_release, sizeof(bad_release) - 1, path2,
+			    sizeof(path2)));
+	ST_CHECK_INT(import_data(&fx, &stats, &err, path, path2, NULL), 0);
+	ST_CHECK_INT(stats.records, 1);
+	ST_CHECK_INT(stats.skipped, 9);
+	ST_CHECK(strstr(fx.log, "bad.json: packages[0] has no pkg object with a valid name")
+		 != NULL);
+	ST_CHECK(strstr(fx.log, "bad.json: packages[1] has no pkg object") != NULL);
+	ST_CHECK(strstr(fx.log, "bad.json: package a: secfixes is not an object; skipped")
+		 != NULL);
+	ST_CHECK(strstr(fx.log, "package b: version 1.0-r0: not an array of ids") != NULL);
+	ST_CHECK(strstr(fx.log, "package c: version 1.0-r0: item 1 is not a string") != NULL);
+	ST_CHECK(strstr(fx.log, "package d: version 1.0-r0: an id is blank") != NULL);
+	ST_CHECK(strstr(fx.log, "package e: version 1.0-r0: an id is empty, too long or has "
+				"control characters") != NULL);
+	ST_CHECK(strstr(fx.log, "package f: a version is empty") != NULL);
+	ST_CHECK(strstr(fx.log, "release.json: secdb without a distroversion") != NULL);
+	ST_CHECK(strchr(fx.log, '\x1b') == NULL);
+	ST_CHECK(read_status(&fx, &st));
+	/* Package c's first id was rolled back with the rest of c. */
+	ST_CHECK_INT(st.src[0].records, 1);
+	ST_CHECK_INT(st.src[0].affected, 1);
+	ST_CHECK_INT(match_apk(&fx, "3.10.1", "good", "1.0-r0", NULL, &f), 0);
+	ST_CHECK_INT(f.count, 1);
+	ST_CHECK(find(&f, "CVE-2099-0013", 0) != NULL);
+	st_findings_dispose(&f);
+	ST_CHECK_INT(match_apk(&fx, "3.10.1", "c", "0.1-r0", NULL, &f), 0);
+	ST_CHECK_INT(f.count, 0);
+	st_findings_dispose(&f);
+	fixture_teardown(&fx);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(alpine_truncated_secdb_fails)
+{
+	static const char secdb[] = "{\"distroversion\": \"v3.10\", \"packages\": [{\"pkg\": ";
+	struct fixture fx;
+	struct st_import_stats stats;
+	struct strata_error err = {0};
+	char path[256];
+
+	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(write_file(fx.dir, "cut.json", secdb, sizeof(secdb) - 1, path, sizeof(path)));
+	/* Truncated: the members walk never sees "packages", so the file is
+	 * of no known format. */
+	ST_CHECK(import_data(&fx, &stats, &err, path, NULL) < 0);
+	ST_CHECK(strstr(err.msg, "cut.json") != NULL);
+	fixture_teardown(&fx);
+	return ST_TEST_PASS;
+}
