@@ -12,7 +12,7 @@ extern "C" {
 #endif
 
 /* Bounds applied to every image, feed and request. The defaults sit far
- * above what real images and feeds reach (see docs/LIMITS.md); a value over
+ * above what real images and feeds reach (see docs/LIMITS.md). A value over
  * a limit fails with STRATA_ELIMIT and a message naming the limit. */
 struct strata_limits {
 	uint64_t manifest_bytes;        /* manifest, index, manifest.json */

@@ -74,10 +74,10 @@ int st_image_open(struct st_image **out, const char *ref,
 void st_image_free(struct st_image *img);
 
 /* Opens layer INDEX as a stream of its uncompressed tar bytes. The stream
- * checks the blob's size and digest and the diff_id at end of stream: the
- * read that reaches the end returns STRATA_ECORRUPT naming the blob on a
- * mismatch, so a caller must read to the end (0) before trusting the
- * content. It also enforces limits->layer_bytes and compression_ratio.
+ * checks the blob's size and digest and the diff_id at the end of the
+ * stream. On a mismatch, the read that reaches the end returns
+ * STRATA_ECORRUPT naming the blob, so a caller must read to the end (0)
+ * before trusting the content. It also enforces limits->layer_bytes and compression_ratio.
  * The caller closes *OUT with st_stream_close before freeing IMG. */
 int st_image_open_layer(struct st_image *img, size_t index, struct st_stream **out,
 			struct strata_error *err);

@@ -1,5 +1,5 @@
 /* Layer walk: streams each layer's tar once, applies OCI whiteouts, and
- * hands the files that a visitor asks for to it, with the layer that last
+ * hands the files that a visitor requests to it, with the layer that last
  * wrote each one. The image is never extracted to disk. */
 #ifndef STRATA_WALK_H
 #define STRATA_WALK_H

@@ -53,7 +53,7 @@ int st_inventory_add(struct st_inventory *inv, const struct st_package *pkg,
 /* Sorts packages by type, name, version, path. */
 void st_inventory_sort(struct st_inventory *inv);
 
-/* What a cataloger gets besides the file. */
+/* Context passed to a cataloger with each file. */
 struct st_catalog_ctx {
 	struct st_inventory *inv;
 	struct st_diag *diag;

@@ -67,7 +67,7 @@ int st_db_status(struct st_db *db,
 		 struct strata_error *err);
 
 /* One vulnerability affecting one package. Strings live in the arena of
- * the st_findings that holds it. */
+ * the st_findings that contains it. */
 struct st_finding {
 	const char *id;              /* preferred id: CVE, else GHSA, else the record's */
 	const char *aliases;         /* other ids, comma-separated, sorted; may be "" */
