@@ -139,3 +139,31 @@ int st_test_open_layer(void *ctx, size_t index, struct st_stream **out,
 	*out = &m->base;
 	return 0;
 }
+
+struct st_walk_file st_test_walk_file(const char *path, const char *data, size_t layer)
+{
+	struct st_walk_file f;
+
+	memset(&f, 0, sizeof(f));
+	f.path = path;
+	f.path_len = strlen(path);
+	f.type = ST_FILE_REGULAR;
+	f.data = st_slice_cstr(data);
+	f.size = f.data.len;
+	f.mode = 0644;
+	f.layer = layer;
+	return f;
+}
+
+const struct st_package *st_test_find_package(const struct st_inventory *inv, const char *type,
+					      const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < inv->count; i++) {
+		if (strcmp(inv->packages[i].type, type) == 0 &&
+		    strcmp(inv->packages[i].name, name) == 0)
+			return &inv->packages[i];
+	}
+	return NULL;
+}

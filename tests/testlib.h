@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "image/walk.h"
+#include "inventory/inventory.h"
 #include "util/util.h"
 
 /* Vector files ------------------------------------------------------------ */
@@ -57,5 +59,13 @@ struct st_test_layers {
  * stream, and aborts on any failure. */
 int st_test_open_layer(void *ctx, size_t index, struct st_stream **out,
 		       struct strata_error *err);
+
+/* Returns a regular-file st_walk_file for PATH with content DATA, written
+ * by LAYER; the strings are borrowed. */
+struct st_walk_file st_test_walk_file(const char *path, const char *data, size_t layer);
+
+/* Returns the first package of INV with TYPE and NAME, or NULL. */
+const struct st_package *st_test_find_package(const struct st_inventory *inv, const char *type,
+					      const char *name);
 
 #endif

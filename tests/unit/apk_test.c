@@ -1042,34 +1042,6 @@ ST_TEST(apk_random_bytes_do_not_crash)
 
 /* Installed database: the cataloger ------------------------------------------ */
 
-static struct st_walk_file walk_file(const char *path, const char *data, size_t layer)
-{
-	struct st_walk_file f;
-
-	memset(&f, 0, sizeof(f));
-	f.path = path;
-	f.path_len = strlen(path);
-	f.type = ST_FILE_REGULAR;
-	f.data = st_slice_cstr(data);
-	f.size = f.data.len;
-	f.mode = 0644;
-	f.layer = layer;
-	return f;
-}
-
-static const struct st_package *find_package(const struct st_inventory *inv, const char *type,
-					     const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < inv->count; i++) {
-		if (strcmp(inv->packages[i].type, type) == 0 &&
-		    strcmp(inv->packages[i].name, name) == 0)
-			return &inv->packages[i];
-	}
-	return NULL;
-}
-
 ST_TEST(apk_wants_installed_db_only)
 {
 	static const struct {
@@ -1147,24 +1119,24 @@ ST_TEST(apk_layer_attribution)
 	const struct st_package *p;
 	size_t i;
 
-	layers[0] = walk_file("lib/apk/db/installed", db0, 0);
-	layers[1] = walk_file("lib/apk/db/installed", db1, 2);
-	layers[2] = walk_file("lib/apk/db/installed", db2, 5);
+	layers[0] = st_test_walk_file("lib/apk/db/installed", db0, 0);
+	layers[1] = st_test_walk_file("lib/apk/db/installed", db1, 2);
+	layers[2] = st_test_walk_file("lib/apk/db/installed", db2, 5);
 	st_inventory_init(&inv);
 	ST_CHECK_INT(run_apk(&inv, layers, 3, &layers[2], NULL, NULL), 0);
 	ST_CHECK_INT(inv.count, 4);
-	p = find_package(&inv, "apk", "musl");
+	p = st_test_find_package(&inv, "apk", "musl");
 	ST_CHECK(p != NULL);
 	ST_CHECK_INT(p->layer, 0);
-	p = find_package(&inv, "apk", "busybox");
+	p = st_test_find_package(&inv, "apk", "busybox");
 	ST_CHECK(p != NULL);
 	ST_CHECK_STR(p->version, "1.36.1-r5");
 	ST_CHECK_INT(p->layer, 2);
-	p = find_package(&inv, "apk", "curl");
+	p = st_test_find_package(&inv, "apk", "curl");
 	ST_CHECK(p != NULL);
 	ST_CHECK_INT(p->layer, 2);
 	/* removed in layer 2, so layer 5 brought it back */
-	p = find_package(&inv, "apk", "gone");
+	p = st_test_find_package(&inv, "apk", "gone");
 	ST_CHECK(p != NULL);
 	ST_CHECK_INT(p->layer, 5);
 	for (i = 0; i < inv.count; i++)
@@ -1180,10 +1152,10 @@ ST_TEST(apk_layer_attribution)
 	st_inventory_dispose(&inv);
 
 	/* A layer whose database lists nothing breaks the history. */
-	layers[1] = walk_file("lib/apk/db/installed", "", 2);
+	layers[1] = st_test_walk_file("lib/apk/db/installed", "", 2);
 	st_inventory_init(&inv);
 	ST_CHECK_INT(run_apk(&inv, layers, 3, &layers[2], NULL, NULL), 0);
-	p = find_package(&inv, "apk", "musl");
+	p = st_test_find_package(&inv, "apk", "musl");
 	ST_CHECK(p != NULL);
 	ST_CHECK_INT(p->layer, 5);
 	st_inventory_dispose(&inv);
@@ -1195,7 +1167,7 @@ ST_TEST(apk_purls_follow_os_release)
 	static const char db[] = "P:musl-utils\nV:1.2.4-r2\nA:x86_64\no:musl\nL:MIT BSD GPL2+\n\n"
 				 "P:Upper\nV:1.0_rc1+x\n\n"
 				 "P:alpine-baselayout-data\nV:3.4.3-r1\nA:noarch\n";
-	struct st_walk_file f = walk_file("lib/apk/db/installed", db, 3);
+	struct st_walk_file f = st_test_walk_file("lib/apk/db/installed", db, 3);
 	struct st_inventory inv;
 	const struct st_package *p;
 
@@ -1205,7 +1177,7 @@ ST_TEST(apk_purls_follow_os_release)
 	inv.os.version_id = "3.18.4";
 	ST_CHECK_INT(run_apk(&inv, &f, 1, &f, NULL, NULL), 0);
 	ST_CHECK_INT(inv.count, 3);
-	p = find_package(&inv, "apk", "musl-utils");
+	p = st_test_find_package(&inv, "apk", "musl-utils");
 	ST_CHECK(p != NULL);
 	ST_CHECK_STR(p->purl, "pkg:apk/alpine/musl-utils@1.2.4-r2?arch=x86_64&distro=alpine-3.18.4");
 	ST_CHECK_STR(p->source_name, "musl");
@@ -1213,13 +1185,13 @@ ST_TEST(apk_purls_follow_os_release)
 	ST_CHECK_STR(p->license, "MIT BSD GPL2+");
 	ST_CHECK_STR(p->arch, "x86_64");
 	ST_CHECK_INT(p->layer, 3);
-	p = find_package(&inv, "apk", "Upper");
+	p = st_test_find_package(&inv, "apk", "Upper");
 	ST_CHECK(p != NULL);
 	ST_CHECK_STR(p->purl, "pkg:apk/alpine/upper@1.0_rc1%2Bx?distro=alpine-3.18.4");
 	ST_CHECK(p->arch == NULL);
 	ST_CHECK(p->source_name == NULL);
 	ST_CHECK(p->license == NULL);
-	p = find_package(&inv, "apk", "alpine-baselayout-data");
+	p = st_test_find_package(&inv, "apk", "alpine-baselayout-data");
 	ST_CHECK(p != NULL);
 	ST_CHECK_STR(p->purl, "pkg:apk/alpine/alpine-baselayout-data@3.4.3-r1?arch=noarch"
 			      "&distro=alpine-3.18.4");
@@ -1251,7 +1223,7 @@ ST_TEST(apk_purls_follow_os_release)
  * cataloger given one warns and goes on. */
 ST_TEST(apk_cataloger_oversized_db_warns)
 {
-	struct st_walk_file f = walk_file("lib/apk/db/installed", "P:a\nV:1\n", 0);
+	struct st_walk_file f = st_test_walk_file("lib/apk/db/installed", "P:a\nV:1\n", 0);
 	struct strata_limits lim;
 	struct st_inventory inv;
 	struct st_diag diag;
@@ -1357,7 +1329,7 @@ ST_TEST(apk_catalog_layers_end_to_end)
 			fprintf(stderr, "# %s: layer %zu\n", p->name, p->layer);
 		ST_CHECK_INT(p->layer, want[i].layer);
 	}
-	p = find_package(&inv, "apk", "libcrypto3");
+	p = st_test_find_package(&inv, "apk", "libcrypto3");
 	ST_CHECK(p != NULL);
 	ST_CHECK_STR(p->source_name, "openssl");
 	ST_CHECK_STR(p->license, "Apache-2.0");

@@ -571,34 +571,6 @@ ST_TEST(dpkg_random_bytes_do_not_crash)
 
 /* dpkg cataloger --------------------------------------------------------------- */
 
-static struct st_walk_file walk_file(const char *path, const char *data, size_t layer)
-{
-	struct st_walk_file f;
-
-	memset(&f, 0, sizeof(f));
-	f.path = path;
-	f.path_len = strlen(path);
-	f.type = ST_FILE_REGULAR;
-	f.data = st_slice_cstr(data);
-	f.size = f.data.len;
-	f.mode = 0644;
-	f.layer = layer;
-	return f;
-}
-
-static const struct st_package *find_package(const struct st_inventory *inv, const char *type,
-					     const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < inv->count; i++) {
-		if (strcmp(inv->packages[i].type, type) == 0 &&
-		    strcmp(inv->packages[i].name, name) == 0)
-			return &inv->packages[i];
-	}
-	return NULL;
-}
-
 ST_TEST(dpkg_wants_paths)
 {
 	static const struct {
@@ -687,9 +659,9 @@ ST_TEST(dpkg_layer_attribution)
 	const struct st_package *p;
 	size_t i;
 
-	layers[0] = walk_file("var/lib/dpkg/status", s0, 0);
-	layers[1] = walk_file("var/lib/dpkg/status", s1, 1);
-	layers[2] = walk_file("var/lib/dpkg/status", s2, 4);
+	layers[0] = st_test_walk_file("var/lib/dpkg/status", s0, 0);
+	layers[1] = st_test_walk_file("var/lib/dpkg/status", s1, 1);
+	layers[2] = st_test_walk_file("var/lib/dpkg/status", s2, 4);
 	st_inventory_init(&inv);
 	ST_CHECK_INT(run_dpkg(&inv, layers, 3, &layers[2], 1, NULL), 0);
 	ST_CHECK_INT(inv.count, 5);
@@ -699,11 +671,11 @@ ST_TEST(dpkg_layer_attribution)
 	ST_CHECK_INT(inv.packages[1].layer, 1);
 	ST_CHECK_STR(inv.packages[2].arch, "i386");
 	ST_CHECK_INT(inv.packages[2].layer, 4);
-	p = find_package(&inv, "deb", "c");
+	p = st_test_find_package(&inv, "deb", "c");
 	ST_CHECK(p != NULL);
 	ST_CHECK_INT(p->layer, 1);
 	/* removed in layer 1, so layer 4 brought it back */
-	p = find_package(&inv, "deb", "gone");
+	p = st_test_find_package(&inv, "deb", "gone");
 	ST_CHECK(p != NULL);
 	ST_CHECK_INT(p->layer, 4);
 	for (i = 0; i < inv.count; i++)
@@ -727,10 +699,10 @@ ST_TEST(dpkg_layer_without_packages)
 	struct st_walk_file layers[3];
 	struct st_inventory inv;
 
-	layers[0] = walk_file("var/lib/dpkg/status",
+	layers[0] = st_test_walk_file("var/lib/dpkg/status",
 			      "Package: a\nStatus: install ok installed\nVersion: 1\n", 0);
-	layers[1] = walk_file("var/lib/dpkg/status", "", 1);
-	layers[2] = walk_file("var/lib/dpkg/status",
+	layers[1] = st_test_walk_file("var/lib/dpkg/status", "", 1);
+	layers[2] = st_test_walk_file("var/lib/dpkg/status",
 			      "Package: a\nStatus: install ok installed\nVersion: 1\n", 2);
 	st_inventory_init(&inv);
 	ST_CHECK_INT(run_dpkg(&inv, layers, 3, &layers[2], 1, NULL), 0);
@@ -748,7 +720,7 @@ ST_TEST(dpkg_purls_follow_os_release)
 				     "Package: libpam-runtime\nStatus: install ok installed\n"
 				     "Architecture: all\nSource: pam\nVersion: 1.5.2-6+deb12u1\n\n"
 				     "Package: Upper\nStatus: install ok installed\nVersion: 1\n";
-	struct st_walk_file f = walk_file("var/lib/dpkg/status", status, 2);
+	struct st_walk_file f = st_test_walk_file("var/lib/dpkg/status", status, 2);
 	struct st_inventory inv;
 	const struct st_package *p;
 
@@ -758,18 +730,18 @@ ST_TEST(dpkg_purls_follow_os_release)
 	inv.os.version_id = "12";
 	ST_CHECK_INT(run_dpkg(&inv, &f, 1, &f, 1, NULL), 0);
 	ST_CHECK_INT(inv.count, 3);
-	p = find_package(&inv, "deb", "attr");
+	p = st_test_find_package(&inv, "deb", "attr");
 	ST_CHECK(p != NULL);
 	ST_CHECK_STR(p->purl, "pkg:deb/debian/attr@1%3A2.4.47-2%2Bb1?arch=amd64&distro=debian-12"
 			      "&upstream=attr%401%3A2.4.47-2");
 	ST_CHECK_STR(p->source_version, "1:2.4.47-2");
 	ST_CHECK_INT(p->layer, 2);
-	p = find_package(&inv, "deb", "libpam-runtime");
+	p = st_test_find_package(&inv, "deb", "libpam-runtime");
 	ST_CHECK(p != NULL);
 	ST_CHECK_STR(p->purl, "pkg:deb/debian/libpam-runtime@1.5.2-6%2Bdeb12u1?arch=all"
 			      "&distro=debian-12&upstream=pam");
 	ST_CHECK(p->license == NULL);
-	p = find_package(&inv, "deb", "Upper");
+	p = st_test_find_package(&inv, "deb", "Upper");
 	ST_CHECK(p != NULL);
 	ST_CHECK_STR(p->purl, "pkg:deb/debian/upper@1?distro=debian-12");
 	st_inventory_dispose(&inv);
@@ -800,9 +772,9 @@ ST_TEST(dpkg_status_d_files_keep_their_layers)
 	struct st_diag diag;
 	struct diag_log log;
 
-	files[0] = walk_file("var/lib/dpkg/status.d/base", a, 0);
-	files[1] = walk_file("var/lib/dpkg/status.d/libc6", b, 3);
-	files[2] = walk_file("var/lib/dpkg/status.d/libc6.md5sums", md5, 3);
+	files[0] = st_test_walk_file("var/lib/dpkg/status.d/base", a, 0);
+	files[1] = st_test_walk_file("var/lib/dpkg/status.d/libc6", b, 3);
+	files[2] = st_test_walk_file("var/lib/dpkg/status.d/libc6.md5sums", md5, 3);
 	diag_init(&diag, &log);
 	st_inventory_init(&inv);
 	ST_CHECK_INT(run_dpkg(&inv, files, 3, files, 3, &diag), 0);
@@ -989,13 +961,13 @@ ST_TEST(npm_cataloger_adds_and_warns)
 	void *state = NULL;
 	size_t i;
 
-	files[0] = walk_file("app/node_modules/@Scope/Pkg/package.json",
+	files[0] = st_test_walk_file("app/node_modules/@Scope/Pkg/package.json",
 			     "{\"name\": \"@Scope/Pkg\", \"version\": \"1.0.0-Beta\","
 			     " \"licenses\": [{\"type\": \"MIT\"}, \"BSD-2-Clause\"]}", 2);
-	files[1] = walk_file("app/node_modules/bad/package.json", "{\"name\": \"bad\"", 1);
-	files[2] = walk_file("app/node_modules/x/lib/package.json",
+	files[1] = st_test_walk_file("app/node_modules/bad/package.json", "{\"name\": \"bad\"", 1);
+	files[2] = st_test_walk_file("app/node_modules/x/lib/package.json",
 			     "{\"name\": \"inner\", \"version\": \"1\"}", 1);
-	files[3] = walk_file("app/node_modules/x/package.json",
+	files[3] = st_test_walk_file("app/node_modules/x/package.json",
 			     "{\"name\": \"x\", \"version\": \"2\"}", 0);
 	strata_limits_default(&lim);
 	diag_init(&diag, &log);
@@ -1164,7 +1136,7 @@ ST_TEST(debian_codename_table)
 
 static struct st_walk_file walk_link(const char *path, const char *target, size_t layer)
 {
-	struct st_walk_file f = walk_file(path, "", layer);
+	struct st_walk_file f = st_test_walk_file(path, "", layer);
 
 	f.type = ST_FILE_SYMLINK;
 	f.link_target = target;
@@ -1229,7 +1201,7 @@ ST_TEST(os_cataloger_follows_symlinks)
 		struct diag_log log;
 
 		files[0] = walk_link("etc/os-release", cases[i].target, 1);
-		files[1] = walk_file("usr/lib/os-release", usr, 0);
+		files[1] = st_test_walk_file("usr/lib/os-release", usr, 0);
 		st_inventory_init(&inv);
 		ST_CHECK_INT(run_os(&inv, files, 2, &log), 0);
 		if ((log.len == 0) != cases[i].followed)
@@ -1250,7 +1222,7 @@ ST_TEST(os_cataloger_follows_symlinks)
 
 		files[0] = walk_link("etc/os-release", "/usr/lib/os-release", 2);
 		files[1] = walk_link("usr/lib/os-release", "../../etc/debian_version", 1);
-		files[2] = walk_file("etc/debian_version", usr, 0);
+		files[2] = st_test_walk_file("etc/debian_version", usr, 0);
 		st_inventory_init(&inv);
 		ST_CHECK_INT(run_os(&inv, files, 3, &log), 0);
 		ST_CHECK_INT(log.len, 0);
@@ -1270,8 +1242,8 @@ ST_TEST(os_cataloger_follows_symlinks)
 		struct st_inventory inv;
 		struct diag_log log;
 
-		files[0] = walk_file("etc/os-release", etc, 3);
-		files[1] = walk_file("usr/lib/os-release", usr, 0);
+		files[0] = st_test_walk_file("etc/os-release", etc, 3);
+		files[1] = st_test_walk_file("usr/lib/os-release", usr, 0);
 		st_inventory_init(&inv);
 		ST_CHECK_INT(run_os(&inv, files, 2, &log), 0);
 		ST_CHECK_STR(inv.os.id, "ubuntu");
@@ -1334,11 +1306,11 @@ ST_TEST(os_cataloger_fills_debian_codename)
 
 		snprintf(rel, sizeof(rel), "osrelease/%s/etc/os-release", cases[i].dir);
 		ST_CHECK(read_data(rel, &release));
-		files[0] = walk_file("etc/os-release", release.ptr, 0);
+		files[0] = st_test_walk_file("etc/os-release", release.ptr, 0);
 		st_buf_init(&version, 1024);
 		snprintf(rel, sizeof(rel), "osrelease/%s/etc/debian_version", cases[i].dir);
 		if (st_read_file(st_test_data_path(rel), &version, false, NULL) == 0)
-			files[n++] = walk_file("etc/debian_version", version.ptr, 0);
+			files[n++] = st_test_walk_file("etc/debian_version", version.ptr, 0);
 		st_inventory_init(&inv);
 		ST_CHECK_INT(run_os(&inv, files, n, &log), 0);
 		ST_CHECK_STR(inv.os.version_id, cases[i].version_id);
@@ -1369,8 +1341,8 @@ ST_TEST(os_cataloger_debian_version_forms)
 		struct st_inventory inv;
 		struct diag_log log;
 
-		files[0] = walk_file("etc/os-release", "ID=debian\n", 0);
-		files[1] = walk_file("etc/debian_version", cases[i].content, 0);
+		files[0] = st_test_walk_file("etc/os-release", "ID=debian\n", 0);
+		files[1] = st_test_walk_file("etc/debian_version", cases[i].content, 0);
 		st_inventory_init(&inv);
 		ST_CHECK_INT(run_os(&inv, files, 2, &log), 0);
 		if (cases[i].version_id)
@@ -1393,7 +1365,7 @@ ST_TEST(os_cataloger_without_release)
 	ST_CHECK(!inv.os.found);
 	st_inventory_dispose(&inv);
 
-	files[0] = walk_file("usr/lib/os-release", "NAME=nothing useful\n", 2);
+	files[0] = st_test_walk_file("usr/lib/os-release", "NAME=nothing useful\n", 2);
 	st_inventory_init(&inv);
 	ST_CHECK_INT(run_os(&inv, files, 1, &log), 0);
 	ST_CHECK(!inv.os.found);
@@ -1476,26 +1448,26 @@ ST_TEST(catalog_layers_end_to_end)
 	ST_CHECK_STR(inv.os.path, "usr/lib/os-release");
 
 	ST_CHECK_INT(inv.count, 4);
-	p = find_package(&inv, "deb", "libc6");
+	p = st_test_find_package(&inv, "deb", "libc6");
 	ST_CHECK(p != NULL);
 	ST_CHECK_STR(p->version, "2.36-9+deb12u4");
 	ST_CHECK_INT(p->layer, 1);
 	ST_CHECK_STR(p->purl, "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64"
 			      "&distro=debian-12&upstream=glibc");
-	p = find_package(&inv, "deb", "zlib1g");
+	p = st_test_find_package(&inv, "deb", "zlib1g");
 	ST_CHECK(p != NULL);
 	ST_CHECK_INT(p->layer, 0);
 	ST_CHECK_STR(p->purl, "pkg:deb/debian/zlib1g@1%3A1.2.13.dfsg-1?arch=amd64"
 			      "&distro=debian-12");
-	p = find_package(&inv, "npm", "@types/node");
+	p = st_test_find_package(&inv, "npm", "@types/node");
 	ST_CHECK(p != NULL);
 	ST_CHECK_INT(p->layer, 1);
 	ST_CHECK_STR(p->purl, "pkg:npm/%40types/node@20.1.0");
-	p = find_package(&inv, "npm", "left-pad");
+	p = st_test_find_package(&inv, "npm", "left-pad");
 	ST_CHECK(p != NULL);
 	ST_CHECK_INT(p->layer, 2);
-	ST_CHECK(find_package(&inv, "npm", "inner") == NULL);
-	ST_CHECK(find_package(&inv, "deb", "tzdata") == NULL);
+	ST_CHECK(st_test_find_package(&inv, "npm", "inner") == NULL);
+	ST_CHECK(st_test_find_package(&inv, "deb", "tzdata") == NULL);
 	ST_CHECK(strstr(log.all, "app/node_modules/broken/package.json") != NULL);
 	/* sorted: deb before npm, by name */
 	ST_CHECK_STR(inv.packages[0].name, "libc6");
