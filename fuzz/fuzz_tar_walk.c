@@ -95,7 +95,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct strata_error err;
 	struct st_walk_layer_stats stats[2];
 	struct st_walk_options opts = {&lim, NULL};
-	struct st_walk_visitor v = {wants_all, touch_file, touch_file, NULL};
+	struct st_walk_visitor v = {
+		.wants = wants_all, .on_layer_file = touch_file, .on_final_file = touch_file};
 	const char *text = (const char *)data;
 	const char *sep;
 	unsigned sum = 0;

@@ -29,6 +29,12 @@ struct strata_limits {
 	uint64_t feed_file_bytes;       /* one advisory file on import */
 	uint64_t status_fields;         /* fields in one dpkg stanza */
 	uint64_t spool_bytes;           /* image tar read from standard input */
+	uint64_t summary_bytes;         /* what a cataloger keeps of one streamed file */
+	uint64_t archive_member_bytes;  /* one nested archive held in memory (jar in a war) */
+	uint32_t archive_depth;         /* archives nested inside archives */
+	uint64_t archive_entries;       /* entries read from one archive */
+	uint64_t binary_bytes;          /* one executable read whole for build info */
+	uint32_t scan_threads;          /* layers read at once; 0 = one per core */
 };
 
 /* Fills LIM with the defaults. */

@@ -38,6 +38,9 @@ struct strata_scan_options {
 	 * progress; may be NULL. The library never prints. */
 	void (*log)(void *ctx, int level, const char *msg);
 	void *log_ctx;
+	/* Also list packages that a lower layer installed and a later layer
+	 * removed, marked as removed (`strata scan --layers all`). */
+	bool all_layers;
 };
 
 /* Fills OPTS with defaults. */

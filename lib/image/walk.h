@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "image/image.h"
+#include "util/util.h"
 
 enum st_file_type {
 	ST_FILE_REGULAR,
@@ -26,6 +27,7 @@ struct st_walk_file {
 	uint64_t size;
 	unsigned mode;           /* permission bits and setuid/setgid/sticky */
 	size_t layer;            /* index of the layer that wrote this version */
+	bool summarized;         /* data is the visitor's summary, not the content */
 };
 
 /* Per-layer counts gathered while streaming. */
@@ -52,6 +54,22 @@ struct st_walk_visitor {
 	 * in path order. */
 	int (*on_final_file)(void *ctx, const struct st_walk_file *f, struct strata_error *err);
 	void *ctx;
+	/* Optional: for large files that are read as a stream rather than
+	 * captured whole (archives, executables). Called for each regular
+	 * file that wants() declined, with its size and mode bits; returns
+	 * true to have summarize() read it. */
+	bool (*wants_summary)(void *ctx, const char *path, size_t len, uint64_t size,
+			      unsigned mode);
+	/* Reads CONTENT, the bytes of the file META describes (META->data is
+	 * empty), and appends a compact summary to OUT, at most
+	 * limits->summary_bytes. The walk keeps the summary in place of the
+	 * content: on_layer_file and on_final_file later see it as f->data
+	 * with f->summarized set. It may run on several threads at once (one
+	 * per layer) and must touch nothing but its arguments and DIAG (which
+	 * is thread-safe). A damaged file is a warning on DIAG and an empty or
+	 * partial summary; a negative return (ENOMEM) stops the scan. */
+	int (*summarize)(void *ctx, const struct st_walk_file *meta, struct st_stream *content,
+			 struct st_buf *out, struct st_diag *diag, struct strata_error *err);
 };
 
 struct st_walk_options {

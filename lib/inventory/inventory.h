@@ -19,6 +19,14 @@ struct st_os {
 	const char *path;  /* the file that was read, after symlinks */
 	size_t layer;
 	bool found;
+	/* Set by st_os_classify once the walk is done (see below). */
+	const char *family;      /* ST_FAMILY_* name: "debian", "rhel", ...; NULL = unknown */
+	const char *distro_key;  /* advisory key, such as "debian:bookworm"; NULL = none */
+	const char *eol_date;    /* "YYYY-MM-DD" when the release has reached its end
+				  * of life on the scan date, else NULL */
+	bool esm;                /* Ubuntu Pro / ESM packages are present */
+	bool distroless;         /* no shell or package manager, such as
+				  * gcr.io/distroless or Azure Linux distroless */
 };
 
 /* One package. Strings live in the inventory's arena. */
@@ -33,7 +41,23 @@ struct st_package {
 	const char *path;           /* the file it was read from */
 	const char *purl;
 	size_t layer;               /* layer that introduced it in its final form */
+	const char *found_by;       /* cataloger name, such as "dpkg" or "python" */
+	unsigned flags;             /* ST_PKG_* bits */
+	const char *owner;          /* ST_PKG_OS_OWNED: the OS package ("deb:python3-yaml") */
+	size_t removed_in;          /* ST_PKG_REMOVED: the layer that removed it */
 };
+
+/* st_package.flags */
+#define ST_PKG_KERNEL_HEADERS 0x1u /* kernel or kernel headers: the running
+				    * kernel is the host's, not the image's */
+#define ST_PKG_GLOBAL 0x2u         /* npm package under a global prefix */
+#define ST_PKG_OS_OWNED 0x4u       /* its files belong to an OS package: reported
+				    * and matched through that package */
+#define ST_PKG_REMOVED 0x8u        /* installed by a lower layer, removed later
+				    * (only with the scan option layers=all) */
+#define ST_PKG_DEV 0x10u           /* a development-only dependency */
+
+struct st_owned_files; /* inventory.c: a hash set of owned paths */
 
 struct st_inventory {
 	struct st_arena arena;
@@ -41,6 +65,7 @@ struct st_inventory {
 	struct st_package *packages;
 	size_t count;
 	size_t cap;
+	struct st_owned_files *owned; /* NULL until an OS cataloger records a file */
 };
 
 void st_inventory_init(struct st_inventory *inv);
@@ -52,6 +77,36 @@ int st_inventory_add(struct st_inventory *inv, const struct st_package *pkg,
 
 /* Sorts packages by type, name, version, path. */
 void st_inventory_sort(struct st_inventory *inv);
+
+/* File ownership: OS catalogers record each file their packages installed
+ * (PATH normalized as in walk.h, no leading "/"), naming the owner as
+ * "TYPE:NAME" ("deb:python3-yaml"). A path recorded twice keeps its first
+ * owner. */
+int st_inventory_own_file(struct st_inventory *inv, const char *path, size_t len,
+			  const char *owner, struct strata_error *err);
+/* Returns the owner recorded for PATH, or NULL. */
+const char *st_inventory_file_owner(const struct st_inventory *inv, const char *path,
+				    size_t len);
+/* Marks with ST_PKG_OS_OWNED (and sets owner) each non-OS package whose
+ * path, or the directory holding its metadata, an OS package owns. Runs
+ * after every cataloger has finished. */
+void st_inventory_mark_owned(struct st_inventory *inv);
+
+/* Distribution classification --------------------------------------------- */
+
+/* Fills os->family, os->distro_key, os->eol_date and os->distroless from
+ * the os-release fields (and the legacy release files a cataloger read),
+ * with strings in ARENA. NOW is the scan time (Unix seconds) for the
+ * end-of-life check. Key forms, one per advisory source:
+ *   debian:CODENAME   ubuntu:VERSION_ID ("ubuntu:22.04"; Ubuntu Pro/ESM
+ *   records use "ubuntu-pro:22.04")   alpine:vMAJOR.MINOR   alpine:edge
+ *   wolfi   chainguard   rhel:MAJOR (RHEL, UBI, CentOS)   almalinux:MAJOR
+ *   rocky:MAJOR   ol:MAJOR   fedora:N   amzn:1 | amzn:2 | amzn:2023
+ *   sles:MAJOR.SP (SLES, SLE Micro: "sles:15.5")   opensuse-leap:15.5
+ *   opensuse-tumbleweed   mariner:2.0   azurelinux:3.0   photon:4.0
+ *   bottlerocket   arch */
+int st_os_classify(struct st_os *os, struct st_arena *arena, int64_t now,
+		   struct strata_error *err);
 
 /* Context passed to a cataloger with each file. */
 struct st_catalog_ctx {
@@ -78,6 +133,14 @@ struct st_cataloger {
 	/* Adds the packages to ctx->inv. */
 	int (*finish)(void *state, struct st_catalog_ctx *ctx, struct strata_error *err);
 	void (*free)(void *state);
+	/* Optional: files read as a stream and reduced to a summary, as
+	 * st_walk_visitor.wants_summary and .summarize describe. Only the
+	 * first cataloger that wants a file summarizes it, and only that
+	 * cataloger's on_layer_file and on_final_file then see it. */
+	bool (*wants_summary)(const char *path, size_t len, uint64_t size, unsigned mode);
+	int (*summarize)(const struct st_walk_file *meta, struct st_stream *content,
+			 struct st_buf *out, const struct strata_limits *limits,
+			 struct st_diag *diag, struct strata_error *err);
 };
 
 extern const struct st_cataloger st_cataloger_os;

@@ -20,6 +20,12 @@ STRATA_PUBLIC void strata_limits_default(struct strata_limits *lim)
 	lim->feed_file_bytes = 512u << 20;
 	lim->status_fields = 10000;
 	lim->spool_bytes = 64ull << 30;
+	lim->summary_bytes = 1u << 20;
+	lim->archive_member_bytes = 64u << 20;
+	lim->archive_depth = 8;
+	lim->archive_entries = 1000u * 1000;
+	lim->binary_bytes = 256u << 20;
+	lim->scan_threads = 0;
 }
 
 struct limit_field {
@@ -45,6 +51,12 @@ static const struct limit_field limit_fields[] = {
 	LIMIT_FIELD(feed_file_bytes),
 	LIMIT_FIELD(status_fields),
 	LIMIT_FIELD(spool_bytes),
+	LIMIT_FIELD(summary_bytes),
+	LIMIT_FIELD(archive_member_bytes),
+	LIMIT_FIELD(archive_depth),
+	LIMIT_FIELD(archive_entries),
+	LIMIT_FIELD(binary_bytes),
+	LIMIT_FIELD(scan_threads),
 };
 
 STRATA_PUBLIC int strata_limits_set(struct strata_limits *lim, const char *name,

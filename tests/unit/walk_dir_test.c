@@ -223,7 +223,8 @@ static int walk_all(const struct tree *t, const struct strata_limits *lim,
 		    struct st_walk_layer_stats *stats, struct strata_error *err)
 {
 	struct st_diag diag = {diag_record, dlog, 0};
-	struct st_walk_visitor v = {want_all, on_layer, on_final, log};
+	struct st_walk_visitor v = {
+		.wants = want_all, .on_layer_file = on_layer, .on_final_file = on_final, .ctx = log};
 	struct st_walk_options opts = {lim, &diag};
 
 	return st_walk_directory(t->root, &v, &opts, stats, err);
@@ -434,7 +435,7 @@ ST_TEST(walk_dir_missing_root)
 {
 	struct strata_limits lim;
 	struct strata_error err = {0};
-	struct st_walk_visitor v = {want_all, NULL, NULL, NULL};
+	struct st_walk_visitor v = {.wants = want_all};
 	struct st_walk_options opts = {&lim, NULL};
 
 	strata_limits_default(&lim);
