@@ -296,8 +296,6 @@ struct lookup {
 	size_t index;
 	const struct st_package *pkg;
 	const char *ecosystem;
-	const char *distro;
-	const char *package; /* deb: the source package, apk: the origin */
 	const char *version; /* the installed version (deb: the binary's) */
 };
 
@@ -910,18 +908,17 @@ static int emit_groups(struct matcher *m, const struct lookup *l, struct st_find
 
 /* Packages ------------------------------------------------------------------ */
 
-static int match_package(struct matcher *m, const struct lookup *l, struct st_findings *out,
-			 struct strata_error *err)
+/* Adds the candidates of the rows keyed (ecosystem, DISTRO, NAME). */
+static int collect_rows(struct matcher *m, const struct lookup *l, const char *distro,
+			const char *name, struct strata_error *err)
 {
 	sqlite3_stmt *rows = m->stmt[Q_ROWS];
 	int rc;
 
-	m->count = 0;
-	st_arena_dispose(&m->scratch);
 	sqlite3_reset(rows);
 	sqlite3_bind_text(rows, 1, l->ecosystem, -1, SQLITE_STATIC);
-	sqlite3_bind_text(rows, 2, l->distro, -1, SQLITE_STATIC);
-	sqlite3_bind_text(rows, 3, l->package, -1, SQLITE_STATIC);
+	sqlite3_bind_text(rows, 2, distro, -1, SQLITE_STATIC);
+	sqlite3_bind_text(rows, 3, name, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
 		rc = eval_row(m, l, err);
 		if (rc < 0)
@@ -929,8 +926,62 @@ static int match_package(struct matcher *m, const struct lookup *l, struct st_fi
 	}
 	if (rc != SQLITE_DONE)
 		return step_error(m, rc, "cannot read affected packages", err);
+	return 0;
+}
+
+/* The advisory keys of one OS release and how its vendor names packages. */
+struct os_rule {
+	const char *type;     /* the package type its package manager installs */
+	const char *keys[2];  /* affected.distro values: the release, Ubuntu Pro */
+	bool by_source;       /* advisories name source packages only */
+	bool eol;             /* the release gets no more fixes */
+	bool usable;          /* false: OS packages cannot be matched */
+};
+
+/* Matches package L under every key of RULE (or the ecosystem alone when
+ * RULE is NULL) and emits one finding per vulnerability. */
+static int match_package(struct matcher *m, const struct lookup *l, const struct os_rule *rule,
+			 struct st_findings *out, struct strata_error *err)
+{
+	const struct st_package *p = l->pkg;
+	bool has_source = p->source_name != NULL && p->source_name[0] != '\0' &&
+			  strcmp(p->source_name, p->name) != 0;
+	size_t i, k;
+	int rc;
+
+	m->count = 0;
+	st_arena_dispose(&m->scratch);
+	if (rule == NULL) {
+		rc = collect_rows(m, l, "", p->name, err);
+		if (rc < 0)
+			return rc;
+	}
+	for (k = 0; rule != NULL && k < ST_ARRAY_LEN(rule->keys); k++) {
+		if (rule->keys[k] == NULL)
+			continue;
+		/* Debian, Ubuntu and Alpine publish by source package; the
+		 * rpm vendors by binary package, with some feeds (Photon, a
+		 * CSAF component) naming the source: both are looked up and
+		 * their advisories merge by id below. */
+		if (!rule->by_source || !has_source) {
+			rc = collect_rows(m, l, rule->keys[k], p->name, err);
+			if (rc < 0)
+				return rc;
+		}
+		if (has_source) {
+			rc = collect_rows(m, l, rule->keys[k], p->source_name, err);
+			if (rc < 0)
+				return rc;
+		}
+	}
 	if (m->count == 0)
 		return 0;
+	/* On a release past its end of life, an open advisory will not be
+	 * fixed by the vendor any more. */
+	for (i = 0; rule != NULL && rule->eol && i < m->count; i++) {
+		if (m->cand[i].status == ST_STATUS_AFFECTED || m->cand[i].status == ST_STATUS_FIX_DEFERRED)
+			m->cand[i].status = ST_STATUS_END_OF_LIFE;
+	}
 
 	rc = link_shared_ids(m, err);
 	if (rc < 0)
@@ -938,121 +989,160 @@ static int match_package(struct matcher *m, const struct lookup *l, struct st_fi
 	return emit_groups(m, l, out, err);
 }
 
-/* Returns the Debian codename of the scanned OS, or NULL (with one
- * warning) when deb packages cannot be matched. */
-static const char *debian_release(const struct st_os *os, struct st_diag *diag)
+/* Returns the Debian codename of OS, or NULL. Used when the OS was not
+ * classified (st_os_classify left distro_key unset). */
+static const char *debian_codename(const struct st_os *os)
 {
-	const char *codename;
+	const char *codename = os->version_codename;
 
-	/* NOTE: only Debian itself is matched. Ubuntu and other derivatives
-	 * carry deb packages whose advisories the store does not key by
-	 * their releases yet. */
-	if (os->id == NULL || strcmp(os->id, "debian") != 0) {
-		st_diag(diag, ST_DIAG_INFO, "deb packages not matched: the OS is %s, not debian",
-			os->id ? os->id : "unknown");
-		return NULL;
-	}
-	codename = os->version_codename;
 	if (codename == NULL || codename[0] == '\0')
 		codename = st_debian_codename(os->version_id);
-	if (codename == NULL)
-		st_diag(diag, ST_DIAG_WARN,
-			"deb packages not matched: no Debian codename for VERSION_ID %s",
-			os->version_id ? os->version_id : "(none)");
 	return codename;
 }
 
-/* Writes the secdb release of the scanned OS ("alpine:v3.10" for
- * VERSION_ID "3.10.4") into DISTRO. Returns false (with one message) when
- * apk packages cannot be matched against Alpine's own records. */
-static bool alpine_release(const struct st_os *os, struct st_diag *diag, char *distro,
-			   size_t size)
+/* Writes the secdb release of OS ("alpine:v3.10" for VERSION_ID
+ * "3.10.4") into DISTRO. Returns false when VERSION_ID holds none. */
+static bool alpine_release(const struct st_os *os, char *distro, size_t size)
 {
 	const char *v = os->version_id;
 	size_t major = 0;
 	size_t minor = 0;
 	size_t i = 0;
 
-	if (v != NULL) {
-		while (major < 5 && v[i] >= '0' && v[i] <= '9') {
-			major++;
-			i++;
-		}
-		if (v[i] == '.') {
-			i++;
-			while (minor < 5 && v[i] >= '0' && v[i] <= '9') {
-				minor++;
-				i++;
-			}
-		}
-	}
-	/* NOTE: edge reports the next release's number ("3.19.0_alpha..."),
-	 * so an edge image is matched against that release, never against
-	 * secdb "edge" records. */
-	if (major == 0 || major == 5 || minor == 0 || minor == 5 ||
-	    (v[i] != '\0' && v[i] != '.' && v[i] != '_')) {
-		st_diag(diag, ST_DIAG_WARN,
-			"apk packages not matched: no Alpine release in VERSION_ID %s",
-			v ? v : "(none)");
+	if (v == NULL)
 		return false;
+	while (major < 5 && v[i] >= '0' && v[i] <= '9') {
+		major++;
+		i++;
 	}
-	return (size_t)snprintf(distro, size, "alpine:v%.*s", (int)(major + 1 + minor),
-				v) < size;
+	if (v[i] == '.') {
+		i++;
+		while (minor < 5 && v[i] >= '0' && v[i] <= '9') {
+			minor++;
+			i++;
+		}
+	}
+	if (major == 0 || major == 5 || minor == 0 || minor == 5 ||
+	    (v[i] != '\0' && v[i] != '.' && v[i] != '_'))
+		return false;
+	return (size_t)snprintf(distro, size, "alpine:v%.*s", (int)(major + 1 + minor), v) < size;
 }
 
-static bool os_is_alpine(const struct st_os *os)
+/* The native package type of each family that st_os_classify names, and
+ * whether its advisories name source packages. */
+static const struct {
+	const char *family;
+	const char *type;
+	bool by_source;
+} family_types[] = {
+	{"debian", "deb", true},      {"ubuntu", "deb", true},
+	{"alpine", "apk", true},      {"wolfi", "apk", true},
+	{"chainguard", "apk", true},  {"rhel", "rpm", false},
+	{"centos", "rpm", false},     {"almalinux", "rpm", false},
+	{"rocky", "rpm", false},      {"ol", "rpm", false},
+	{"fedora", "rpm", false},     {"amzn", "rpm", false},
+	{"sles", "rpm", false},       {"opensuse", "rpm", false},
+	{"opensuse-leap", "rpm", false}, {"opensuse-tumbleweed", "rpm", false},
+	{"mariner", "rpm", false},    {"azurelinux", "rpm", false},
+	{"photon", "rpm", false},     {"scientific", "rpm", false},
+};
+
+/* Works out RULE for the scanned OS: its native package type and the
+ * advisory keys its packages are matched under, vendor first. */
+static void os_rule_init(struct os_rule *rule, const struct st_os *os, char *buf,
+			 size_t size, char *pro, size_t pro_size, struct st_diag *diag)
 {
-	return os->id != NULL && strcmp(os->id, "alpine") == 0;
+	const char *family = os->family ? os->family : os->id;
+	const char *key = os->distro_key;
+	size_t i;
+
+	memset(rule, 0, sizeof(*rule));
+	if (family == NULL) {
+		st_diag(diag, ST_DIAG_INFO,
+			"OS packages not matched: the distribution is unknown");
+		return;
+	}
+	for (i = 0; i < ST_ARRAY_LEN(family_types); i++) {
+		if (strcmp(family, family_types[i].family) == 0) {
+			rule->type = family_types[i].type;
+			rule->by_source = family_types[i].by_source;
+			break;
+		}
+	}
+	if (key == NULL && strcmp(family, "debian") == 0) {
+		const char *codename = debian_codename(os);
+
+		if (codename != NULL &&
+		    (size_t)snprintf(buf, size, "debian:%s", codename) < size)
+			key = buf;
+	} else if (key == NULL && strcmp(family, "alpine") == 0) {
+		if (alpine_release(os, buf, size))
+			key = buf;
+	}
+	if (rule->type == NULL || key == NULL) {
+		st_diag(diag, ST_DIAG_WARN,
+			"OS packages not matched: no advisory release known for %s %s",
+			family, os->version_id ? os->version_id : "(no VERSION_ID)");
+		return;
+	}
+	rule->keys[0] = key;
+	/* Ubuntu Pro (ESM) fixes reach only images that carry ESM packages. */
+	if (os->esm && strncmp(key, "ubuntu:", 7) == 0 &&
+	    (size_t)snprintf(pro, pro_size, "ubuntu-pro:%s", key + 7) < pro_size)
+		rule->keys[1] = pro;
+	rule->eol = os->eol_date != NULL;
+	rule->usable = true;
+}
+
+static bool is_os_type(const char *type)
+{
+	return strcmp(type, "deb") == 0 || strcmp(type, "apk") == 0 || strcmp(type, "rpm") == 0;
 }
 
 static int match_all(struct matcher *m, const struct st_inventory *inv,
 		     struct st_findings *out, struct strata_error *err)
 {
-	const char *codename = NULL;
-	bool codename_known = false;
-	char distro[128];
-	bool alpine_known = false;
-	bool alpine_ok = false;
-	char alpine[64];
+	struct os_rule rule;
+	bool rule_known = false;
+	char key[128];
+	char pro[128];
 	size_t i;
 	int rc;
 
 	for (i = 0; i < inv->count; i++) {
 		const struct st_package *p = &inv->packages[i];
-		struct lookup l = {i, p, p->type, "", p->name, p->version};
+		struct lookup l = {i, p, p->type, p->version};
 
 		if (p->type == NULL || p->name == NULL || p->version == NULL)
 			continue;
-		if (strcmp(p->type, "deb") == 0) {
-			if (!codename_known) {
-				codename = debian_release(&inv->os, m->diag);
-				codename_known = true;
-				if (codename != NULL &&
-				    (size_t)snprintf(distro, sizeof(distro), "debian:%s", codename) >=
-					    sizeof(distro))
-					codename = NULL;
-			}
-			if (codename == NULL)
-				continue;
-			l.distro = distro;
-			if (p->source_name != NULL && p->source_name[0] != '\0')
-				l.package = p->source_name;
+		/* A removed package is history, and one that an OS package
+		 * owns is matched through that package's advisories. */
+		if (p->flags & (ST_PKG_REMOVED | ST_PKG_OS_OWNED))
+			continue;
+		if (!is_os_type(p->type)) {
+			rc = match_package(m, &l, NULL, out, err);
+			if (rc < 0)
+				return rc;
+			continue;
 		}
-		/* On Alpine, apk packages match only the secdb and OSV
-		 * records of the release, by origin package. */
-		if (strcmp(p->type, "apk") == 0 && os_is_alpine(&inv->os)) {
-			if (!alpine_known) {
-				alpine_ok = alpine_release(&inv->os, m->diag, alpine,
-							   sizeof(alpine));
-				alpine_known = true;
-			}
-			if (!alpine_ok)
-				continue;
-			l.distro = alpine;
-			if (p->source_name != NULL && p->source_name[0] != '\0')
-				l.package = p->source_name;
+		/* Vendor first: a package that the distribution's package
+		 * manager installed is matched only against that
+		 * distribution's advisories for its release, never against
+		 * upstream ranges. */
+		if (!rule_known) {
+			os_rule_init(&rule, &inv->os, key, sizeof(key), pro, sizeof(pro),
+				     m->diag);
+			rule_known = true;
 		}
-		rc = match_package(m, &l, out, err);
+		if (!rule.usable)
+			continue;
+		if (strcmp(p->type, rule.type) != 0) {
+			st_diag(m->diag, ST_DIAG_INFO,
+				"%s %s: a %s package on %s is not matched", p->name, p->version,
+				p->type, rule.keys[0]);
+			continue;
+		}
+		rc = match_package(m, &l, &rule, out, err);
 		if (rc < 0)
 			return rc;
 	}

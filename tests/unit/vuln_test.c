@@ -1096,7 +1096,7 @@ ST_TEST(debian_binary_without_source_and_other_releases)
 	fx.log[0] = '\0';
 	ST_CHECK_INT(st_match_inventory(fx.db, &inv, &f, &fx.diag, &err), 0);
 	ST_CHECK_INT(f.count, 0);
-	ST_CHECK(strstr(fx.log, "no Debian codename for VERSION_ID 99") != NULL);
+	ST_CHECK(strstr(fx.log, "no advisory release known for debian 99") != NULL);
 	st_findings_dispose(&f);
 	st_inventory_dispose(&inv);
 	fixture_teardown(&fx);
@@ -1770,7 +1770,7 @@ ST_TEST(alpine_other_release_not_matched)
 	fx.log[0] = '\0';
 	ST_CHECK_INT(match_apk(&fx, "x3.10", "botan", "2.5.0-r0", "botan", &f), 0);
 	ST_CHECK_INT(f.count, 0);
-	ST_CHECK(strstr(fx.log, "no Alpine release in VERSION_ID x3.10") != NULL);
+	ST_CHECK(strstr(fx.log, "no advisory release known for alpine x3.10") != NULL);
 	st_findings_dispose(&f);
 
 	/* An apk package on another OS is not matched against secdb rows. */
@@ -1925,6 +1925,189 @@ ST_TEST(alpine_truncated_secdb_fails)
 	 * of no known format. */
 	ST_CHECK(import_data(&fx, &stats, &err, path, NULL) < 0);
 	ST_CHECK(strstr(err.msg, "cut.json") != NULL);
+	fixture_teardown(&fx);
+	return ST_TEST_PASS;
+}
+
+/* Vendor-first matching ---------------------------------------------------- */
+
+/* One status row for the vendor-first tests. */
+struct vendor_row {
+	const char *id;
+	const char *ecosystem;
+	const char *distro;
+	const char *package;
+	int status;
+	const char *fixed;
+};
+
+static bool write_rows(struct fixture *fx, const struct vendor_row *rows, size_t n)
+{
+	struct strata_error err = {0};
+	struct st_writer w;
+	int64_t source;
+	size_t i;
+	bool ok = false;
+
+	if (st_db_exec(fx->db, "BEGIN", &err) < 0)
+		return false;
+	if (st_writer_init(&w, fx->db, &err) < 0)
+		goto out;
+	if (st_writer_source(&w, "vendor-test", &source, &err) < 0)
+		goto dispose;
+	for (i = 0; i < n; i++) {
+		struct st_vuln_record rec = {0};
+		struct st_affected_record a = {0};
+		int64_t vuln, affected;
+
+		rec.name = rows[i].id;
+		rec.severity = ST_SEVERITY_HIGH;
+		rec.severity_source = "vendor-test";
+		a.ecosystem = rows[i].ecosystem;
+		a.distro = rows[i].distro;
+		a.package = rows[i].package;
+		a.status = rows[i].status;
+		a.fixed_version = rows[i].fixed;
+		a.severity = -1;
+		if (st_writer_vuln(&w, source, &rec, true, &vuln, NULL, &err) < 0 ||
+		    st_writer_affected(&w, vuln, &a, &affected, &err) < 0)
+			goto dispose;
+	}
+	ok = true;
+dispose:
+	st_writer_dispose(&w);
+out:
+	if (!ok)
+		fprintf(stderr, "# %s\n", err.msg);
+	return st_db_exec(fx->db, ok ? "COMMIT" : "ROLLBACK", &err) == 0 && ok;
+}
+
+static const struct st_finding *finding_for(const struct st_findings *f, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < f->count; i++) {
+		if (strcmp(f->items[i].id, id) == 0)
+			return &f->items[i];
+	}
+	return NULL;
+}
+
+ST_TEST(rpm_vendor_first)
+{
+	static const struct vendor_row rows[] = {
+		/* Fixed at exactly the installed EVR: not affected. */
+		{"RHSA-1", "rpm", "rhel:9", "openssl-libs", ST_STATUS_FIXED, "1:3.0.7-27.el9"},
+		/* Listed under the source package only. */
+		{"RHSA-2", "rpm", "rhel:9", "openssl", ST_STATUS_FIXED, "1:3.0.7-28.el9"},
+		{"CVE-2099-3", "rpm", "rhel:9", "openssl-libs", ST_STATUS_WILL_NOT_FIX, NULL},
+		{"CVE-2099-4", "rpm", "rhel:9", "openssl-libs", ST_STATUS_NOT_AFFECTED, NULL},
+		{"CVE-2099-5", "rpm", "rhel:9", "openssl-libs", ST_STATUS_FIX_DEFERRED, NULL},
+		/* Another release, and an upstream row: never used. */
+		{"RHSA-6", "rpm", "rhel:8", "openssl-libs", ST_STATUS_FIXED, "1:9.9-1.el8"},
+		{"OSV-7", "rpm", "", "openssl-libs", ST_STATUS_AFFECTED, NULL},
+		/* A missing epoch counts as 0, below epoch 1. */
+		{"RHSA-8", "rpm", "rhel:9", "zlib", ST_STATUS_FIXED, "0:1.2.11-41.el9"},
+		{"RHSA-9", "rpm", "rhel:9", "zlib", ST_STATUS_FIXED, "1.2.11-40.el9"},
+	};
+	struct fixture fx;
+	struct strata_error err = {0};
+	struct st_inventory inv;
+	struct st_findings f;
+	const struct st_finding *x;
+
+	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(write_rows(&fx, rows, ST_ARRAY_LEN(rows)));
+	st_inventory_init(&inv);
+	st_findings_init(&f);
+	inv.os.id = "rhel";
+	inv.os.version_id = "9.3";
+	inv.os.family = "rhel";
+	inv.os.distro_key = "rhel:9";
+	inv.os.found = true;
+	ST_CHECK(add_package(&inv, "rpm", "openssl-libs", "1:3.0.7-27.el9", "openssl"));
+	ST_CHECK(add_package(&inv, "rpm", "zlib", "1.2.11-40.el9", "zlib"));
+	ST_CHECK_INT(st_match_inventory(fx.db, &inv, &f, &fx.diag, &err), 0);
+	ST_CHECK_INT(f.count, 4);
+	ST_CHECK(finding_for(&f, "RHSA-1") == NULL);
+	ST_CHECK((x = finding_for(&f, "RHSA-2")) != NULL);
+	ST_CHECK_INT(x->status, ST_STATUS_FIXED);
+	ST_CHECK_STR(x->fixed_version, "1:3.0.7-28.el9");
+	ST_CHECK((x = finding_for(&f, "CVE-2099-3")) != NULL);
+	ST_CHECK_INT(x->status, ST_STATUS_WILL_NOT_FIX);
+	ST_CHECK(finding_for(&f, "CVE-2099-4") == NULL);
+	ST_CHECK((x = finding_for(&f, "CVE-2099-5")) != NULL);
+	ST_CHECK_INT(x->status, ST_STATUS_FIX_DEFERRED);
+	ST_CHECK(finding_for(&f, "RHSA-6") == NULL);
+	ST_CHECK(finding_for(&f, "OSV-7") == NULL);
+	ST_CHECK((x = finding_for(&f, "RHSA-8")) != NULL);
+	ST_CHECK_STR(x->fixed_version, "0:1.2.11-41.el9");
+	ST_CHECK(finding_for(&f, "RHSA-9") == NULL);
+	st_findings_dispose(&f);
+
+	/* On a release past its end of life, open advisories turn into
+	 * end-of-life findings; fixed ones stay fixed. */
+	st_findings_init(&f);
+	inv.os.eol_date = "2026-01-01";
+	ST_CHECK_INT(st_match_inventory(fx.db, &inv, &f, &fx.diag, &err), 0);
+	ST_CHECK((x = finding_for(&f, "CVE-2099-5")) != NULL);
+	ST_CHECK_INT(x->status, ST_STATUS_END_OF_LIFE);
+	ST_CHECK((x = finding_for(&f, "CVE-2099-3")) != NULL);
+	ST_CHECK_INT(x->status, ST_STATUS_WILL_NOT_FIX);
+	ST_CHECK((x = finding_for(&f, "RHSA-2")) != NULL);
+	ST_CHECK_INT(x->status, ST_STATUS_FIXED);
+	st_findings_dispose(&f);
+
+	/* A package that an OS package owns, or one a later layer removed,
+	 * is not matched on its own. */
+	st_findings_init(&f);
+	inv.packages[0].flags = ST_PKG_REMOVED;
+	inv.packages[1].flags = ST_PKG_OS_OWNED;
+	ST_CHECK_INT(st_match_inventory(fx.db, &inv, &f, &fx.diag, &err), 0);
+	ST_CHECK_INT(f.count, 0);
+	st_findings_dispose(&f);
+	st_inventory_dispose(&inv);
+	fixture_teardown(&fx);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(ubuntu_pro_rows_need_esm)
+{
+	static const struct vendor_row rows[] = {
+		{"UBUNTU-CVE-1", "deb", "ubuntu:18.04", "wayland", ST_STATUS_AFFECTED, NULL},
+		{"UBUNTU-CVE-2", "deb", "ubuntu-pro:18.04", "wayland", ST_STATUS_FIXED,
+		 "1.16.0-1ubuntu1.1~18.04.4+esm1"},
+		{"UBUNTU-CVE-3", "deb", "ubuntu:18.04", "libwayland-client0", ST_STATUS_AFFECTED,
+		 NULL},
+	};
+	struct fixture fx;
+	struct strata_error err = {0};
+	struct st_inventory inv;
+	struct st_findings f;
+
+	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(write_rows(&fx, rows, ST_ARRAY_LEN(rows)));
+	st_inventory_init(&inv);
+	st_findings_init(&f);
+	inv.os.id = "ubuntu";
+	inv.os.version_id = "18.04";
+	inv.os.family = "ubuntu";
+	inv.os.distro_key = "ubuntu:18.04";
+	ST_CHECK(add_package(&inv, "deb", "libwayland-client0", "1.16.0-1ubuntu1.1~18.04.4",
+			     "wayland"));
+	ST_CHECK_INT(st_match_inventory(fx.db, &inv, &f, &fx.diag, &err), 0);
+	/* By source package only: the binary-named row is not Ubuntu's. */
+	ST_CHECK_INT(f.count, 1);
+	ST_CHECK_STR(f.items[0].id, "UBUNTU-CVE-1");
+	st_findings_dispose(&f);
+
+	st_findings_init(&f);
+	inv.os.esm = true;
+	ST_CHECK_INT(st_match_inventory(fx.db, &inv, &f, &fx.diag, &err), 0);
+	ST_CHECK_INT(f.count, 2);
+	ST_CHECK(finding_for(&f, "UBUNTU-CVE-2") != NULL);
+	st_findings_dispose(&f);
+	st_inventory_dispose(&inv);
 	fixture_teardown(&fx);
 	return ST_TEST_PASS;
 }
