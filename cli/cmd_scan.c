@@ -28,6 +28,9 @@ static const char scan_usage[] =
 	"  --severity LIST       show only these severities, comma-separated:\n"
 	"                        CRITICAL,HIGH,MEDIUM,LOW,NEGLIGIBLE,UNKNOWN\n"
 	"  --ignore-unfixed      hide findings that have no fixed version\n"
+	"  --status LIST         show only findings with these statuses, comma-separated:\n"
+	"                        fixed,affected,will-not-fix,fix-deferred,end-of-life\n"
+	"  --show-owned          also list language packages that an OS package owns\n"
 	"  --exit-code N         exit with N when findings remain after the filters\n"
 	"                        (default 0: findings do not change the exit code)\n"
 	"  --limit NAME=VALUE    change a limit on untrusted input (docs/LIMITS.md)\n"
@@ -43,6 +46,8 @@ enum {
 	OPT_FORMAT,
 	OPT_SEVERITY,
 	OPT_IGNORE_UNFIXED,
+	OPT_STATUS,
+	OPT_SHOW_OWNED,
 	OPT_EXIT_CODE,
 	OPT_LIMIT,
 };
@@ -55,6 +60,8 @@ static const struct option scan_options[] = {
 	{"output", required_argument, NULL, 'o'},
 	{"severity", required_argument, NULL, OPT_SEVERITY},
 	{"ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED},
+	{"status", required_argument, NULL, OPT_STATUS},
+	{"show-owned", no_argument, NULL, OPT_SHOW_OWNED},
 	{"exit-code", required_argument, NULL, OPT_EXIT_CODE},
 	{"limit", required_argument, NULL, OPT_LIMIT},
 	{"quiet", no_argument, NULL, 'q'},
@@ -91,6 +98,38 @@ static int parse_severities(const char *list, unsigned *out)
 	}
 	if (*out == 0)
 		return cli_usage_error("--severity: empty list");
+	return 0;
+}
+
+/* Parses "fixed,will-not-fix" into STRATA_STATUS_* bits. */
+static int parse_statuses(const char *list, unsigned *out)
+{
+	char word[32];
+	const char *p = list;
+
+	*out = 0;
+	while (*p != '\0') {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		unsigned bit;
+
+		if (n == 0 || n >= sizeof(word))
+			return cli_usage_error("--status: invalid list '%s'", list);
+		memcpy(word, p, n);
+		word[n] = '\0';
+		bit = strata_status_bit(word);
+		if (bit == 0)
+			return cli_usage_error("--status: unknown status '%s' (expected fixed, "
+					       "affected, will-not-fix, fix-deferred or "
+					       "end-of-life)",
+					       word);
+		*out |= bit;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	if (*out == 0)
+		return cli_usage_error("--status: empty list");
 	return 0;
 }
 
@@ -164,6 +203,14 @@ static int parse_args(struct scan_cli *c, int argc, char **argv, const char **im
 			break;
 		case OPT_IGNORE_UNFIXED:
 			c->report.ignore_unfixed = true;
+			break;
+		case OPT_STATUS:
+			rc = parse_statuses(optarg, &c->report.statuses);
+			if (rc != 0)
+				return rc;
+			break;
+		case OPT_SHOW_OWNED:
+			c->report.show_owned = true;
 			break;
 		case OPT_EXIT_CODE:
 			rc = parse_exit_code(optarg, &c->exit_code);

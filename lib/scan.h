@@ -23,6 +23,11 @@ struct strata_scan {
 bool st_report_finding_shown(const struct st_finding *f,
 			     const struct strata_report_options *opts);
 
+/* Returns true when package P is listed under OPTS: a language package
+ * that an OS package owns only with opts->show_owned. */
+bool st_report_package_shown(const struct st_package *p,
+			     const struct strata_report_options *opts);
+
 int st_report_table(const struct strata_scan *scan, FILE *out,
 		    const struct strata_report_options *opts, size_t *shown,
 		    struct strata_error *err);

@@ -263,6 +263,29 @@ STRATA_PUBLIC void strata_report_options_init(struct strata_report_options *opts
 	opts->format = STRATA_FORMAT_TABLE;
 	opts->severities = STRATA_SEVERITY_ALL;
 	opts->ignore_unfixed = false;
+	opts->statuses = STRATA_STATUS_ALL;
+	opts->show_owned = false;
+}
+
+STRATA_PUBLIC unsigned strata_status_bit(const char *name)
+{
+	static const struct {
+		int status;
+		unsigned bit;
+	} bits[] = {
+		{ST_STATUS_FIXED, STRATA_STATUS_FIXED},
+		{ST_STATUS_AFFECTED, STRATA_STATUS_AFFECTED},
+		{ST_STATUS_WILL_NOT_FIX, STRATA_STATUS_WILL_NOT_FIX},
+		{ST_STATUS_FIX_DEFERRED, STRATA_STATUS_FIX_DEFERRED},
+		{ST_STATUS_END_OF_LIFE, STRATA_STATUS_END_OF_LIFE},
+	};
+	size_t i;
+
+	for (i = 0; name != NULL && i < ST_ARRAY_LEN(bits); i++) {
+		if (strcmp(st_vuln_status_name(bits[i].status), name) == 0)
+			return bits[i].bit;
+	}
+	return 0;
 }
 
 STRATA_PUBLIC int strata_severity_index(const char *name)
@@ -279,7 +302,15 @@ bool st_report_finding_shown(const struct st_finding *f,
 		return false;
 	if (opts->ignore_unfixed && f->fixed_version == NULL)
 		return false;
+	if (!(opts->statuses & strata_status_bit(st_vuln_status_name(f->status))))
+		return false;
 	return true;
+}
+
+bool st_report_package_shown(const struct st_package *p,
+			     const struct strata_report_options *opts)
+{
+	return !(p->flags & ST_PKG_OS_OWNED) || opts->show_owned;
 }
 
 STRATA_PUBLIC int strata_report_write(const struct strata_scan *scan, FILE *out,

@@ -139,11 +139,27 @@ enum strata_format {
 #define STRATA_SEVERITY_BIT(sev_index) (1u << (sev_index))
 #define STRATA_SEVERITY_ALL 0x3fu
 
+/* Status bits for strata_report_options.statuses. */
+#define STRATA_STATUS_FIXED 0x1u        /* a fixed version exists */
+#define STRATA_STATUS_AFFECTED 0x2u     /* no fix published yet */
+#define STRATA_STATUS_WILL_NOT_FIX 0x4u /* the vendor will not fix it */
+#define STRATA_STATUS_FIX_DEFERRED 0x8u /* the vendor postponed the fix */
+#define STRATA_STATUS_END_OF_LIFE 0x10u /* the release gets no more fixes */
+#define STRATA_STATUS_ALL 0x1fu
+
 struct strata_report_options {
 	int format;            /* enum strata_format */
 	unsigned severities;   /* bit i set = severity i shown; see strata_severity_index */
 	bool ignore_unfixed;   /* hide findings with no fixed version */
+	unsigned statuses;     /* STRATA_STATUS_* bits of the findings shown */
+	/* Also list language packages whose files an OS package owns; they
+	 * are otherwise reported only as part of that OS package. */
+	bool show_owned;
 };
+
+/* Returns the STRATA_STATUS_* bit of the status NAME ("fixed", "affected",
+ * "will-not-fix", "fix-deferred", "end-of-life"), or 0. */
+STRATA_PUBLIC unsigned strata_status_bit(const char *name);
 
 STRATA_PUBLIC void strata_report_options_init(struct strata_report_options *opts);
 

@@ -90,6 +90,11 @@ static json_t *os_json(const struct st_os *os, bool *ok)
 	put(o, "pretty_name", jstr(os->pretty_name), ok);
 	put(o, "path", jstr(os->path), ok);
 	put(o, "layer_index", json_integer((json_int_t)os->layer), ok);
+	put(o, "family", jstr(os->family), ok);
+	put(o, "distro_key", jstr(os->distro_key), ok);
+	put(o, "eol_date", jstr(os->eol_date), ok);
+	put(o, "esm", json_boolean(os->esm), ok);
+	put(o, "distroless", json_boolean(os->distroless), ok);
 	return o;
 }
 
@@ -125,8 +130,36 @@ static json_t *layers_json(const struct strata_scan *scan, bool *ok)
 	return a;
 }
 
-static json_t *package_json(const struct strata_scan *scan, const struct st_package *p, bool *ok)
+/* The names of the ST_PKG_* bits in FLAGS, as a JSON array. */
+static json_t *flags_json(unsigned flags, bool *ok)
 {
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = {
+		{ST_PKG_KERNEL_HEADERS, "kernel"},
+		{ST_PKG_GLOBAL, "global"},
+		{ST_PKG_OS_OWNED, "os-owned"},
+		{ST_PKG_REMOVED, "removed"},
+		{ST_PKG_DEV, "dev"},
+	};
+	json_t *a = json_array();
+	size_t i;
+
+	if (a == NULL) {
+		*ok = false;
+		return NULL;
+	}
+	for (i = 0; i < ST_ARRAY_LEN(names); i++) {
+		if ((flags & names[i].bit) && json_array_append_new(a, json_string(names[i].name)) != 0)
+			*ok = false;
+	}
+	return a;
+}
+
+static json_t *package_json(const struct strata_scan *scan, size_t index, bool *ok)
+{
+	const struct st_package *p = &scan->inv.packages[index];
 	json_t *o = json_object();
 	const char *layer_digest = NULL;
 
@@ -136,6 +169,7 @@ static json_t *package_json(const struct strata_scan *scan, const struct st_pack
 	}
 	if (p->layer < scan->image->layer_count)
 		layer_digest = scan->image->layers[p->layer].digest;
+	put(o, "index", json_integer((json_int_t)index), ok);
 	put(o, "type", jstr(p->type), ok);
 	put(o, "name", jstr(p->name), ok);
 	put(o, "version", jstr(p->version), ok);
@@ -147,6 +181,11 @@ static json_t *package_json(const struct strata_scan *scan, const struct st_pack
 	put(o, "path", jstr(p->path), ok);
 	put(o, "layer_index", json_integer((json_int_t)p->layer), ok);
 	put(o, "layer_digest", jstr(layer_digest), ok);
+	put(o, "found_by", jstr(p->found_by), ok);
+	put(o, "flags", flags_json(p->flags, ok), ok);
+	put(o, "owner", jstr(p->owner), ok);
+	if (p->flags & ST_PKG_REMOVED)
+		put(o, "removed_in", json_integer((json_int_t)p->removed_in), ok);
 	return o;
 }
 
@@ -190,6 +229,7 @@ static json_t *finding_json(const struct strata_scan *scan, const struct st_find
 	put(pkg, "version", jstr(p->version), ok);
 	put(pkg, "purl", jstr(p->purl), ok);
 	put(pkg, "index", json_integer((json_int_t)f->package), ok);
+	put(pkg, "flags", flags_json(p->flags, ok), ok);
 	put(o, "id", jstr(f->id), ok);
 	put(o, "aliases", aliases_json(f->aliases, ok), ok);
 	put(o, "package", pkg, ok);
@@ -218,7 +258,11 @@ int st_report_json(const struct strata_scan *scan, FILE *out,
 	int rc = 0;
 
 	for (i = 0; ok && i < scan->inv.count; i++) {
-		json_t *p = package_json(scan, &scan->inv.packages[i], &ok);
+		json_t *p;
+
+		if (!st_report_package_shown(&scan->inv.packages[i], opts))
+			continue;
+		p = package_json(scan, i, &ok);
 
 		if (p == NULL || json_array_append_new(packages, p) != 0)
 			ok = false;

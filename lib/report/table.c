@@ -81,6 +81,11 @@ static void write_header(const struct strata_scan *scan, FILE *out)
 		put_cell(out, os->pretty_name ? os->pretty_name : os->id, 0);
 	else
 		fputs("unknown (no os-release)", out);
+	if (os->eol_date != NULL) {
+		fputs(" (end of life since ", out);
+		put_cell(out, os->eol_date, 0);
+		fputc(')', out);
+	}
 	fputc('\n', out);
 	fprintf(out, "Layers:   %zu\n", img->layer_count);
 	for (i = 0; i < img->layer_count; i++) {
@@ -94,26 +99,47 @@ static void write_header(const struct strata_scan *scan, FILE *out)
 	}
 }
 
-/* Prints "Packages: N (deb X, npm Y)"; packages are sorted by type. */
-static void write_package_counts(const struct strata_scan *scan, FILE *out)
+/* Prints "Packages: N (deb X, npm Y)" over the packages OPTS lists;
+ * packages are sorted by type. */
+static void write_package_counts(const struct strata_scan *scan, FILE *out,
+				 const struct strata_report_options *opts)
 {
 	const struct st_inventory *inv = &scan->inv;
+	size_t total = 0;
+	size_t owned = 0;
+	size_t removed = 0;
 	size_t i = 0;
 	bool first = true;
 
-	fprintf(out, "Packages: %zu", inv->count);
+	for (i = 0; i < inv->count; i++) {
+		if (st_report_package_shown(&inv->packages[i], opts))
+			total++;
+		else
+			owned++;
+		if (inv->packages[i].flags & ST_PKG_REMOVED)
+			removed++;
+	}
+	fprintf(out, "Packages: %zu", total);
+	i = 0;
 	while (i < inv->count) {
 		const char *type = inv->packages[i].type;
 		size_t n = 0;
 
-		while (i < inv->count && strcmp(inv->packages[i].type, type) == 0) {
-			n++;
-			i++;
+		for (; i < inv->count && strcmp(inv->packages[i].type, type) == 0; i++) {
+			if (st_report_package_shown(&inv->packages[i], opts))
+				n++;
 		}
+		if (n == 0)
+			continue;
 		fprintf(out, "%s%s %zu", first ? " (" : ", ", type, n);
 		first = false;
 	}
-	fputs(first ? "\n" : ")\n", out);
+	fputs(first ? "" : ")", out);
+	if (removed > 0)
+		fprintf(out, ", %zu of them removed by a later layer", removed);
+	if (owned > 0)
+		fprintf(out, "; %zu more owned by OS packages (--show-owned lists them)", owned);
+	fputc('\n', out);
 }
 
 struct finding_columns {
@@ -178,10 +204,11 @@ int st_report_table(const struct strata_scan *scan, FILE *out,
 	size_t counts[ST_SEVERITY_CRITICAL + 1] = {0};
 	struct finding_columns w;
 	size_t n_shown = 0;
+	bool kernel = false;
 	size_t i;
 
 	write_header(scan, out);
-	write_package_counts(scan, out);
+	write_package_counts(scan, out, opts);
 	if (!scan->matched) {
 		fputs("Findings: not checked (no vulnerability database)\n", out);
 		goto out;
@@ -215,8 +242,16 @@ int st_report_table(const struct strata_scan *scan, FILE *out,
 		if (p->layer < scan->image->layer_count)
 			fprintf(out, "%zu %s", p->layer,
 				short_digest(scan->image->layers[p->layer].digest, buf));
+		if (p->flags & ST_PKG_KERNEL_HEADERS) {
+			fputs("  [kernel]", out);
+			kernel = true;
+		}
 		fputc('\n', out);
 	}
+	if (kernel)
+		fputs("\n[kernel] a kernel or kernel-header package: a container runs on the "
+		      "host's kernel, not on the one the image carries.\n",
+		      out);
 
 out:
 	if (shown != NULL)

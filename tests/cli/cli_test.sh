@@ -25,6 +25,14 @@ expect_status "scan with unknown format is a usage error" 2
 run scan --severity HIGH,BOGUS x
 expect_status "scan with unknown severity is a usage error" 2
 expect_stderr "unknown severity is named" "BOGUS"
+run scan --status fixed,wontfix x
+expect_status "scan with unknown status is a usage error" 2
+expect_stderr "unknown status is named" "unknown status 'wontfix'"
+run scan --status , x
+expect_status "scan with an empty status list is a usage error" 2
+run scan --help
+expect_stdout "scan help lists the status filter" "--status LIST"
+expect_stdout "scan help lists --show-owned" "--show-owned"
 run scan --exit-code 3 x
 expect_status "exit code colliding with scan errors is rejected" 2
 run scan --limit nosuch=1 x

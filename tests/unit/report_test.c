@@ -268,3 +268,102 @@ ST_TEST(json_report_repairs_invalid_utf8)
 	fixture_dispose(&fx);
 	return ST_TEST_PASS;
 }
+
+ST_TEST(status_filter_and_bits)
+{
+	struct strata_report_options opts;
+	struct fixture fx;
+	size_t shown = 0;
+	char *text;
+
+	ST_CHECK_INT(strata_status_bit("fixed"), STRATA_STATUS_FIXED);
+	ST_CHECK_INT(strata_status_bit("will-not-fix"), STRATA_STATUS_WILL_NOT_FIX);
+	ST_CHECK_INT(strata_status_bit("end-of-life"), STRATA_STATUS_END_OF_LIFE);
+	ST_CHECK_INT(strata_status_bit("not-affected"), 0);
+	ST_CHECK_INT(strata_status_bit("Fixed"), 0);
+	ST_CHECK_INT(strata_status_bit(NULL), 0);
+
+	fixture_init(&fx);
+	add_finding(&fx.scan.findings, "CVE-2099-0002", 0, NULL, ST_STATUS_WILL_NOT_FIX,
+		    ST_SEVERITY_MEDIUM);
+	strata_report_options_init(&opts);
+	opts.statuses = STRATA_STATUS_WILL_NOT_FIX | STRATA_STATUS_AFFECTED;
+	text = render(&fx, &opts, &shown);
+	ST_CHECK(text != NULL);
+	ST_CHECK_INT(shown, 2);
+	ST_CHECK(strstr(text, "CVE-2099-0002") != NULL);
+	ST_CHECK(strstr(text, "will-not-fix") != NULL);
+	ST_CHECK(strstr(text, "CVE-2021-23337") == NULL);
+	free(text);
+	fixture_dispose(&fx);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(owned_packages_hidden_unless_asked)
+{
+	struct strata_report_options opts;
+	struct fixture fx;
+	json_error_t jerr;
+	json_t *root, *pkgs, *flags;
+	char *text;
+
+	fixture_init(&fx);
+	fx.scan.inv.packages[2].flags = ST_PKG_OS_OWNED;
+	fx.scan.inv.packages[2].owner = "deb:node-lodash";
+	fx.scan.inv.packages[0].flags = ST_PKG_KERNEL_HEADERS;
+	fx.scan.inv.os.found = true;
+	fx.scan.inv.os.id = "debian";
+	fx.scan.inv.os.family = "debian";
+	fx.scan.inv.os.distro_key = "debian:buster";
+	fx.scan.inv.os.eol_date = "2024-06-30";
+	strata_report_options_init(&opts);
+	opts.format = STRATA_FORMAT_JSON;
+	text = render(&fx, &opts, NULL);
+	ST_CHECK(text != NULL);
+	root = json_loads(text, 0, &jerr);
+	ST_CHECK(root != NULL);
+	pkgs = json_object_get(root, "packages");
+	ST_CHECK_INT(json_array_size(pkgs), 2);
+	/* Indexes stay those of the full inventory. */
+	ST_CHECK_INT(json_integer_value(json_object_get(json_array_get(pkgs, 1), "index")), 1);
+	flags = json_object_get(json_array_get(pkgs, 0), "flags");
+	ST_CHECK_INT(json_array_size(flags), 1);
+	ST_CHECK_STR(json_string_value(json_array_get(flags, 0)), "kernel");
+	ST_CHECK_STR(json_string_value(json_object_get(json_object_get(root, "os"), "eol_date")),
+		     "2024-06-30");
+	ST_CHECK_STR(json_string_value(json_object_get(json_object_get(root, "os"), "distro_key")),
+		     "debian:buster");
+	json_decref(root);
+	free(text);
+
+	opts.show_owned = true;
+	text = render(&fx, &opts, NULL);
+	ST_CHECK(text != NULL);
+	root = json_loads(text, 0, &jerr);
+	ST_CHECK(root != NULL);
+	pkgs = json_object_get(root, "packages");
+	ST_CHECK_INT(json_array_size(pkgs), 3);
+	ST_CHECK_STR(json_string_value(json_object_get(json_array_get(pkgs, 2), "owner")),
+		     "deb:node-lodash");
+	ST_CHECK_STR(json_string_value(json_array_get(
+			     json_object_get(json_array_get(pkgs, 2), "flags"), 0)),
+		     "os-owned");
+	json_decref(root);
+	free(text);
+
+	/* The table counts the listed packages and names the hidden ones,
+	 * and marks a kernel package's finding. */
+	opts.format = STRATA_FORMAT_TABLE;
+	opts.show_owned = false;
+	add_finding(&fx.scan.findings, "CVE-2099-0003", 0, NULL, ST_STATUS_END_OF_LIFE,
+		    ST_SEVERITY_HIGH);
+	text = render(&fx, &opts, NULL);
+	ST_CHECK(text != NULL);
+	ST_CHECK(strstr(text, "Packages: 2 (deb 1, npm 1); 1 more owned by OS packages") != NULL);
+	ST_CHECK(strstr(text, "(end of life since 2024-06-30)") != NULL);
+	ST_CHECK(strstr(text, "[kernel]\n") != NULL);
+	ST_CHECK(strstr(text, "end-of-life") != NULL);
+	free(text);
+	fixture_dispose(&fx);
+	return ST_TEST_PASS;
+}
