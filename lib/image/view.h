@@ -21,6 +21,7 @@ struct st_capture {
 	unsigned mode;
 	uint64_t size;
 	char *data;        /* ST_FILE_REGULAR content, data_len bytes */
+	bool summarized;   /* data is the visitor's summary of the content */
 	size_t data_len;
 	char *link_target; /* ST_FILE_SYMLINK target as stored */
 	/* A hard link whose content comes from a later pass over the layer:
@@ -69,6 +70,14 @@ void st_view_remove(struct st_view *view, const char *path, size_t len,
  * node when LEN is 0) whose layer is below BELOW_LAYER. */
 void st_view_remove_under(struct st_view *view, const char *dir, size_t len,
 			  size_t below_layer);
+
+/* Removes every node for which HIDDEN returns true. */
+void st_view_remove_if(struct st_view *view,
+		       bool (*hidden)(const struct st_capture *c, void *ctx), void *ctx);
+
+/* Moves every node of FROM into VIEW, as st_view_insert does one by one,
+ * and leaves FROM empty. */
+void st_view_move_all(struct st_view *view, struct st_view *from);
 
 /* Calls FN for each node in path order; stops at and returns the first
  * nonzero result. FN must not change the view. */

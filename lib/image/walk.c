@@ -1,22 +1,31 @@
-/* Layer walk: streams each layer's tar once, lowest layer first, and keeps
- * only the files the visitor wants, so memory follows the captured files
- * and not the size or entry count of the layers.
+/* Layer walk: reads each layer's tar once and keeps only the files the
+ * visitor wants, so memory follows the captured files and not the size or
+ * entry count of the layers. This file reads one layer; walk_merge.c runs
+ * the layers, on several threads when allowed, and merges their results
+ * into the image's view in layer order.
  *
  * Shadowing, per the OCI image spec (image-spec layer.md, "Changeset over
  * existing files" and "Whiteouts"):
  * - An entry of any type at P replaces what was at P before, in a lower
  *   layer or earlier in the same layer. Two directories merge; any other
  *   pair replaces, so a non-directory entry at P also hides the old P/...
+ * - An entry at P makes every ancestor of P a directory, as a container
+ *   runtime shows it, so a file or symlink at an ancestor (lower, or
+ *   earlier in the same layer) is hidden even without a directory entry.
  * - A whiteout marker DIR/.wh.NAME hides DIR/NAME and everything under it,
- *   and DIR/.wh..wh..opq hides everything under DIR. Markers apply only to
- *   lower layers, wherever they sit in their own layer, and are never
- *   files of the view themselves.
+ *   and DIR/.wh..wh..opq hides everything under DIR, as does a directory
+ *   entry with the overlayfs xattr trusted.overlay.opaque (or
+ *   user.overlay.opaque) set to "y". Markers apply only to lower layers,
+ *   wherever they sit in their own layer, and are never files of the view
+ *   themselves.
  *
- * Captured files live in a treap (view.c) that tags each file with the
- * layer that wrote it: removals for a marker skip the files of the
- * marker's own layer, removals for an ordinary entry do not. */
+ * A layer's reading applies the rules among its own entries to its own
+ * captures, and records in a path set (walk_paths.c) what can hide lower
+ * captures: the paths it wrote with their types, whiteouts and opaque
+ * directories. */
 #include <archive.h>
 #include <archive_entry.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,24 +51,32 @@ int st_walk_check_budget(struct st_walk *w, uint64_t size, uint64_t extra, const
 			    (unsigned long long)w->limits->cataloged_total_bytes);
 }
 
-/* Applies the whiteout marker at W->path, whose last component BASE
- * starts with ".wh.". Per image-spec layer.md, a whiteout name is the
- * prefix ".wh." plus the base name to delete, and the one exact name
- * ".wh..wh..opq" is the opaque marker. So a name that merely starts like
- * the opaque marker (".wh..wh..opqX") is a whiteout of ".wh..opqX". No
- * layer can create a file whose name starts with ".wh.", so that
- * whiteout hides nothing, and its marker is dropped like any other. */
-static void apply_whiteout(struct st_walk *w, const char *base)
+/* Records the whiteout marker at W->path, whose last component BASE
+ * starts with ".wh.", in the layer's path set. Per image-spec layer.md, a
+ * whiteout name is the prefix ".wh." plus the base name to delete, and
+ * the one exact name ".wh..wh..opq" is the opaque marker. So a name that
+ * merely starts like the opaque marker (".wh..wh..opqX") is a whiteout of
+ * ".wh..opqX". No layer can create a file whose name starts with ".wh.",
+ * so that whiteout hides nothing, and its marker is dropped like any
+ * other. Markers never touch the layer's own captures. */
+static int apply_whiteout(struct st_walk *w, const char *base, struct strata_error *err)
 {
 	const char *path = w->path.ptr;
 	size_t dir_len = base == path ? 0 : (size_t)(base - path) - 1;
 	const char *victim = base + ST_WALK_WHITEOUT_PREFIX_LEN;
 	size_t victim_len = w->path.len - (size_t)(victim - path);
 	char quoted[ST_WALK_QUOTE_MAX + 8];
+	int rc;
 
 	if (strcmp(base, OPAQUE_MARKER) == 0) {
-		st_view_remove_under(&w->view, path, dir_len, w->layer);
-		return;
+		if (!w->record_paths)
+			return 0;
+		if (dir_len == 0) {
+			w->opaque_root = true;
+			return 0;
+		}
+		rc = st_path_set_add(&w->paths, path, dir_len, ST_PATH_OPAQUE, err);
+		return rc < 0 ? st_error_prefix(err, "layer %s", w->layer_name) : 0;
 	}
 
 	/* ".wh.", ".wh.." and ".wh..." would name the directory itself or
@@ -69,19 +86,27 @@ static void apply_whiteout(struct st_walk *w, const char *base)
 		st_diag(w->diag, ST_DIAG_WARN,
 			"layer %s: ignoring whiteout '%s': it names no file", w->layer_name,
 			quoted);
-		return;
+		return 0;
 	}
+	if (!w->record_paths)
+		return 0;
 
 	/* Build DIR/NAME in place of DIR/.wh.NAME. */
 	memmove(w->path.ptr + (victim - path) - ST_WALK_WHITEOUT_PREFIX_LEN, victim,
 		victim_len + 1);
 	w->path.len -= ST_WALK_WHITEOUT_PREFIX_LEN;
-	st_view_remove(&w->view, w->path.ptr, w->path.len, w->layer);
-	st_view_remove_under(&w->view, w->path.ptr, w->path.len, w->layer);
+	rc = st_path_set_add(&w->paths, w->path.ptr, w->path.len, ST_PATH_WHITEOUT, err);
+	return rc < 0 ? st_error_prefix(err, "layer %s", w->layer_name) : 0;
 }
 
-static struct st_capture *new_capture(struct st_walk *w, struct archive_entry *e,
-				      struct strata_error *err)
+void st_walk_insert(struct st_walk *w, struct st_capture *c)
+{
+	st_view_insert(&w->view, c);
+	w->last_parent_valid = false;
+}
+
+struct st_capture *st_walk_new_capture(struct st_walk *w, struct archive_entry *e,
+				       struct strata_error *err)
 {
 	struct st_capture *c = st_capture_new(w->path.ptr, w->path.len);
 
@@ -123,7 +148,7 @@ static int capture_regular(struct st_walk *w, struct st_walk_tar *t, struct arch
 			st_error_prefix(err, "layer %s: entry '%s'", w->layer_name, quoted);
 		return rc;
 	}
-	c = new_capture(w, e, err);
+	c = st_walk_new_capture(w, e, err);
 	if (c == NULL) {
 		free(data);
 		return STRATA_ENOMEM;
@@ -132,7 +157,7 @@ static int capture_regular(struct st_walk *w, struct st_walk_tar *t, struct arch
 	c->data = data;
 	c->data_len = (size_t)size;
 	c->size = (uint64_t)size;
-	st_view_insert(&w->view, c);
+	st_walk_insert(w, c);
 	return 0;
 }
 
@@ -153,7 +178,7 @@ static int capture_symlink(struct st_walk *w, struct archive_entry *e,
 				    "layer %s: entry '%s': symlink target is longer than the path_bytes limit of %u bytes",
 				    w->layer_name, quoted, w->limits->path_bytes);
 	}
-	c = new_capture(w, e, err);
+	c = st_walk_new_capture(w, e, err);
 	if (c == NULL)
 		return STRATA_ENOMEM;
 	c->type = ST_FILE_SYMLINK;
@@ -163,7 +188,7 @@ static int capture_symlink(struct st_walk *w, struct archive_entry *e,
 		return st_error_set(err, STRATA_ENOMEM, "out of memory for a symlink target");
 	}
 	c->size = len;
-	st_view_insert(&w->view, c);
+	st_walk_insert(w, c);
 	return 0;
 }
 
@@ -184,7 +209,8 @@ static int link_from_view(struct st_walk *w, struct st_capture *c, uint64_t max_
 	char quoted[ST_WALK_QUOTE_MAX + 8];
 	int rc;
 
-	if (target == NULL || target->layer != w->layer)
+	/* A summary is not the content: a later pass reads the target. */
+	if (target == NULL || target->layer != w->layer || target->summarized)
 		return LINK_LATER;
 	if (target->hardlink != NULL) {
 		c->hardlink = st_strndup(target->hardlink, strlen(target->hardlink));
@@ -246,7 +272,7 @@ static int capture_hardlink(struct st_walk *w, struct archive_entry *e, uint64_t
 			w->layer_name, quoted, rc < 0 ? link_err.msg : "the root");
 		return 0;
 	}
-	c = new_capture(w, e, err);
+	c = st_walk_new_capture(w, e, err);
 	if (c == NULL)
 		return STRATA_ENOMEM;
 	c->type = ST_FILE_REGULAR;
@@ -264,7 +290,7 @@ static int capture_hardlink(struct st_walk *w, struct archive_entry *e, uint64_t
 	}
 	if (c->hardlink != NULL)
 		w->pending_links++;
-	st_view_insert(&w->view, c);
+	st_walk_insert(w, c);
 	return 0;
 }
 
@@ -276,8 +302,15 @@ static int capture(struct st_walk *w, struct st_walk_tar *t, struct archive_entr
 	uint64_t max_bytes = w->limits->cataloged_file_bytes;
 	uint64_t requested = max_bytes;
 
-	if (v->wants == NULL || !v->wants(v->ctx, w->path.ptr, w->path.len, &requested))
+	if (v->wants == NULL || !v->wants(v->ctx, w->path.ptr, w->path.len, &requested)) {
+		if (v->wants_summary == NULL || v->summarize == NULL)
+			return 0;
+		if (kind == ST_KIND_REGULAR)
+			return st_walk_summarize(w, t, e, err);
+		if (kind == ST_KIND_HARDLINK)
+			return st_walk_summarize_link(w, e, err);
 		return 0;
+	}
 	if (requested < max_bytes)
 		max_bytes = requested;
 	switch (kind) {
@@ -301,6 +334,88 @@ static void count_entry(struct st_walk_layer_stats *st, struct archive_entry *e,
 	} else if (kind == ST_KIND_SPECIAL) {
 		st->special_files++;
 	}
+}
+
+/* Returns true when the directory entry E carries the overlayfs opaque
+ * xattr: "trusted.overlay.opaque" (or "user.overlay.opaque" for an
+ * unprivileged overlay) with the value "y". */
+static bool has_opaque_xattr(struct archive_entry *e)
+{
+	const char *name;
+	const void *value;
+	size_t size;
+
+	if (archive_entry_xattr_reset(e) == 0)
+		return false;
+	while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
+		if (name == NULL || value == NULL || size != 1 || *(const char *)value != 'y')
+			continue;
+		if (strcmp(name, "trusted.overlay.opaque") == 0 ||
+		    strcmp(name, "user.overlay.opaque") == 0)
+			return true;
+	}
+	return false;
+}
+
+static int name_copy(struct st_walk_name *n, const char *s, size_t len,
+		     struct strata_error *err)
+{
+	if (len + 1 > n->cap) {
+		char *p = realloc(n->ptr, len + 1);
+
+		if (p == NULL)
+			return st_error_set(err, STRATA_ENOMEM, "out of memory for a path");
+		n->ptr = p;
+		n->cap = len + 1;
+	}
+	memcpy(n->ptr, s, len);
+	n->ptr[len] = '\0';
+	n->len = len;
+	return 0;
+}
+
+/* Removes the captures of this layer at the proper ancestors of W->path,
+ * whose last component is BASE: the entry makes them directories. Entries
+ * of one directory usually come in a run, so the check is skipped while
+ * the parent stays the same and nothing new was captured. */
+static int hide_ancestors(struct st_walk *w, const char *base, struct strata_error *err)
+{
+	const char *path = w->path.ptr;
+	size_t parent_len = base == path ? 0 : (size_t)(base - path) - 1;
+	size_t i;
+
+	if (w->view.count == 0 || parent_len == 0)
+		return 0;
+	if (w->last_parent_valid && w->last_parent.len == parent_len &&
+	    memcmp(w->last_parent.ptr, path, parent_len) == 0)
+		return 0;
+	for (i = 0; i < parent_len; i++) {
+		if (path[i] == '/')
+			st_view_remove(&w->view, path, i, ST_VIEW_ANY_LAYER);
+	}
+	st_view_remove(&w->view, path, parent_len, ST_VIEW_ANY_LAYER);
+	if (name_copy(&w->last_parent, path, parent_len, err) < 0)
+		return STRATA_ENOMEM;
+	w->last_parent_valid = true;
+	return 0;
+}
+
+/* Records the ordinary entry at W->path for the merge: what it hides in
+ * lower layers. */
+static int record_entry_path(struct st_walk *w, struct archive_entry *e, int kind,
+			     struct strata_error *err)
+{
+	unsigned flags = kind == ST_KIND_DIRECTORY ? 0 : ST_PATH_NONDIR;
+	int rc;
+
+	if (!w->record_paths)
+		return 0;
+	if (kind == ST_KIND_DIRECTORY && has_opaque_xattr(e))
+		flags |= ST_PATH_OPAQUE;
+	rc = st_path_set_add(&w->paths, w->path.ptr, w->path.len, flags, err);
+	if (rc < 0)
+		return st_error_prefix(err, "layer %s", w->layer_name);
+	return 0;
 }
 
 static int walk_entry(struct st_walk *w, struct st_walk_tar *t, struct archive_entry *e,
@@ -327,19 +442,20 @@ static int walk_entry(struct st_walk *w, struct st_walk_tar *t, struct archive_e
 		return 0; /* the root directory itself */
 
 	base = st_walk_base_name(w->path.ptr);
+	rc = hide_ancestors(w, base, err);
+	if (rc < 0)
+		return rc;
 	if (st_walk_is_whiteout(base)) {
 		st->whiteouts++;
-		apply_whiteout(w, base);
-		return 0;
+		return apply_whiteout(w, base, err);
 	}
 	count_entry(st, e, kind);
+	rc = record_entry_path(w, e, kind, err);
+	if (rc < 0)
+		return rc;
 
 	/* An overlayfs-style whiteout (a 0/0 character device) lands here
-	 * as a special file, and hides the lower P like a ".wh." marker.
-	 * NOTE: an entry only replaces its own path and subtree. A lower
-	 * file at an ancestor of P (lower "a", then "a/b" with no "a/"
-	 * entry) stays in the view, and an opaque directory marked only
-	 * by the trusted.overlay.opaque xattr hides nothing. */
+	 * as a special file, and hides the lower P like a ".wh." marker. */
 	st_view_remove(&w->view, w->path.ptr, w->path.len, ST_VIEW_ANY_LAYER);
 	if (kind != ST_KIND_DIRECTORY)
 		st_view_remove_under(&w->view, w->path.ptr, w->path.len, ST_VIEW_ANY_LAYER);
@@ -348,9 +464,14 @@ static int walk_entry(struct st_walk *w, struct st_walk_tar *t, struct archive_e
 	return capture(w, t, e, kind, err);
 }
 
-/* Reads layer W->layer once, start to end, into the view. */
-static int read_layer(struct st_walk *w, struct st_walk_layer_stats *st,
-		      struct strata_error *err)
+static bool is_cancelled(const struct st_walk *w)
+{
+	return w->cancel != NULL && atomic_load_explicit(w->cancel, memory_order_relaxed) != 0;
+}
+
+/* Reads layer W->layer once, start to end. */
+static int read_entries(struct st_walk *w, struct st_walk_layer_stats *st,
+			struct strata_error *err)
 {
 	struct st_walk_tar t;
 	struct archive_entry *e;
@@ -366,6 +487,11 @@ static int read_layer(struct st_walk *w, struct st_walk_layer_stats *st,
 		goto out;
 	}
 	for (;;) {
+		if (is_cancelled(w)) {
+			rc = st_error_set(err, STRATA_EINTERNAL, "layer %s: walk cancelled",
+					  w->layer_name);
+			goto out;
+		}
 		rc = st_walk_tar_next(&t, &e, err);
 		if (rc == 0)
 			break;
@@ -388,112 +514,39 @@ out:
 	return rc;
 }
 
-static void file_from_capture(struct st_walk_file *f, const struct st_capture *c)
+int st_walk_read_layer(struct st_walk *w, struct st_walk_layer_stats *st,
+		       struct strata_error *err)
 {
-	memset(f, 0, sizeof(*f));
-	f->path = c->path;
-	f->path_len = c->path_len;
-	f->type = c->type;
-	f->link_target = c->link_target;
-	f->data = st_slice_make(c->data != NULL ? c->data : "", c->data_len);
-	f->size = c->size;
-	f->mode = c->mode;
-	f->layer = c->layer;
-}
-
-struct visit {
-	struct st_walk *walk;
-	int (*fn)(void *ctx, const struct st_walk_file *f, struct strata_error *err);
-	bool this_layer_only;
-	struct strata_error *err;
-};
-
-static int visit_capture(struct st_capture *c, void *ctx)
-{
-	struct visit *v = ctx;
-	struct st_walk_file f;
 	int rc;
 
-	if (v->this_layer_only && c->layer != v->walk->layer)
-		return 0;
-	file_from_capture(&f, c);
-	rc = v->fn(v->walk->visitor->ctx, &f, v->err);
-	return rc < 0 ? rc : 0;
-}
+	if (w->diag == NULL)
+		w->diag = &w->null_diag;
+	if (w->record_paths) {
+		size_t max = (size_t)w->limits->entries_per_layer;
 
-static int walk_layer(struct st_walk *w, struct st_walk_layer_stats *st,
-		      struct strata_error *err)
-{
-	struct visit visit = {w, w->visitor->on_layer_file, true, err};
-	int rc;
-
-	rc = read_layer(w, st, err);
+		/* Each entry adds itself and its ancestors. Real layers list
+		 * those directories as entries too, so twice the entry limit
+		 * leaves room for directories that appear only as ancestors. */
+		st_path_set_init(&w->paths, max > SIZE_MAX / 2 ? SIZE_MAX : max * 2);
+	}
+	rc = read_entries(w, st, err);
 	if (rc < 0)
 		return rc;
-	if (w->pending_links != 0) {
-		rc = st_walk_resolve_links(w, err);
-		if (rc < 0)
-			return rc;
-	}
-	if (visit.fn == NULL)
-		return 0;
-	return st_view_foreach(&w->view, visit_capture, &visit);
+	if (w->pending_links != 0)
+		return st_walk_resolve_links(w, err);
+	return 0;
 }
 
-int st_walk_layers(size_t count, st_layer_opener open, void *open_ctx,
-		   const char *const *names, const struct st_walk_visitor *v,
-		   const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
-		   struct strata_error *err)
+void st_walk_dispose(struct st_walk *w)
 {
-	struct st_walk w;
-	struct st_walk_layer_stats scratch;
-	struct visit visit;
-	int rc = 0;
-
-	if (open == NULL || v == NULL || opts == NULL || opts->limits == NULL)
-		return st_error_set(err, STRATA_EINVAL, "layer walk without an opener, visitor or limits");
-	if (count > opts->limits->layers)
-		return st_error_set(err, STRATA_ELIMIT,
-				    "image has %zu layers, over the layers limit of %u", count,
-				    opts->limits->layers);
-
-	memset(&w, 0, sizeof(w));
-	w.limits = opts->limits;
-	w.diag = opts->diag;
-	w.visitor = v;
-	w.open = open;
-	w.open_ctx = open_ctx;
-	st_view_init(&w.view);
-	if (stats != NULL)
-		memset(stats, 0, count * sizeof(*stats));
-
-	for (w.layer = 0; w.layer < count; w.layer++) {
-		struct st_walk_layer_stats *st = stats != NULL ? &stats[w.layer] : &scratch;
-
-		memset(&scratch, 0, sizeof(scratch));
-		if (names != NULL && names[w.layer] != NULL) {
-			w.layer_name = names[w.layer];
-		} else {
-			snprintf(w.layer_index, sizeof(w.layer_index), "%zu", w.layer);
-			w.layer_name = w.layer_index;
-		}
-		rc = walk_layer(&w, st, err);
-		if (rc < 0)
-			goto out;
-	}
-
-	visit.walk = &w;
-	visit.fn = v->on_final_file;
-	visit.this_layer_only = false;
-	visit.err = err;
-	if (visit.fn != NULL)
-		rc = st_view_foreach(&w.view, visit_capture, &visit);
-
-out:
-	st_view_dispose(&w.view);
-	free(w.path.ptr);
-	free(w.link.ptr);
-	return rc;
+	st_view_dispose(&w->view);
+	st_path_set_dispose(&w->paths);
+	free(w->path.ptr);
+	free(w->link.ptr);
+	free(w->last_parent.ptr);
+	w->path.ptr = NULL;
+	w->link.ptr = NULL;
+	w->last_parent.ptr = NULL;
 }
 
 static int open_image_layer(void *ctx, size_t index, struct st_stream **out,

@@ -72,6 +72,10 @@ struct st_walk_visitor {
 			 struct st_buf *out, struct st_diag *diag, struct strata_error *err);
 };
 
+/* With limits->scan_threads other than 1, layers are read on worker
+ * threads: wants(), wants_summary() and summarize() may then run on
+ * several threads at once, while on_layer_file() and on_final_file() run
+ * on the calling thread, in layer order. */
 struct st_walk_options {
 	const struct strata_limits *limits; /* required */
 	struct st_diag *diag;               /* may be NULL */

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "image/view.h"
 #include "image/walk.h"
@@ -44,6 +45,12 @@ int st_walk_tar_next(struct st_walk_tar *t, struct archive_entry **entry,
  * st_walk_tar_next; a short entry is STRATA_ECORRUPT. */
 int st_walk_tar_read_data(struct st_walk_tar *t, char **out, uint64_t size,
 			  struct strata_error *err);
+
+/* Reads at most LEN content bytes of the current entry into BUF. Returns
+ * the count (0 at the end of the entry's content, which libarchive never
+ * reads past), or an error as in st_walk_tar_next. */
+ssize_t st_walk_tar_read_some(struct st_walk_tar *t, void *buf, size_t len,
+			      struct strata_error *err);
 
 /* Reads the stream to its end after the archive's end, so that the
  * stream's size and digest checks run, and returns the stream's error if
@@ -85,6 +92,38 @@ const char *st_walk_entry_symlink(struct archive_entry *e);
  * \xNN, and text past ST_WALK_QUOTE_MAX bytes is cut and marked "...". */
 void st_walk_quote(char *buf, size_t cap, const char *s);
 
+/* The set of paths one layer wrote, so that the merge can tell which
+ * captures of lower layers the layer hides without keeping its entries.
+ * A path is stored as two independent keyed 64-bit hashes plus flags;
+ * see walk_paths.c for the collision bound. */
+#define ST_PATH_PRESENT 1u  /* an entry, or a directory implied by one */
+#define ST_PATH_NONDIR 2u   /* a non-directory entry: hides what is under it */
+#define ST_PATH_WHITEOUT 4u /* whiteout target: hides it and what is under it */
+#define ST_PATH_OPAQUE 8u   /* opaque directory: hides what is under it */
+
+struct st_path_set {
+	uint64_t *slots;    /* 2 words a slot; both zero when free */
+	size_t cap;         /* slots, a power of two, or 0 */
+	size_t count;       /* used slots */
+	size_t max_count;   /* over it: STRATA_ELIMIT */
+	uint64_t seed[2];
+};
+
+/* Prepares an empty set that stores at most MAX_COUNT paths. */
+void st_path_set_init(struct st_path_set *set, size_t max_count);
+void st_path_set_dispose(struct st_path_set *set);
+
+/* Adds FLAGS to PATH (normalized, LEN > 0 bytes) and ST_PATH_PRESENT to
+ * each of its proper ancestors. STRATA_ENOMEM, or STRATA_ELIMIT past
+ * max_count, with ERR naming neither the layer nor the path. */
+int st_path_set_add(struct st_path_set *set, const char *path, size_t len, unsigned flags,
+		    struct strata_error *err);
+
+/* Returns true when a file at PATH in a lower layer is hidden by the layer
+ * the set describes: PATH itself is present or whited out, or one of its
+ * proper ancestors is a non-directory, whited out or opaque. */
+bool st_path_set_hides(const struct st_path_set *set, const char *path, size_t len);
+
 /* A growable scratch string for normalized names. */
 struct st_walk_name {
 	char *ptr;
@@ -96,14 +135,20 @@ struct st_walk_name {
 int st_walk_name_set(struct st_walk_name *n, const char *name,
 		     const struct strata_limits *lim, struct strata_error *err);
 
-/* The state of one walk. */
+/* The reading of one layer. A worker fills VIEW with the layer's own
+ * captures and PATHS with what can hide captures of lower layers; the
+ * merge (walk_merge.c) applies both to the image's view in layer order. */
 struct st_walk {
 	const struct strata_limits *limits;
-	struct st_diag *diag;
+	struct st_diag *diag;   /* the caller's sink, or null_diag */
+	struct st_diag null_diag;
 	const struct st_walk_visitor *visitor;
 	st_layer_opener open;
 	void *open_ctx;
-	struct st_view view;
+	struct st_view view;    /* captures of this layer only */
+	struct st_path_set paths;
+	bool record_paths;      /* false for the lowest layer: nothing is below */
+	bool opaque_root;       /* a root opaque marker hides every lower file */
 	size_t layer;           /* index of the layer being read */
 	const char *layer_name; /* names[layer], or layer_index */
 	char layer_index[24];
@@ -111,7 +156,43 @@ struct st_walk {
 	size_t pending_links;   /* hard links captured in this layer, unresolved */
 	struct st_walk_name path;
 	struct st_walk_name link;
+	/* Parent directory of the last entry whose ancestors were checked
+	 * against VIEW, so that a run of entries in one directory costs one
+	 * check (see hide_ancestors in walk.c). */
+	struct st_walk_name last_parent;
+	bool last_parent_valid; /* false again after each capture */
+	/* Set by the merge when the walk stops: the worker gives up early. */
+	const _Atomic int *cancel;
 };
+
+/* Reads layer W->layer once (and again for hard links) into W->view and
+ * W->paths, filling ST. W's limits, diag, visitor, opener, layer, name,
+ * record_paths and cancel must be set, everything else zero. */
+int st_walk_read_layer(struct st_walk *w, struct st_walk_layer_stats *st,
+		       struct strata_error *err);
+
+/* Frees what st_walk_read_layer left in W. */
+void st_walk_dispose(struct st_walk *w);
+
+/* Allocates a capture of W->path for entry E of the current layer, with
+ * its mode bits; sets ERR when out of memory. */
+struct st_capture *st_walk_new_capture(struct st_walk *w, struct archive_entry *e,
+				       struct strata_error *err);
+
+/* Inserts C into W->view (which takes it). */
+void st_walk_insert(struct st_walk *w, struct st_capture *c);
+
+/* Offers the regular file entry E at W->path, which wants() declined, to
+ * the visitor's wants_summary and, when accepted, captures the summary
+ * that summarize() makes from the entry's content (walk_summary.c). */
+int st_walk_summarize(struct st_walk *w, struct st_walk_tar *t, struct archive_entry *e,
+		      struct strata_error *err);
+
+/* Offers the hard link entry E at W->path, which wants() declined, to
+ * wants_summary when its target is a summarized file of the same layer,
+ * and captures a copy of the target's summary when accepted. */
+int st_walk_summarize_link(struct st_walk *w, struct archive_entry *e,
+			   struct strata_error *err);
 
 /* Fills the content of the hard links captured in the current layer that
  * are still unresolved, reading the layer again as often as link chains

@@ -4,6 +4,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,19 @@ int st_walk_tar_read_data(struct st_walk_tar *t, char **out, uint64_t size,
 out:
 	free(data);
 	return rc;
+}
+
+ssize_t st_walk_tar_read_some(struct st_walk_tar *t, void *buf, size_t len,
+			      struct strata_error *err)
+{
+	la_ssize_t n;
+
+	if (len > SSIZE_MAX)
+		len = SSIZE_MAX;
+	n = archive_read_data(t->archive, buf, len);
+	if (n < 0)
+		return archive_failure(t, "cannot read content", err);
+	return (ssize_t)n;
 }
 
 int st_walk_tar_finish(struct st_walk_tar *t, struct strata_error *err)

@@ -1,4 +1,5 @@
 /* Runs every registered cataloger over one layer walk. */
+#include <stdint.h>
 #include <string.h>
 
 #include "image/walk_dir.h"
@@ -15,6 +16,9 @@ static const struct st_cataloger *const registry[] = {
 };
 
 #define CATALOGER_COUNT ST_ARRAY_LEN(registry)
+
+/* A summary names its owner in one byte (run_summarize). */
+_Static_assert(CATALOGER_COUNT <= 255, "too many catalogers for a one-byte summary tag");
 
 struct catalog_run {
 	void *state[CATALOGER_COUNT];
@@ -34,12 +38,92 @@ static bool run_wants(void *ctx, const char *path, size_t len, uint64_t *max_byt
 	return false;
 }
 
+/* Returns the index of the first cataloger in registry order that wants
+ * to summarize the file, or CATALOGER_COUNT. wants_summary is a pure
+ * function of its arguments, so the walk's question and summarize()'s
+ * lookup agree, on any thread. */
+static size_t summary_owner(const char *path, size_t len, uint64_t size, unsigned mode)
+{
+	size_t i;
+
+	for (i = 0; i < CATALOGER_COUNT; i++) {
+		const struct st_cataloger *c = registry[i];
+
+		if (c->wants_summary != NULL && c->summarize != NULL &&
+		    c->wants_summary(path, len, size, mode))
+			return i;
+	}
+	return CATALOGER_COUNT;
+}
+
+static bool run_wants_summary(void *ctx, const char *path, size_t len, uint64_t size,
+			      unsigned mode)
+{
+	return summary_owner(path, len, size, mode) < CATALOGER_COUNT;
+}
+
+/* Summaries start with one byte, the owner's index in the registry, so
+ * that only the owner later sees the file. The tag does not count
+ * against summary_bytes. */
+static int run_summarize(void *ctx, const struct st_walk_file *meta, struct st_stream *content,
+			 struct st_buf *out, struct st_diag *diag, struct strata_error *err)
+{
+	struct catalog_run *run = ctx;
+	size_t owner = summary_owner(meta->path, meta->path_len, meta->size, meta->mode);
+	const struct st_cataloger *c;
+	int rc;
+
+	if (owner >= CATALOGER_COUNT)
+		return st_error_set(err, STRATA_EINTERNAL, "no cataloger summarizes %s",
+				    meta->path);
+	c = registry[owner];
+	if (out->max < SIZE_MAX)
+		out->max++;
+	rc = st_buf_putc(out, (char)owner, err);
+	if (rc < 0)
+		return rc;
+	rc = c->summarize(meta, content, out, run->ctx.limits, diag, err);
+	if (rc < 0)
+		return st_error_prefix(err, "%s cataloger", c->name);
+	return 0;
+}
+
+/* Hands the summarized file F only to the cataloger named by its tag. */
+static int dispatch_summary(struct catalog_run *run, const struct st_walk_file *f, bool final,
+			    struct strata_error *err)
+{
+	const struct st_cataloger *c;
+	struct st_walk_file g;
+	size_t owner;
+	int (*fn)(void *, const struct st_walk_file *, struct st_catalog_ctx *,
+		  struct strata_error *);
+	int rc;
+
+	if (f->data.len == 0)
+		return 0;
+	owner = (unsigned char)f->data.ptr[0];
+	if (owner >= CATALOGER_COUNT)
+		return st_error_set(err, STRATA_EINTERNAL, "summary of %s has no owner", f->path);
+	c = registry[owner];
+	fn = final ? c->on_final_file : c->on_layer_file;
+	if (fn == NULL)
+		return 0;
+	g = *f;
+	g.data = st_slice_make(f->data.ptr + 1, f->data.len - 1);
+	rc = fn(run->state[owner], &g, &run->ctx, err);
+	if (rc < 0)
+		return st_error_prefix(err, "%s cataloger", c->name);
+	return 0;
+}
+
 static int dispatch(struct catalog_run *run, const struct st_walk_file *f, bool final,
 		    struct strata_error *err)
 {
 	size_t i;
 	int rc;
 
+	if (f->summarized)
+		return dispatch_summary(run, f, final, err);
 	for (i = 0; i < CATALOGER_COUNT; i++) {
 		const struct st_cataloger *c = registry[i];
 		int (*fn)(void *, const struct st_walk_file *, struct st_catalog_ctx *,
@@ -91,6 +175,8 @@ static int run_begin(struct catalog_run *run, struct st_inventory *inv,
 	run->visitor.wants = run_wants;
 	run->visitor.on_layer_file = run_on_layer_file;
 	run->visitor.on_final_file = run_on_final_file;
+	run->visitor.wants_summary = run_wants_summary;
+	run->visitor.summarize = run_summarize;
 	run->visitor.ctx = run;
 
 	for (i = 0; i < CATALOGER_COUNT; i++) {

@@ -1,5 +1,6 @@
 /* Error records and the diagnostics sink. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -99,6 +100,10 @@ int st_error_prefix(struct strata_error *err, const char *fmt, ...)
 	return err->code;
 }
 
+/* Serializes every sink call and warning count, so that layer workers
+ * and summarizers on several threads can share one st_diag. */
+static pthread_mutex_t diag_lock = PTHREAD_MUTEX_INITIALIZER;
+
 void st_diag(struct st_diag *d, int level, const char *fmt, ...)
 {
 	char msg[1024];
@@ -106,12 +111,13 @@ void st_diag(struct st_diag *d, int level, const char *fmt, ...)
 
 	if (d == NULL)
 		return;
-	if (level >= ST_DIAG_WARN)
-		d->warnings++;
-	if (d->fn == NULL)
-		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	d->fn(d->ctx, level, msg);
+	pthread_mutex_lock(&diag_lock);
+	if (level >= ST_DIAG_WARN)
+		d->warnings++;
+	if (d->fn != NULL)
+		d->fn(d->ctx, level, msg);
+	pthread_mutex_unlock(&diag_lock);
 }

@@ -5,6 +5,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,14 @@ struct recorder {
 	uint64_t max_bytes;      /* 0: keep the preset */
 	const char *capped;      /* with max_bytes, lowers the cap only here */
 	int fail_final;          /* returned by on_final_file when nonzero */
+	/* Summaries: files whose path ends in SUMMARY_SUFFIX (and that
+	 * wants() declined) are summarized as "sum:BYTES_READ:FIRST3". */
+	const char *summary_suffix;
+	uint64_t summary_read_max; /* stop reading after this; 0 = all */
+	int summary_fail;          /* summarize returns this when nonzero */
+	size_t summary_padding;    /* bytes of 'x' appended to each summary */
+	bool summary_ignore_errors; /* a failed read ends the summary, rc 0 */
+	_Atomic int summaries;     /* summarize() calls */
 	char final[8192];
 	char history[8192];
 	char diag[8192];
@@ -198,6 +207,9 @@ static void append(char *buf, size_t cap, const struct st_walk_file *f, const ch
 	if (f->type == ST_FILE_SYMLINK)
 		snprintf(buf + n, cap - n, "%s%s@%zu->%s\n", prefix, f->path, f->layer,
 			 f->link_target);
+	else if (f->summarized)
+		snprintf(buf + n, cap - n, "%s%s@%zu~%.*s\n", prefix, f->path, f->layer,
+			 (int)f->data.len, f->data.ptr);
 	else
 		snprintf(buf + n, cap - n, "%s%s@%zu=%.*s\n", prefix, f->path, f->layer,
 			 (int)f->data.len, f->data.ptr);
@@ -241,6 +253,58 @@ static int rec_final(void *ctx, const struct st_walk_file *f, struct strata_erro
 	return 0;
 }
 
+static bool rec_wants_summary(void *ctx, const char *path, size_t len, uint64_t size,
+			      unsigned mode)
+{
+	struct recorder *r = ctx;
+	size_t suffix;
+
+	if (r->summary_suffix == NULL)
+		return false;
+	suffix = strlen(r->summary_suffix);
+	return len >= suffix && strcmp(path + len - suffix, r->summary_suffix) == 0;
+}
+
+static int rec_summarize(void *ctx, const struct st_walk_file *meta, struct st_stream *content,
+			 struct st_buf *out, struct st_diag *diag, struct strata_error *err)
+{
+	struct recorder *r = ctx;
+	char first[4] = "";
+	char chunk[5];
+	uint64_t total = 0;
+	size_t i;
+	int rc;
+
+	atomic_fetch_add(&r->summaries, 1);
+	for (;;) {
+		size_t want = sizeof(chunk);
+		ssize_t n;
+
+		if (r->summary_read_max != 0 && total >= r->summary_read_max)
+			break;
+		if (r->summary_read_max != 0 && r->summary_read_max - total < want)
+			want = (size_t)(r->summary_read_max - total);
+		n = st_stream_read(content, chunk, want, err);
+		if (n < 0 && r->summary_ignore_errors)
+			break;
+		if (n < 0)
+			return (int)n;
+		if (n == 0)
+			break;
+		for (i = 0; i < (size_t)n && total + i < 3; i++)
+			first[total + i] = chunk[i];
+		total += (uint64_t)n;
+	}
+	if (r->summary_fail != 0) {
+		st_diag(diag, ST_DIAG_DEBUG, "summarizer gives up on %s", meta->path);
+		return st_error_set(err, r->summary_fail, "no archive in %s", meta->path);
+	}
+	rc = st_buf_printf(out, err, "sum:%llu:%s", (unsigned long long)total, first);
+	for (i = 0; rc == 0 && i < r->summary_padding; i++)
+		rc = st_buf_putc(out, 'x', err);
+	return rc;
+}
+
 static void rec_diag(void *ctx, int level, const char *msg)
 {
 	struct recorder *r = ctx;
@@ -261,20 +325,122 @@ static void rec_init(struct recorder *r, const char *const *want)
 	r->visitor.wants = rec_wants;
 	r->visitor.on_layer_file = rec_layer;
 	r->visitor.on_final_file = rec_final;
+	r->visitor.wants_summary = rec_wants_summary;
+	r->visitor.summarize = rec_summarize;
 	r->visitor.ctx = r;
 }
 
+static int compare_lines(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Writes TEXT's lines, sorted, to OUT (8192 bytes): diagnostics of
+ * workers on several threads arrive in any order. */
+static void sorted_lines(char *out, const char *text)
+{
+	char copy[8192];
+	char *lines[512];
+	size_t count = 0;
+	size_t n = 0;
+	size_t i;
+	char *p;
+
+	snprintf(copy, sizeof(copy), "%s", text);
+	p = copy;
+	while (*p != '\0' && count < ST_ARRAY_LEN(lines)) {
+		char *end = strchr(p, '\n');
+
+		lines[count++] = p;
+		if (end == NULL)
+			break;
+		*end = '\0';
+		p = end + 1;
+	}
+	qsort(lines, count, sizeof(lines[0]), compare_lines);
+	out[0] = '\0';
+	for (i = 0; i < count; i++)
+		n += (size_t)snprintf(out + n, 8192 - n, "%s\n", lines[i]);
+}
+
+/* The outcome of one walk, for comparing thread counts. */
+struct outcome {
+	int rc;
+	char msg[STRATA_ERROR_MSG_MAX];
+	char final[8192];
+	char history[8192];
+	char diag[8192];
+	struct st_walk_layer_stats stats[MAX_LAYERS];
+};
+
+static void run_once(struct layers *l, struct recorder *r, uint32_t threads,
+		     struct outcome *o)
+{
+	struct strata_error err;
+
+	r->final[0] = '\0';
+	r->history[0] = '\0';
+	r->diag[0] = '\0';
+	r->sink.warnings = 0;
+	atomic_store(&r->summaries, 0);
+	r->limits.scan_threads = threads;
+	memset(l->opens, 0, sizeof(l->opens));
+	strata_error_clear(&err);
+	o->rc = st_walk_layers(l->count, mem_open, l, NULL, &r->visitor, &r->opts, o->stats,
+			       &err);
+	snprintf(o->msg, sizeof(o->msg), "%s", err.msg);
+	snprintf(o->final, sizeof(o->final), "%s", r->final);
+	snprintf(o->history, sizeof(o->history), "%s", r->history);
+	sorted_lines(o->diag, r->diag);
+}
+
+static bool same_outcome(const struct outcome *a, const struct outcome *b, size_t layers)
+{
+	return a->rc == b->rc && strcmp(a->msg, b->msg) == 0 &&
+	       strcmp(a->final, b->final) == 0 && strcmp(a->history, b->history) == 0 &&
+	       strcmp(a->diag, b->diag) == 0 &&
+	       (a->rc != 0 || memcmp(a->stats, b->stats, layers * sizeof(a->stats[0])) == 0);
+}
+
+/* Walks the layers. Unless the test chose scan_threads, the walk runs with
+ * 4, 2 and then 1 thread, and any difference from the one-thread result
+ * (code, error, files, history, sorted diagnostics, stats) fails the run
+ * with STRATA_EINTERNAL. The test sees the state of the one-thread run. */
 static int run(struct layers *l, struct recorder *r, struct st_walk_layer_stats *stats,
 	       struct strata_error *err)
 {
+	static const uint32_t threads[] = {4, 2};
+	static struct outcome other;
+	static struct outcome one;
+	uint32_t chosen = r->limits.scan_threads;
 	size_t i;
 
 	for (i = 0; i < l->count; i++) {
 		if (l->tar[i].a != NULL)
 			tar_end(&l->tar[i]);
 	}
+	for (i = 0; chosen == 0 && i < ST_ARRAY_LEN(threads); i++) {
+		run_once(l, r, threads[i], &other);
+		if (i == 0)
+			one = other;
+		else if (!same_outcome(&one, &other, l->count))
+			break;
+	}
+	run_once(l, r, chosen != 0 ? chosen : 1, &one);
+	r->limits.scan_threads = chosen;
+	if (stats != NULL)
+		memcpy(stats, one.stats, l->count * sizeof(*stats));
 	strata_error_clear(err);
-	return st_walk_layers(l->count, mem_open, l, NULL, &r->visitor, &r->opts, stats, err);
+	if (chosen == 0 && !same_outcome(&one, &other, l->count)) {
+		fprintf(stderr, "# 1 thread: rc %d '%s'\n#   files: %s\n", one.rc, one.msg,
+			one.final);
+		fprintf(stderr, "# more threads: rc %d '%s'\n#   files: %s\n", other.rc,
+			other.msg, other.final);
+		return st_error_set(err, STRATA_EINTERNAL, "results differ between thread counts");
+	}
+	if (one.rc != 0)
+		st_error_set(err, one.rc, "%s", one.msg);
+	return one.rc;
 }
 
 /* Runs the walk and checks that it succeeded. */
@@ -1635,6 +1801,459 @@ ST_TEST(walk_many_files_and_whiteouts)
 		free(kept[k]);
 	}
 	ST_CHECK_STR(r.final, expected);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+/* Summaries ------------------------------------------------------------- */
+
+static const char *const want_etc_x[] = {"etc/x", NULL};
+
+ST_TEST(walk_summary_seen_at_final)
+{
+	struct layers l;
+	struct recorder r;
+	struct st_walk_layer_stats stats[1];
+	struct strata_error err;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want_etc_x);
+	r.summary_suffix = ".jar";
+	t = layer(&l);
+	tar_file(t, "app/a.jar", "PK3456789");
+	tar_file(t, "app/b.txt", "not summarized");
+	tar_file(t, "etc/x", "x");
+	ST_CHECK_INT(run(&l, &r, stats, &err), 0);
+	ST_CHECK_STR(r.final, "app/a.jar@0~sum:9:PK3\netc/x@0=x\n");
+	ST_CHECK_STR(r.history, "L0:app/a.jar@0~sum:9:PK3\nL0:etc/x@0=x\n");
+	ST_CHECK_INT(stats[0].content_bytes, 9 + 14 + 1);
+	ST_CHECK_INT(atomic_load(&r.summaries), 1);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+static unsigned summary_mode;
+static uint64_t summary_size;
+
+static int meta_final(void *ctx, const struct st_walk_file *f, struct strata_error *err)
+{
+	if (f->summarized) {
+		summary_mode = f->mode;
+		summary_size = f->size;
+	}
+	return 0;
+}
+
+ST_TEST(walk_summary_keeps_size_and_mode)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want_etc_x);
+	r.summary_suffix = ".jar";
+	r.visitor.on_final_file = meta_final;
+	t = layer(&l);
+	tar_add(t, "a.jar", AE_IFREG, 04755, "0123456789abc", 13, NULL, NULL);
+	RUN_OK(&l, &r);
+	ST_CHECK_INT(summary_mode, 04755);
+	ST_CHECK_INT(summary_size, 13);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_summary_overwritten_by_later_layer)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want_etc_x);
+	r.summary_suffix = ".jar";
+	t = layer(&l);
+	tar_file(t, "lib/a.jar", "old");
+	tar_file(t, "lib/b.jar", "keep");
+	t = layer(&l);
+	tar_file(t, "lib/a.jar", "newer");
+	t = layer(&l);
+	tar_file(t, "lib/b.jar", "bb");
+	tar_file(t, "lib/b.jar", "last");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "lib/a.jar@1~sum:5:new\nlib/b.jar@2~sum:4:las\n");
+	ST_CHECK_STR(r.history, "L0:lib/a.jar@0~sum:3:old\nL0:lib/b.jar@0~sum:4:kee\n"
+				"L1:lib/a.jar@1~sum:5:new\nL2:lib/b.jar@2~sum:4:las\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_summary_deleted_by_whiteout)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want_etc_x);
+	r.summary_suffix = ".jar";
+	t = layer(&l);
+	tar_file(t, "lib/a.jar", "a");
+	tar_file(t, "opt/app/b.jar", "b");
+	tar_file(t, "srv/c.jar", "c");
+	t = layer(&l);
+	tar_file(t, "lib/.wh.a.jar", "");
+	tar_file(t, "opt/.wh.app", "");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "srv/c.jar@0~sum:1:c\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_summary_hard_links)
+{
+	static const char *const want_copy[] = {"bin/copy", NULL};
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want_copy);
+	r.summary_suffix = ".jar";
+	t = layer(&l);
+	tar_file(t, "lib/a.jar", "PK-content");
+	tar_hardlink(t, "lib/b.jar", "lib/a.jar");   /* summary copied */
+	tar_hardlink(t, "bin/copy", "lib/a.jar");    /* wanted: whole content */
+	tar_hardlink(t, "lib/other", "lib/a.jar");   /* neither */
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "bin/copy@0=PK-content\nlib/a.jar@0~sum:10:PK-\n"
+			      "lib/b.jar@0~sum:10:PK-\n");
+	/* One summary for the file and its link. */
+	ST_CHECK_INT(atomic_load(&r.summaries), 1);
+	ST_CHECK_INT(l.opens[0], 2);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_summary_error_is_warning)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want_etc_x);
+	r.summary_suffix = ".jar";
+	r.summary_fail = STRATA_ECORRUPT;
+	t = layer(&l);
+	tar_file(t, "lib/a.jar", "lower");
+	t = layer(&l);
+	tar_file(t, "lib/a.jar", "broken");
+	tar_file(t, "etc/x", "x");
+	RUN_OK(&l, &r);
+	/* The damaged file still replaces the lower one. */
+	ST_CHECK_STR(r.final, "etc/x@1=x\n");
+	ST_CHECK(strstr(r.diag, "layer 1: skipping 'lib/a.jar': cannot summarize it: no archive in lib/a.jar") != NULL);
+	ST_CHECK_INT(r.sink.warnings, 2);
+	layers_free(&l);
+
+	layers_init(&l);
+	rec_init(&r, want_etc_x);
+	r.summary_suffix = ".jar";
+	r.summary_fail = STRATA_ENOMEM;
+	t = layer(&l);
+	tar_file(t, "lib/a.jar", "x");
+	{
+		struct strata_error err;
+
+		ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_ENOMEM);
+		ST_CHECK(strstr(err.msg, "layer 0: summarizing 'lib/a.jar'") != NULL);
+	}
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_summary_cut_at_limit)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want_etc_x);
+	r.summary_suffix = ".jar";
+	r.summary_padding = 100;
+	r.limits.summary_bytes = 16;
+	t = layer(&l);
+	tar_file(t, "a.jar", "abcdef");
+	tar_file(t, "etc/x", "x");
+	RUN_OK(&l, &r);
+	/* "sum:6:abc" is 9 bytes; 7 of the padding fit. */
+	ST_CHECK_STR(r.final, "a.jar@0~sum:6:abcxxxxxxx\netc/x@0=x\n");
+	ST_CHECK(strstr(r.diag, "summary of 'a.jar' cut at 16 bytes: over the summary_bytes limit of 16 bytes") != NULL);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_summary_partial_read)
+{
+	static char big[200000];
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	memset(big, 'q', sizeof(big));
+	layers_init(&l);
+	rec_init(&r, want_etc_x);
+	r.summary_suffix = ".jar";
+	r.summary_read_max = 2;
+	t = layer(&l);
+	tar_add(t, "big.jar", AE_IFREG, 0644, big, sizeof(big), NULL, NULL);
+	tar_file(t, "small.jar", "s");
+	tar_file(t, "etc/x", "x");
+	l.chunk = 777;
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "big.jar@0~sum:2:qq\netc/x@0=x\nsmall.jar@0~sum:1:s\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+/* The summarizer may read an entry to its end and past it: the stream
+ * stops at the entry's end, so the next entry is intact. */
+ST_TEST(walk_summary_stops_at_entry_end)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want_etc_x);
+	r.summary_suffix = ".jar";
+	t = layer(&l);
+	tar_file(t, "a.jar", "");
+	tar_file(t, "b.jar", "123");
+	tar_file(t, "etc/x", "after");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "a.jar@0~sum:0:\nb.jar@0~sum:3:123\netc/x@0=after\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+/* A layer cut inside a summarized entry fails the walk with the layer's
+ * error, even when the summarizer ignores its read error. */
+ST_TEST(walk_summary_truncated_entry)
+{
+	static char big[4000];
+	struct layers l;
+	struct recorder r;
+	struct strata_error err;
+	struct tar *t;
+
+	memset(big, 'z', sizeof(big));
+	layers_init(&l);
+	rec_init(&r, want_etc_x);
+	r.summary_suffix = ".jar";
+	r.summary_ignore_errors = true;
+	t = layer(&l);
+	tar_add(t, "a.jar", AE_IFREG, 0644, big, sizeof(big), NULL, NULL);
+	tar_end(t);
+	l.tar[0].used = 1024 + 2000; /* headers, then half the content */
+	ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_ECORRUPT);
+	ST_CHECK(strstr(err.msg, "layer 0: entry 'a.jar'") != NULL);
+	ST_CHECK_STR(r.final, "");
+	layers_free(&l);
+
+	layers_init(&l);
+	rec_init(&r, want_etc_x);
+	r.summary_suffix = ".jar";
+	t = layer(&l);
+	tar_add(t, "a.jar", AE_IFREG, 0644, big, sizeof(big), NULL, NULL);
+	tar_end(t);
+	l.fail_layer = 0;
+	l.fail_offset = 2048;
+	ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_ECORRUPT);
+	ST_CHECK_STR(err.msg, "blob sha256:feed: digest mismatch (test)");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+/* Layer semantics --------------------------------------------------------- */
+
+/* A runtime shows a/ as a directory when a layer adds a/b, so a lower file
+ * or symlink at a is hidden even though the layer has no a/ entry. */
+ST_TEST(walk_implied_directory_hides_file)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "a", "file a");
+	tar_symlink(t, "s", "target");
+	tar_file(t, "p/q", "deep file");
+	tar_file(t, "keep", "kept");
+	t = layer(&l);
+	tar_file(t, "a/b", "b");
+	tar_file(t, "s/t/u", "u");
+	tar_file(t, "p/q/r/.wh.gone", "");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "a/b@1=b\nkeep@0=kept\ns/t/u@1=u\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_implied_directory_in_same_layer)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "x/y", "first");
+	tar_file(t, "x", "file x");   /* replaces the directory x */
+	tar_file(t, "x/z", "z");      /* and x is a directory again */
+	tar_file(t, "w", "file w");
+	tar_file(t, "v", "v");
+	tar_file(t, "w/1", "1");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "v@0=v\nw/1@0=1\nx/z@0=z\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+static void tar_xattr_dir(struct tar *t, const char *path, const char *name, const char *value)
+{
+	struct archive_entry *e = archive_entry_new();
+
+	archive_entry_set_pathname(e, path);
+	archive_entry_set_filetype(e, AE_IFDIR);
+	archive_entry_set_perm(e, 0755);
+	archive_entry_xattr_add_entry(e, name, value, strlen(value));
+	archive_write_header(t->a, e);
+	archive_entry_free(e);
+}
+
+ST_TEST(walk_opaque_xattr)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "d/old", "old");
+	tar_file(t, "d/sub/old", "old");
+	tar_file(t, "u/old", "old");
+	tar_file(t, "n/old", "old");
+	tar_file(t, "x/old", "old");
+	t = layer(&l);
+	tar_xattr_dir(t, "d", "trusted.overlay.opaque", "y");
+	tar_file(t, "d/new", "new");
+	tar_xattr_dir(t, "u/", "user.overlay.opaque", "y");
+	tar_xattr_dir(t, "n/", "trusted.overlay.opaque", "n");  /* not opaque */
+	tar_xattr_dir(t, "x/", "user.other", "y");             /* other xattr */
+	t = layer(&l);
+	tar_file(t, "d/newer", "newer");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "d/new@1=new\nd/newer@2=newer\nn/old@0=old\nx/old@0=old\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+/* Threads ------------------------------------------------------------------ */
+
+static void junk_layer(struct layers *l)
+{
+	struct tar *t = &l->tar[l->count++];
+
+	t->buf = malloc(2048);
+	memset(t->buf, 'j', 2048);
+	t->used = 2048;
+	t->a = NULL;
+}
+
+/* The first failing layer in layer order names the error, whichever
+ * fails first in time, for every thread count (run() compares them). */
+ST_TEST(walk_first_error_in_layer_order)
+{
+	struct layers l;
+	struct recorder r;
+	struct strata_error err;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "a", "0");
+	junk_layer(&l);
+	t = layer(&l);
+	tar_file(t, "b", "2");
+	t = layer(&l);
+	tar_file(t, "c", "3");
+	l.fail_layer = 3;
+	ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_ECORRUPT);
+	ST_CHECK(strstr(err.msg, "layer 1: not a tar archive") != NULL);
+	ST_CHECK_STR(r.history, "L0:a@0=0\n");
+	ST_CHECK_STR(r.final, "");
+	layers_free(&l);
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	for (int i = 0; i < 4; i++) {
+		char name[8];
+
+		snprintf(name, sizeof(name), "f%d", i);
+		t = layer(&l);
+		tar_file(t, name, "x");
+	}
+	l.fail_layer = 3;
+	ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_ECORRUPT);
+	ST_CHECK_STR(err.msg, "blob sha256:feed: digest mismatch (test)");
+	ST_CHECK_STR(r.history, "L0:f0@0=x\nL1:f1@1=x\nL2:f2@2=x\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_threads_many_layers)
+{
+	struct layers l;
+	struct recorder r;
+	struct strata_error err;
+	char expected[1024] = "";
+	size_t n = 0;
+	size_t i;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	r.visitor.on_layer_file = NULL;
+	for (i = 0; i < MAX_LAYERS; i++) {
+		struct tar *t = layer(&l);
+		char name[32];
+
+		snprintf(name, sizeof(name), "d/f%zu", i);
+		tar_file(t, name, "v");
+		tar_file(t, "shared", i % 2 ? "odd" : "even");
+		if (i > 0) {
+			snprintf(name, sizeof(name), "d/.wh.f%zu", i - 1);
+			tar_file(t, name, "");
+		}
+	}
+	for (i = 0; i < 4; i++) {
+		static const uint32_t counts[] = {1, 2, 3, 64};
+
+		r.limits.scan_threads = counts[i];
+		ST_CHECK_INT(run(&l, &r, NULL, &err), 0);
+		n = (size_t)snprintf(expected, sizeof(expected), "d/f%d@%d=v\nshared@%d=odd\n",
+				     MAX_LAYERS - 1, MAX_LAYERS - 1, MAX_LAYERS - 1);
+		ST_CHECK(n < sizeof(expected));
+		ST_CHECK_STR(r.final, expected);
+	}
 	layers_free(&l);
 	return ST_TEST_PASS;
 }

@@ -1,0 +1,319 @@
+/* Runs the layer walk: reads the layers (on up to limits->scan_threads
+ * worker threads) and merges each layer's result into the image's view in
+ * layer order, on the calling thread.
+ *
+ * A worker reading layer L keeps the captures of L (after L's own
+ * shadowing) and a path set of what L hides below it (walk.c). The merge
+ * of L removes the lower captures that the set hides, calls the
+ * visitor's on_layer_file for L's captures, and inserts them. Removal of a
+ * lower capture does not depend on the order of L's entries, so this
+ * gives the same view as applying every entry to one view in order.
+ *
+ * Memory: at most `threads` layers are read or waiting to be merged at
+ * once, each holding its captures (within cataloged_total_bytes) and its
+ * path set (16 bytes a slot, at most twice entries_per_layer paths, none
+ * for the lowest layer).
+ *
+ * Errors: the first failing layer in layer order wins, whatever the
+ * timing: the merge stops at it and cancels the layers after it. The
+ * visitor's callbacks run on the calling thread only; wants(),
+ * wants_summary() and summarize() run on the workers. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "image/walk_internal.h"
+
+/* Upper bound on worker threads, whatever the value of scan_threads or
+ * the core count, because each one holds a layer's captures and decoder
+ * state. */
+#define MAX_THREADS 64
+
+struct layer_job {
+	struct st_walk walk;
+	struct st_walk_layer_stats stats;
+	struct strata_error err;
+	int rc;
+	bool done; /* read by the worker; under run->lock when threaded */
+};
+
+struct walk_run {
+	const struct st_walk_options *opts;
+	const struct st_walk_visitor *visitor;
+	st_layer_opener open;
+	void *open_ctx;
+	const char *const *names;
+	size_t count;
+	struct layer_job *jobs;
+	struct st_view view; /* the merged view of layers 0 .. merged-1 */
+
+	/* Worker scheduling, under LOCK. */
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	size_t next;   /* next layer to read */
+	size_t merged; /* layers merged so far */
+	size_t window; /* layers read or waiting at once */
+	_Atomic int cancel;
+};
+
+static void read_job(struct walk_run *run, size_t index)
+{
+	struct layer_job *job = &run->jobs[index];
+	struct st_walk *w = &job->walk;
+
+	w->limits = run->opts->limits;
+	w->diag = run->opts->diag;
+	w->visitor = run->visitor;
+	w->open = run->open;
+	w->open_ctx = run->open_ctx;
+	w->layer = index;
+	w->record_paths = index > 0;
+	w->cancel = &run->cancel;
+	st_view_init(&w->view);
+	if (run->names != NULL && run->names[index] != NULL) {
+		w->layer_name = run->names[index];
+	} else {
+		snprintf(w->layer_index, sizeof(w->layer_index), "%zu", index);
+		w->layer_name = w->layer_index;
+	}
+	strata_error_clear(&job->err);
+	job->rc = st_walk_read_layer(w, &job->stats, &job->err);
+}
+
+static void *worker_main(void *arg)
+{
+	struct walk_run *run = arg;
+
+	for (;;) {
+		size_t index;
+
+		pthread_mutex_lock(&run->lock);
+		while (!atomic_load(&run->cancel) && run->next < run->count &&
+		       run->next >= run->merged + run->window)
+			pthread_cond_wait(&run->changed, &run->lock);
+		if (atomic_load(&run->cancel) || run->next >= run->count) {
+			pthread_mutex_unlock(&run->lock);
+			return NULL;
+		}
+		index = run->next++;
+		pthread_mutex_unlock(&run->lock);
+
+		read_job(run, index);
+
+		pthread_mutex_lock(&run->lock);
+		run->jobs[index].done = true;
+		pthread_cond_broadcast(&run->changed);
+		pthread_mutex_unlock(&run->lock);
+	}
+}
+
+static void file_from_capture(struct st_walk_file *f, const struct st_capture *c)
+{
+	memset(f, 0, sizeof(*f));
+	f->path = c->path;
+	f->path_len = c->path_len;
+	f->type = c->type;
+	f->link_target = c->link_target;
+	f->data = st_slice_make(c->data != NULL ? c->data : "", c->data_len);
+	f->size = c->size;
+	f->mode = c->mode;
+	f->layer = c->layer;
+	f->summarized = c->summarized;
+}
+
+struct visit {
+	const struct st_walk_visitor *visitor;
+	int (*fn)(void *ctx, const struct st_walk_file *f, struct strata_error *err);
+	struct strata_error *err;
+};
+
+static int visit_capture(struct st_capture *c, void *ctx)
+{
+	struct visit *v = ctx;
+	struct st_walk_file f;
+	int rc;
+
+	file_from_capture(&f, c);
+	rc = v->fn(v->visitor->ctx, &f, v->err);
+	return rc < 0 ? rc : 0;
+}
+
+static bool is_hidden(const struct st_capture *c, void *ctx)
+{
+	return st_path_set_hides(ctx, c->path, c->path_len);
+}
+
+/* Merges the layer that JOB read into RUN->view. */
+static int merge_job(struct walk_run *run, struct layer_job *job, struct strata_error *err)
+{
+	const struct strata_limits *lim = run->opts->limits;
+	struct st_walk *w = &job->walk;
+	struct visit visit = {run->visitor, run->visitor->on_layer_file, err};
+	int rc;
+
+	if (w->opaque_root)
+		st_view_remove_under(&run->view, "", 0, w->layer);
+	else if (w->record_paths && run->view.count != 0)
+		st_view_remove_if(&run->view, is_hidden, &w->paths);
+	if (visit.fn != NULL) {
+		rc = st_view_foreach(&w->view, visit_capture, &visit);
+		if (rc < 0)
+			return rc;
+	}
+	st_view_move_all(&run->view, &w->view);
+	if (run->view.data_bytes > lim->cataloged_total_bytes)
+		return st_error_set(err, STRATA_ELIMIT,
+				    "layer %s: captured files would exceed the cataloged_total_bytes limit of %llu bytes",
+				    w->layer_name, (unsigned long long)lim->cataloged_total_bytes);
+	return 0;
+}
+
+static size_t thread_count(const struct strata_limits *lim, size_t layers)
+{
+	long online;
+	size_t n = lim->scan_threads;
+
+	if (n == 0) {
+		online = sysconf(_SC_NPROCESSORS_ONLN);
+		n = online > 0 ? (size_t)online : 1;
+	}
+	if (n > MAX_THREADS)
+		n = MAX_THREADS;
+	if (n > layers)
+		n = layers;
+	return n != 0 ? n : 1;
+}
+
+/* Waits until layer INDEX has been read by a worker. */
+static void wait_for(struct walk_run *run, size_t index)
+{
+	pthread_mutex_lock(&run->lock);
+	while (!run->jobs[index].done)
+		pthread_cond_wait(&run->changed, &run->lock);
+	pthread_mutex_unlock(&run->lock);
+}
+
+static void mark_merged(struct walk_run *run, size_t merged)
+{
+	pthread_mutex_lock(&run->lock);
+	run->merged = merged;
+	pthread_cond_broadcast(&run->changed);
+	pthread_mutex_unlock(&run->lock);
+}
+
+/* Reads and merges every layer. THREADS is the count of workers started,
+ * and with none each layer is read here, just before its merge. */
+static int merge_layers(struct walk_run *run, size_t threads,
+			struct st_walk_layer_stats *stats, struct strata_error *err)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < run->count; i++) {
+		struct layer_job *job = &run->jobs[i];
+
+		if (threads == 0)
+			read_job(run, i);
+		else
+			wait_for(run, i);
+		if (stats != NULL)
+			stats[i] = job->stats;
+		if (job->rc < 0) {
+			if (err != NULL)
+				*err = job->err;
+			return job->rc;
+		}
+		rc = merge_job(run, job, err);
+		st_walk_dispose(&job->walk);
+		if (threads != 0)
+			mark_merged(run, i + 1);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static size_t start_workers(struct walk_run *run, pthread_t *tids, size_t want)
+{
+	size_t started = 0;
+
+	while (started < want && pthread_create(&tids[started], NULL, worker_main, run) == 0)
+		started++;
+	return started;
+}
+
+static void stop_workers(struct walk_run *run, pthread_t *tids, size_t started)
+{
+	size_t i;
+
+	pthread_mutex_lock(&run->lock);
+	atomic_store(&run->cancel, 1);
+	pthread_cond_broadcast(&run->changed);
+	pthread_mutex_unlock(&run->lock);
+	for (i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+}
+
+int st_walk_layers(size_t count, st_layer_opener open, void *open_ctx,
+		   const char *const *names, const struct st_walk_visitor *v,
+		   const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
+		   struct strata_error *err)
+{
+	pthread_t tids[MAX_THREADS];
+	struct walk_run run;
+	struct visit visit;
+	size_t threads;
+	size_t started = 0;
+	size_t i;
+	int rc;
+
+	if (open == NULL || v == NULL || opts == NULL || opts->limits == NULL)
+		return st_error_set(err, STRATA_EINVAL, "layer walk without an opener, visitor or limits");
+	if (count > opts->limits->layers)
+		return st_error_set(err, STRATA_ELIMIT,
+				    "image has %zu layers, over the layers limit of %u", count,
+				    opts->limits->layers);
+
+	memset(&run, 0, sizeof(run));
+	run.opts = opts;
+	run.visitor = v;
+	run.open = open;
+	run.open_ctx = open_ctx;
+	run.names = names;
+	run.count = count;
+	st_view_init(&run.view);
+	if (stats != NULL)
+		memset(stats, 0, count * sizeof(*stats));
+	run.jobs = st_calloc(count != 0 ? count : 1, sizeof(*run.jobs));
+	if (run.jobs == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory for %zu layers", count);
+	pthread_mutex_init(&run.lock, NULL);
+	pthread_cond_init(&run.changed, NULL);
+
+	/* With one thread, each layer is read on the calling thread just
+	 * before its merge, and no worker starts. */
+	threads = thread_count(opts->limits, count);
+	run.window = threads;
+	if (threads > 1)
+		started = start_workers(&run, tids, threads);
+	rc = merge_layers(&run, started, stats, err);
+	if (started != 0)
+		stop_workers(&run, tids, started);
+
+	visit.visitor = v;
+	visit.fn = v->on_final_file;
+	visit.err = err;
+	if (rc == 0 && visit.fn != NULL)
+		rc = st_view_foreach(&run.view, visit_capture, &visit);
+
+	for (i = 0; i < count; i++)
+		st_walk_dispose(&run.jobs[i].walk);
+	free(run.jobs);
+	st_view_dispose(&run.view);
+	pthread_cond_destroy(&run.changed);
+	pthread_mutex_destroy(&run.lock);
+	return rc;
+}
