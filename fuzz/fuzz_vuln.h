@@ -96,6 +96,7 @@ static void fuzz_import(const uint8_t *data, size_t size, fuzz_importer import)
 	ctx.diag = NULL;
 	ctx.stats = &stats;
 	ctx.name = "fuzz.json";
+	ctx.git_ranges = 0;
 	if (import(&ctx, text, &err) == 0) {
 		st_inventory_init(&inv);
 		st_findings_init(&findings);

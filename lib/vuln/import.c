@@ -269,7 +269,18 @@ int st_feed_detect(struct st_slice text, const struct strata_limits *lim)
 	struct st_slice value;
 	bool secdb_release = false;
 	bool secdb_packages = false;
+	bool apk_repository = false;
+	int xml_format;
 
+	/* XML documents (OVAL, updateinfo, RSS), told apart by root element. */
+	xml_format = st_xml_feed_detect(text);
+	if (xml_format != ST_FEED_UNKNOWN)
+		return xml_format;
+	/* Text and top-level arrays, which the member walk below rejects. */
+	if (st_dsa_detect(text))
+		return ST_FEED_DEBIAN_DSA;
+	if (st_photon_detect(text, lim))
+		return ST_FEED_PHOTON;
 	st_json_members_init(&it, text);
 	while (st_json_members_next(&it, &key, &value, NULL) > 0) {
 		/* Alpine secdb: {"distroversion": "v3.10", "packages": [...]} */
@@ -277,6 +288,13 @@ int st_feed_detect(struct st_slice text, const struct strata_limits *lim)
 			secdb_release = true;
 		if (st_slice_eq_cstr(key, "packages") && value.ptr[0] == '[')
 			secdb_packages = true;
+		/* Wolfi and Chainguard: the secdb layout without distroversion. */
+		if ((st_slice_eq_cstr(key, "apkurl") || st_slice_eq_cstr(key, "urlprefix")) &&
+		    value.ptr[0] == '"')
+			apk_repository = true;
+		if (st_slice_eq_cstr(key, "document") && value.ptr[0] == '{' &&
+		    st_csaf_is_document(value, lim))
+			return ST_FEED_CSAF;
 		if (secdb_release && secdb_packages)
 			return ST_FEED_ALPINE_SECDB;
 		if (value.ptr[0] == '{') {
@@ -287,6 +305,8 @@ int st_feed_detect(struct st_slice text, const struct strata_limits *lim)
 		if (is_osv_field(key))
 			return ST_FEED_OSV;
 	}
+	if (apk_repository && secdb_packages && !secdb_release)
+		return ST_FEED_SECFIXES;
 	return ST_FEED_UNKNOWN;
 }
 
@@ -310,6 +330,27 @@ static int import_document(struct st_import_ctx *ctx, struct st_slice text, bool
 		break;
 	case ST_FEED_ALPINE_SECDB:
 		rc = st_import_alpine(ctx, text, err);
+		break;
+	case ST_FEED_SECFIXES:
+		rc = st_import_secfixes(ctx, text, err);
+		break;
+	case ST_FEED_CSAF:
+		rc = st_import_csaf(ctx, text, err);
+		break;
+	case ST_FEED_DEBIAN_DSA:
+		rc = st_import_dsa(ctx, text, err);
+		break;
+	case ST_FEED_PHOTON:
+		rc = st_import_photon(ctx, text, err);
+		break;
+	case ST_FEED_OVAL:
+		rc = st_import_oval(ctx, text, err);
+		break;
+	case ST_FEED_UPDATEINFO:
+		rc = st_import_updateinfo(ctx, text, err);
+		break;
+	case ST_FEED_ALAS_RSS:
+		rc = st_import_alas_rss(ctx, text, err);
 		break;
 	default:
 		if (explicit)
@@ -340,6 +381,19 @@ static bool has_suffix(const char *name, const char *suffix)
 	size_t m = strlen(suffix);
 
 	return n >= m && strcasecmp(name + n - m, suffix) == 0;
+}
+
+/* OSV records in YAML (the PyPA advisory database) are told apart by
+ * their file name, because YAML has no signature to detect. */
+static bool is_yaml_name(const char *name)
+{
+	return has_suffix(name, ".yaml") || has_suffix(name, ".yml");
+}
+
+static int import_yaml(struct st_import_ctx *ctx, struct st_slice text, struct strata_error *err)
+{
+	ctx->stats->files++;
+	return st_import_osv_yaml(ctx, text, err);
 }
 
 /* Reads the current entry of A into BUF, counting its bytes against
@@ -415,7 +469,7 @@ static int import_zip(struct st_import_ctx *ctx, const char *path, uint64_t size
 		}
 		entry_name = archive_entry_pathname(entry);
 		if (entry_name == NULL || archive_entry_filetype(entry) != AE_IFREG ||
-		    !has_suffix(entry_name, ".json"))
+		    (!has_suffix(entry_name, ".json") && !is_yaml_name(entry_name)))
 			continue;
 		ctx->name = st_arena_printf(&names, "%s:%s", path, entry_name);
 		if (ctx->name != NULL)
@@ -435,7 +489,9 @@ static int import_zip(struct st_import_ctx *ctx, const char *path, uint64_t size
 			goto out;
 		}
 		rc = read_entry(a, ctx->name, &buf, &budget, ctx->limits, err);
-		if (rc == 0)
+		if (rc == 0 && is_yaml_name(entry_name))
+			rc = import_yaml(ctx, st_slice_make(buf.ptr, buf.len), err);
+		else if (rc == 0)
 			rc = import_document(ctx, st_slice_make(buf.ptr, buf.len), false, err);
 		ctx->name = saved;
 		if (rc < 0)
@@ -512,6 +568,8 @@ static int import_file(struct st_import_ctx *ctx, const char *path, uint64_t siz
 		ctx->name = st_feed_display_name(&names, path);
 		if (ctx->name == NULL)
 			rc = st_error_set(err, STRATA_ENOMEM, "out of memory");
+		else if (is_yaml_name(path))
+			rc = import_yaml(ctx, st_slice_make(buf.ptr, buf.len), err);
 		else
 			rc = import_document(ctx, st_slice_make(buf.ptr, buf.len), explicit, err);
 		ctx->name = NULL;
@@ -639,7 +697,8 @@ static int import_path(struct st_import_ctx *ctx, const char *path, bool explici
 		st_diag(ctx->diag, ST_DIAG_DEBUG, "%s: not a regular file; skipped", path);
 		return 0;
 	}
-	if (!explicit && !has_suffix(path, ".json") && !has_suffix(path, ".zip")) {
+	if (!explicit && !has_suffix(path, ".json") && !has_suffix(path, ".zip") &&
+	    !is_yaml_name(path) && !has_suffix(path, ".xml")) {
 		st_diag(ctx->diag, ST_DIAG_DEBUG, "%s: neither *.json nor *.zip; skipped", path);
 		return 0;
 	}
@@ -678,10 +737,17 @@ int st_db_import(struct st_db *db, const char *const *paths, size_t count,
 	ctx.diag = diag;
 	ctx.stats = stats;
 	ctx.name = NULL;
+	ctx.git_ranges = 0;
 	for (i = 0; i < count; i++) {
 		rc = import_path(&ctx, paths[i], true, 0, err);
 		if (rc < 0)
 			goto out;
+		if (ctx.git_ranges > 0)
+			st_diag(diag, ST_DIAG_INFO,
+				"%s: %llu OSV ranges of type GIT left out: commit ranges "
+				"cannot be matched against installed versions",
+				paths[i], (unsigned long long)ctx.git_ranges);
+		ctx.git_ranges = 0;
 	}
 	st_writer_dispose(&writer);
 	writer_ready = false;

@@ -1,28 +1,33 @@
 /* Importer for one OSV record (OSV schema 1.x, https://ossf.github.io/osv-schema/).
  *
  * The record is stored as written: aliases, references, severity vectors,
- * and each affected package with its ranges (ECOSYSTEM, SEMVER and GIT)
- * and versions list. The matcher evaluates the ranges later, and GIT ranges
- * are kept but never matched. A record whose structure cannot be read
- * (no id, an event with no or several kinds, a value of the wrong type)
- * is skipped with a warning. Ranges that are readable but odd (no
- * introduced event, a fix that sorts below its introduction) are kept,
- * warned about, and evaluated by the schema's algorithm. */
+ * and each affected package with its ECOSYSTEM and SEMVER ranges and its
+ * versions list. The matcher evaluates the ranges later. GIT ranges name
+ * commits, which an image does not record, so they are counted and not
+ * stored. A record whose structure cannot be read (no id, an event with no
+ * or several kinds, a value of the wrong type) is skipped with a warning.
+ * Ranges that are readable but odd (no introduced event, a fix that sorts
+ * below its introduction) are kept, warned about, and evaluated by the
+ * schema's algorithm. osv_yaml.c feeds the YAML form of the same records
+ * through st_import_osv_tree. */
 #include <ctype.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "version/version.h"
+#include "vuln/cvss.h"
 #include "vuln/vuln_internal.h"
 
 #define MALFORMED 1
 
 /* OSV ecosystem names (the part before any ':') and their purl types.
  * DISTRO is set for ecosystems whose suffix names a distribution release:
- * it is the os-release ID that prefixes the distro column. Other suffixes
- * (Maven's or Packagist's repository URL) are not used. */
+ * it is the first part of the distro key (lib/inventory/inventory.h,
+ * st_os_classify, lists the keys). Other suffixes (Maven's or Packagist's
+ * repository URL) are not used. */
 struct ecosystem_map {
 	const char *osv;
 	const char *type;
@@ -71,12 +76,123 @@ static char *lower_copy(struct st_arena *arena, const char *s, size_t n)
 	return d;
 }
 
+static bool is_release_number(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || !isdigit((unsigned char)s[0]))
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]) && s[i] != '.')
+			return false;
+	}
+	return true;
+}
+
+/* "Pro:22.04:LTS" gives "ubuntu-pro:22.04", "22.04:LTS" "ubuntu:22.04" and
+ * "Pro:FIPS-updates:22.04:LTS" "ubuntu-pro-fips-updates:22.04": the
+ * release number is the key, other words (except LTS) name the channel. */
+static const char *ubuntu_distro(struct st_arena *arena, const char *release)
+{
+	struct st_buf key;
+	struct strata_error err;
+	const char *number = NULL;
+	size_t number_len = 0;
+	const char *p = release;
+	char *out = NULL;
+
+	st_buf_init(&key, 256);
+	if (st_buf_append(&key, "ubuntu", 6, &err) < 0)
+		goto out;
+	while (*p != '\0') {
+		size_t n = strcspn(p, ":");
+
+		if (is_release_number(p, n)) {
+			number = p;
+			number_len = n;
+		} else if (n > 0 && !(n == 3 && strncasecmp(p, "LTS", 3) == 0)) {
+			if (st_buf_append(&key, "-", 1, &err) < 0 ||
+			    st_buf_append(&key, p, n, &err) < 0)
+				goto out;
+		}
+		p += n;
+		if (*p == ':')
+			p++;
+	}
+	if (number == NULL) {
+		/* No release number: keep the suffix whole, so that nothing
+		 * matches it by accident. */
+		key.len = 0;
+		if (st_buf_printf(&key, &err, "ubuntu:%s", release) < 0)
+			goto out;
+	} else if (st_buf_append(&key, ":", 1, &err) < 0 ||
+		   st_buf_append(&key, number, number_len, &err) < 0) {
+		goto out;
+	}
+	out = lower_copy(arena, key.ptr, key.len);
+
+out:
+	st_buf_dispose(&key);
+	return out;
+}
+
+/* "Linux Enterprise Server 15 SP5" gives "sles:15.5" and "Linux
+ * Enterprise Server 12" "sles:12"; other SUSE products keep their name. */
+static const char *suse_distro(struct st_arena *arena, const char *release)
+{
+	static const char sles[] = "Linux Enterprise Server ";
+	const char *p = release + strlen(sles);
+	size_t major;
+	size_t sp = 0;
+
+	if (strncmp(release, sles, strlen(sles)) != 0)
+		return NULL;
+	major = strspn(p, "0123456789");
+	if (major == 0)
+		return NULL;
+	if (p[major] == '\0')
+		return st_arena_printf(arena, "sles:%.*s", (int)major, p);
+	if (strncmp(p + major, " SP", 3) == 0)
+		sp = strspn(p + major + 3, "0123456789");
+	if (sp == 0 || p[major + 3 + sp] != '\0')
+		return NULL;
+	return st_arena_printf(arena, "sles:%.*s.%.*s", (int)major, p, (int)sp, p + major + 3);
+}
+
+/* Builds the distro key of ecosystem E with suffix RELEASE. */
+static const char *distro_key(struct st_arena *arena, const struct ecosystem_map *e,
+			      const char *release)
+{
+	const char *key = NULL;
+
+	/* "Debian:12" names the release by number, but the store and the
+	 * matcher use codenames, as os-release and the tracker do. */
+	if (strcmp(e->distro, "debian") == 0 && st_debian_codename(release) != NULL)
+		release = st_debian_codename(release);
+	if (strcmp(e->distro, "ubuntu") == 0)
+		return ubuntu_distro(arena, release);
+	if (strcmp(e->distro, "suse") == 0)
+		key = suse_distro(arena, release);
+	/* "Red Hat:enterprise_linux:9::appstream" is RHEL 9. */
+	if (strcmp(e->distro, "rhel") == 0 && strncmp(release, "enterprise_linux:", 17) == 0)
+		key = st_arena_printf(arena, "rhel:%.*s", (int)strspn(release + 17, "0123456789"),
+				      release + 17);
+	if (strcmp(e->distro, "opensuse") == 0 && strncmp(release, "Leap ", 5) == 0)
+		key = st_arena_printf(arena, "opensuse-leap:%s", release + 5);
+	if (strcmp(e->distro, "opensuse") == 0 && strcmp(release, "Tumbleweed") == 0)
+		key = "opensuse-tumbleweed";
+	if (key == NULL)
+		key = st_arena_printf(arena, "%s:%s", e->distro, release);
+	if (key == NULL)
+		return NULL;
+	return lower_copy(arena, key, strlen(key));
+}
+
 bool st_osv_ecosystem_map(const char *osv, struct st_arena *arena, const char **type,
 			  const char **distro)
 {
 	const char *colon = strchr(osv, ':');
 	size_t base = colon ? (size_t)(colon - osv) : strlen(osv);
-	const char *release;
 	size_t i;
 
 	for (i = 0; i < ST_ARRAY_LEN(ecosystems); i++) {
@@ -92,15 +208,7 @@ bool st_osv_ecosystem_map(const char *osv, struct st_arena *arena, const char **
 			*distro = e->distro;
 			return true;
 		}
-		/* "Debian:12" names the release by number, but the store and the
-		 * matcher use codenames, as os-release and the tracker do. */
-		release = colon + 1;
-		if (strcmp(e->distro, "debian") == 0 && st_debian_codename(release) != NULL)
-			release = st_debian_codename(release);
-		*distro = st_arena_printf(arena, "%s:%s", e->distro, release);
-		if (*distro == NULL)
-			return false;
-		*distro = lower_copy(arena, *distro, strlen(*distro));
+		*distro = distro_key(arena, e, colon + 1);
 		return *distro != NULL;
 	}
 	/* Unknown ecosystems are kept, lowercased, for later matchers. */
@@ -165,7 +273,7 @@ static void consider_word(struct severity_pick *p, const json_t *obj, const char
 
 /* Picks the Ubuntu priority from a severity[] list, the one entry type
  * that names a level rather than a CVSS vector. */
-static void consider_scores(struct severity_pick *p, const json_t *list)
+static void consider_ubuntu(struct severity_pick *p, const json_t *list)
 {
 	const json_t *item;
 	const char *type;
@@ -181,9 +289,100 @@ static void consider_scores(struct severity_pick *p, const json_t *list)
 	}
 }
 
-/* Stores the severity[] entries (CVSS vectors and the like) as written.
- * TODO: compute CVSS base scores so that records with only a vector get a
- * severity. */
+/* A USN record lists the priority of each CVE it fixes under
+ * affected[].database_specific.cves_map.cves[].severity. The package
+ * gets the highest of them. */
+static void consider_usn_cves(struct severity_pick *p, const json_t *database_specific)
+{
+	const json_t *cves = json_object_get(json_object_get(database_specific, "cves_map"),
+					     "cves");
+	const json_t *cve;
+	struct severity_pick best = {ST_SEVERITY_UNKNOWN, NULL};
+	size_t i;
+
+	if (!json_is_array(cves))
+		return;
+	json_array_foreach(cves, i, cve) {
+		struct severity_pick one = {ST_SEVERITY_UNKNOWN, NULL};
+
+		consider_ubuntu(&one, json_object_get(cve, "severity"));
+		if (one.source != NULL && one.severity > best.severity)
+			best = one;
+	}
+	if (best.source != NULL)
+		consider(p, best.severity, best.source);
+}
+
+/* Red Hat rebuilds (AlmaLinux, Rocky Linux) start the summary with Red
+ * Hat's rating: "Moderate: avahi security update". */
+static void consider_summary(struct severity_pick *p, const char *summary)
+{
+	static const char *const words[] = {"Low", "Moderate", "Important", "Critical"};
+	size_t i;
+	size_t n;
+
+	if (summary == NULL)
+		return;
+	for (i = 0; i < ST_ARRAY_LEN(words); i++) {
+		n = strlen(words[i]);
+		if (strncmp(summary, words[i], n) == 0 && summary[n] == ':') {
+			consider(p, st_severity_from_word(words[i]), "osv:summary");
+			return;
+		}
+	}
+}
+
+/* Scores the CVSS vectors of a severity[] list. A vector that does not
+ * parse, or whose version does not match its type, is warned about and
+ * gives no severity. */
+static void consider_cvss(struct osv_record *r, struct severity_pick *p, const json_t *list)
+{
+	static const struct {
+		const char *type;
+		int version_min, version_max;
+		const char *source;
+	} types[] = {
+		{"CVSS_V4", ST_CVSS_V40, ST_CVSS_V40, "osv:cvss_v4"},
+		{"CVSS_V3", ST_CVSS_V30, ST_CVSS_V31, "osv:cvss_v3"},
+		{"CVSS_V2", ST_CVSS_V2, ST_CVSS_V2, "osv:cvss_v2"},
+	};
+	struct strata_error why = {0};
+	const json_t *item;
+	const char *type;
+	const char *score;
+	int version;
+	int tenths;
+	size_t i;
+	size_t t;
+
+	if (!json_is_array(list))
+		return;
+	json_array_foreach(list, i, item) {
+		if (st_json_member_string(item, "type", &type) != 1 ||
+		    st_json_member_string(item, "score", &score) != 1)
+			continue;
+		for (t = 0; t < ST_ARRAY_LEN(types); t++) {
+			if (strcmp(type, types[t].type) == 0)
+				break;
+		}
+		if (t == ST_ARRAY_LEN(types))
+			continue;
+		if (st_cvss_score(score, &version, &tenths, &why) == 0 &&
+		    (version < types[t].version_min || version > types[t].version_max))
+			st_error_set(&why, STRATA_EINVAL, "a %s entry holds another CVSS version",
+				     type);
+		if (why.code != 0) {
+			st_diag(r->ctx->diag, ST_DIAG_WARN, "%s: %s: %s (%s); severity left UNKNOWN",
+				r->ctx->name, r->id, why.msg,
+				st_feed_name_ok(score) ? score : "unprintable");
+			why.code = 0;
+			continue;
+		}
+		consider(p, st_cvss_severity(version, tenths), types[t].source);
+	}
+}
+
+/* Stores the severity[] entries (CVSS vectors and the like) as written. */
 static int write_scores(struct osv_record *r, const json_t *list, int64_t affected,
 			struct strata_error *err)
 {
@@ -347,6 +546,12 @@ static int write_range(struct osv_record *r, int64_t affected, const char *packa
 		return malformed(r, "%s: a range without a valid type string", "ranges");
 	if (!json_is_array(events) || json_array_size(events) == 0)
 		return malformed(r, "%s: a range without events", "ranges");
+	/* Commit ranges cannot be evaluated against an installed version.
+	 * import.c reports how many were left out, once per path. */
+	if (strcmp(type, "GIT") == 0) {
+		r->ctx->git_ranges++;
+		return 0;
+	}
 	rc = st_writer_range(r->ctx->writer, affected, type, repo, &range_id, err);
 	if (rc < 0)
 		return rc;
@@ -428,7 +633,9 @@ static int write_affected(struct osv_record *r, const json_t *aff, struct strata
 
 	consider_word(&pick, json_object_get(aff, "ecosystem_specific"), "osv:ecosystem_specific");
 	consider_word(&pick, json_object_get(aff, "database_specific"), "osv:database_specific");
-	consider_scores(&pick, json_object_get(aff, "severity"));
+	consider_usn_cves(&pick, json_object_get(aff, "database_specific"));
+	consider_ubuntu(&pick, json_object_get(aff, "severity"));
+	consider_cvss(r, &pick, json_object_get(aff, "severity"));
 	a.ranges = true;
 	a.status = ST_STATUS_AFFECTED;
 	a.severity = pick.source != NULL ? pick.severity : -1;
@@ -451,6 +658,26 @@ static int write_affected(struct osv_record *r, const json_t *aff, struct strata
 
 /* Records ------------------------------------------------------------------ */
 
+/* True when an affected entry names an rpm distribution release, whose
+ * summaries carry Red Hat's rating. */
+static bool has_rpm_distro(struct osv_record *r, const json_t *affected)
+{
+	const json_t *aff;
+	const char *ecosystem;
+	const char *type;
+	const char *distro;
+	size_t i;
+
+	json_array_foreach(affected, i, aff) {
+		if (st_json_member_string(json_object_get(aff, "package"), "ecosystem",
+					  &ecosystem) == 1 &&
+		    st_osv_ecosystem_map(ecosystem, &r->arena, &type, &distro) &&
+		    strcmp(type, "rpm") == 0 && distro[0] != '\0')
+			return true;
+	}
+	return false;
+}
+
 static int write_record(struct osv_record *r, const json_t *root, bool *created,
 			struct strata_error *err)
 {
@@ -472,7 +699,10 @@ static int write_record(struct osv_record *r, const json_t *root, bool *created,
 	if (affected != NULL && !json_is_null(affected) && !json_is_array(affected))
 		return malformed(r, "%s is not an array", "affected");
 	consider_word(&pick, json_object_get(root, "database_specific"), "osv:database_specific");
-	consider_scores(&pick, json_object_get(root, "severity"));
+	consider_ubuntu(&pick, json_object_get(root, "severity"));
+	consider_cvss(r, &pick, json_object_get(root, "severity"));
+	if (has_rpm_distro(r, affected))
+		consider_summary(&pick, rec.summary);
 
 	rc = st_writer_source(r->ctx->writer, ST_SOURCE_OSV, &source, err);
 	if (rc < 0)
@@ -510,22 +740,12 @@ static int skip(struct st_import_ctx *ctx, const char *id, const char *why)
 	return 0;
 }
 
-int st_import_osv(struct st_import_ctx *ctx, struct st_slice text, struct strata_error *err)
+int st_import_osv_tree(struct st_import_ctx *ctx, const json_t *root, struct strata_error *err)
 {
 	struct osv_record r = {0};
-	struct strata_error parse_err = {0};
-	json_t *root = NULL;
 	bool created = false;
 	int rc;
 
-	rc = st_json_parse(&root, text, text.len, ctx->limits->json_depth, 0, "OSV record",
-			   &parse_err);
-	if (rc == STRATA_ECORRUPT)
-		return skip(ctx, NULL, parse_err.msg);
-	if (rc < 0) {
-		st_error_set(err, rc, "%s: %s", ctx->name, parse_err.msg);
-		return rc;
-	}
 	r.ctx = ctx;
 	st_arena_init(&r.arena);
 	if (!json_is_object(root) || st_json_member_string(root, "id", &r.id) != 1 ||
@@ -553,6 +773,24 @@ int st_import_osv(struct st_import_ctx *ctx, struct st_slice text, struct strata
 
 out:
 	st_arena_dispose(&r.arena);
+	return rc;
+}
+
+int st_import_osv(struct st_import_ctx *ctx, struct st_slice text, struct strata_error *err)
+{
+	struct strata_error parse_err = {0};
+	json_t *root = NULL;
+	int rc;
+
+	rc = st_json_parse(&root, text, text.len, ctx->limits->json_depth, 0, "OSV record",
+			   &parse_err);
+	if (rc == STRATA_ECORRUPT)
+		return skip(ctx, NULL, parse_err.msg);
+	if (rc < 0) {
+		st_error_set(err, rc, "%s: %s", ctx->name, parse_err.msg);
+		return rc;
+	}
+	rc = st_import_osv_tree(ctx, root, err);
 	json_decref(root);
 	return rc;
 }

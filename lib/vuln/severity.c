@@ -69,9 +69,13 @@ int st_severity_from_word(const char *word)
 
 	if (word == NULL)
 		return -1;
-	/* GitHub's advisory database writes MODERATE where others write MEDIUM. */
+	/* GitHub's advisory database writes MODERATE where others write
+	 * MEDIUM, and Red Hat's scale (Low, Moderate, Important, Critical)
+	 * has Important for HIGH. */
 	if (strcasecmp(word, "moderate") == 0)
 		return ST_SEVERITY_MEDIUM;
+	if (strcasecmp(word, "important") == 0)
+		return ST_SEVERITY_HIGH;
 	sev = st_severity_parse(word);
 	if (sev == ST_SEVERITY_UNKNOWN)
 		return -1;
@@ -102,25 +106,47 @@ int st_severity_from_debian(const char *urgency)
 }
 
 /* The order in which merged findings take their severity: the distribution
- * vendor's own rating of its package first, then the per-package rating of
- * an OSV record, then the record-level rating (GHSA's). Documented in
- * docs/internals/vuln-store.md. */
+ * vendors' own ratings of their packages first (a package only ever
+ * matches one vendor's rows), then the per-package rating of an OSV
+ * record, then the record-level rating (GHSA's). Sources not listed here
+ * come next, and a severity that strata
+ * computed from a CVSS vector comes last, newest CVSS version first.
+ * Documented in docs/internals/vuln-store.md. */
 static const char *const source_preference[] = {
 	"debian",
+	"redhat",
+	"suse",
+	"oracle",
+	"amazon",
+	"mariner",
+	"azurelinux",
+	"photon",
 	"osv:ubuntu",
+	"osv:summary",
 	"osv:ecosystem_specific",
 	"osv:database_specific",
 };
 
+static const char *const computed_sources[] = {
+	"osv:cvss_v4",
+	"osv:cvss_v3",
+	"osv:cvss_v2",
+};
+
 int st_severity_source_rank(const char *source)
 {
+	const int listed = (int)ST_ARRAY_LEN(source_preference);
 	size_t i;
 
 	if (source == NULL)
-		return (int)ST_ARRAY_LEN(source_preference) + 1;
+		return listed + 1 + (int)ST_ARRAY_LEN(computed_sources);
 	for (i = 0; i < ST_ARRAY_LEN(source_preference); i++) {
 		if (strcmp(source, source_preference[i]) == 0)
 			return (int)i;
 	}
-	return (int)ST_ARRAY_LEN(source_preference);
+	for (i = 0; i < ST_ARRAY_LEN(computed_sources); i++) {
+		if (strcmp(source, computed_sources[i]) == 0)
+			return listed + 1 + (int)i;
+	}
+	return listed;
 }

@@ -17,6 +17,18 @@ struct json_t;
 #define ST_SOURCE_DEBIAN "debian-tracker"
 #define ST_SOURCE_OSV "osv"
 #define ST_SOURCE_ALPINE "alpine-secdb"
+#define ST_SOURCE_WOLFI "wolfi-secdb"
+#define ST_SOURCE_CHAINGUARD "chainguard-secdb"
+#define ST_SOURCE_REDHAT_CSAF "redhat-csaf"
+#define ST_SOURCE_REDHAT_VEX "redhat-vex"
+#define ST_SOURCE_DEBIAN_DSA "debian-dsa"
+#define ST_SOURCE_PHOTON "photon"
+#define ST_SOURCE_SUSE_OVAL "suse-oval"
+#define ST_SOURCE_ORACLE_OVAL "oracle-oval"
+#define ST_SOURCE_MARINER_OVAL "mariner-oval"
+#define ST_SOURCE_AZURELINUX_OVAL "azurelinux-oval"
+#define ST_SOURCE_AMAZON_UPDATEINFO "amazon-updateinfo"
+#define ST_SOURCE_AMAZON_RSS "amazon-alas-rss"
 
 struct st_db {
 	sqlite3 *sql;
@@ -128,6 +140,7 @@ struct st_import_ctx {
 	struct st_diag *diag;
 	struct st_import_stats *stats;
 	const char *name; /* the file, or "archive.zip:entry", for messages */
+	uint64_t git_ranges; /* OSV GIT ranges left out since the last note */
 };
 
 enum st_feed_format {
@@ -135,6 +148,13 @@ enum st_feed_format {
 	ST_FEED_DEBIAN_TRACKER,
 	ST_FEED_OSV,
 	ST_FEED_ALPINE_SECDB,
+	ST_FEED_SECFIXES,     /* Wolfi or Chainguard security.json */
+	ST_FEED_CSAF,         /* Red Hat CSAF advisory or VEX */
+	ST_FEED_DEBIAN_DSA,   /* Debian DSA/list or DLA/list (text) */
+	ST_FEED_PHOTON,       /* Photon OS cve_data_photonX.Y.json */
+	ST_FEED_OVAL,         /* OVAL definitions (SUSE, Oracle, Mariner, Azure Linux) */
+	ST_FEED_UPDATEINFO,   /* yum updateinfo.xml (Amazon Linux) */
+	ST_FEED_ALAS_RSS,     /* Amazon Linux security bulletin RSS */
 };
 
 /* Detects the format of a JSON document from its top-level members
@@ -149,11 +169,70 @@ int st_import_debian(struct st_import_ctx *ctx, struct st_slice text, struct str
 /* Imports one OSV record. A malformed record is skipped with a warning
  * (stats->skipped). Only store failures and limits return an error. */
 int st_import_osv(struct st_import_ctx *ctx, struct st_slice text, struct strata_error *err);
+/* The same for a record already parsed into ROOT (borrowed). */
+int st_import_osv_tree(struct st_import_ctx *ctx, const struct json_t *root,
+		       struct strata_error *err);
+/* Imports one OSV record written as YAML, as the PyPA advisory database
+ * does (osv_yaml.c). Malformed YAML skips the record with a warning. */
+int st_import_osv_yaml(struct st_import_ctx *ctx, struct st_slice text,
+		       struct strata_error *err);
+/* Converts a YAML document to a JSON tree in *OUT (the caller decrefs it):
+ * mappings become objects, sequences arrays, and scalars strings, except
+ * plain null, ~, true and false. Aliases are rejected, so an anchor cannot
+ * multiply the document, and nesting is limited to lim->json_depth and
+ * nodes to ST_YAML_MAX_NODES. Returns STRATA_ECORRUPT with the line for
+ * invalid YAML, STRATA_ELIMIT, or STRATA_ENOMEM. */
+int st_yaml_to_json(struct json_t **out, struct st_slice text, const struct strata_limits *lim,
+		    struct strata_error *err);
+#define ST_YAML_MAX_NODES 1000000
 
 /* Imports one Alpine secdb document (one release and repository). A
  * malformed package entry is skipped with a warning, while a syntax error
  * fails the file. */
 int st_import_alpine(struct st_import_ctx *ctx, struct st_slice text, struct strata_error *err);
+
+/* Imports the "packages" array of a secdb document (secdb.c) under source
+ * SOURCE_NAME with affected rows of ecosystem "apk" and DISTRO. A
+ * malformed package entry is skipped with a warning. */
+int st_secdb_import_packages(struct st_import_ctx *ctx, const char *source_name,
+			     const char *distro, const struct json_t *packages,
+			     struct strata_error *err);
+
+/* Imports a Wolfi or Chainguard security.json (import_secfixes.c). */
+int st_import_secfixes(struct st_import_ctx *ctx, struct st_slice text,
+		       struct strata_error *err);
+
+/* Returns true when VALUE, the text of a top-level "document" member, is
+ * a CSAF document object (import_csaf.c). */
+bool st_csaf_is_document(struct st_slice value, const struct strata_limits *lim);
+/* Imports one Red Hat CSAF advisory or CSAF VEX document. */
+int st_import_csaf(struct st_import_ctx *ctx, struct st_slice text, struct strata_error *err);
+
+/* Returns true when TEXT is not JSON and its first non-empty line is a
+ * DSA or DLA list header (import_dsa.c). */
+bool st_dsa_detect(struct st_slice text);
+/* Imports a Debian DSA/list or DLA/list file. */
+int st_import_dsa(struct st_import_ctx *ctx, struct st_slice text, struct strata_error *err);
+
+/* Returns true when TEXT is a JSON array whose first item has the members
+ * of a Photon OS CVE entry (import_photon.c). */
+bool st_photon_detect(struct st_slice text, const struct strata_limits *lim);
+/* Imports a Photon OS cve_data_photonX.Y.json file. */
+int st_import_photon(struct st_import_ctx *ctx, struct st_slice text, struct strata_error *err);
+
+/* Returns ST_FEED_OVAL, ST_FEED_UPDATEINFO or ST_FEED_ALAS_RSS for an XML
+ * document by its root element (oval_definitions, updates, rss), else
+ * ST_FEED_UNKNOWN (xml_feed.c). Reads only the prolog. */
+int st_xml_feed_detect(struct st_slice text);
+/* Imports an OVAL definitions document (import_oval.c). A definition that
+ * cannot be resolved is skipped with a warning, while invalid XML fails
+ * the file. */
+int st_import_oval(struct st_import_ctx *ctx, struct st_slice text, struct strata_error *err);
+/* Imports an Amazon Linux updateinfo.xml or ALAS RSS feed
+ * (import_amazon.c), with the same error rules. */
+int st_import_updateinfo(struct st_import_ctx *ctx, struct st_slice text,
+			 struct strata_error *err);
+int st_import_alas_rss(struct st_import_ctx *ctx, struct st_slice text, struct strata_error *err);
 
 /* Top-level JSON scanning shared by the detector and the Debian importer:
  * walks the members of the outermost object one at a time, so a 100 MB

@@ -318,7 +318,7 @@ ST_TEST(osv_ecosystem_names_map_to_purl_types)
 		{"Debian:11", "deb", "debian:bullseye"},
 		{"Debian:sid", "deb", "debian:sid"},
 		{"Debian", "deb", "debian"},
-		{"Ubuntu:22.04:LTS", "deb", "ubuntu:22.04:lts"},
+		{"Ubuntu:22.04:LTS", "deb", "ubuntu:22.04"},
 		{"Alpine:v3.16", "apk", "alpine:v3.16"},
 		{"Rocky Linux:9", "rpm", "rocky:9"},
 		{"SomeNew:Thing", "somenew:thing", ""},
@@ -886,7 +886,7 @@ ST_TEST(osv_other_ecosystems_stored)
 					(const char *)sqlite3_column_text(stmt, 0));
 	sqlite3_finalize(stmt);
 	sqlite3_close(raw);
-	ST_CHECK_STR(got, "cargo|;deb|ubuntu:pro:14.04:lts;golang|;");
+	ST_CHECK_STR(got, "cargo|;deb|ubuntu-pro:14.04;golang|;");
 
 	/* UBUNTU-CVE-2020-36325 is withdrawn and Ubuntu is not matched anyway,
 	 * and a Debian image with jansson finds nothing in it. */
