@@ -33,6 +33,7 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_apply_limit(struct strata_limits *lim, const char *arg);
 
 int cmd_scan(int argc, char **argv);
+int cmd_layers(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_vercmp(int argc, char **argv);
 

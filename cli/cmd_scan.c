@@ -31,6 +31,9 @@ static const char scan_usage[] =
 	"  --status LIST         show only findings with these statuses, comma-separated:\n"
 	"                        fixed,affected,will-not-fix,fix-deferred,end-of-life\n"
 	"  --show-owned          also list language packages that an OS package owns\n"
+	"  --layers squashed|all squashed (default): the packages of the final file\n"
+	"                        system; all: also the OS packages that a later layer\n"
+	"                        removed, marked as removed and never matched\n"
 	"  --exit-code N         exit with N when findings remain after the filters\n"
 	"                        (default 0: findings do not change the exit code)\n"
 	"  --limit NAME=VALUE    change a limit on untrusted input (docs/LIMITS.md)\n"
@@ -50,6 +53,7 @@ enum {
 	OPT_SHOW_OWNED,
 	OPT_EXIT_CODE,
 	OPT_LIMIT,
+	OPT_LAYERS,
 };
 
 static const struct option scan_options[] = {
@@ -64,6 +68,7 @@ static const struct option scan_options[] = {
 	{"show-owned", no_argument, NULL, OPT_SHOW_OWNED},
 	{"exit-code", required_argument, NULL, OPT_EXIT_CODE},
 	{"limit", required_argument, NULL, OPT_LIMIT},
+	{"layers", required_argument, NULL, OPT_LAYERS},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
@@ -221,6 +226,15 @@ static int parse_args(struct scan_cli *c, int argc, char **argv, const char **im
 			rc = cli_apply_limit(&c->opts.limits, optarg);
 			if (rc != 0)
 				return rc;
+			break;
+		case OPT_LAYERS:
+			if (strcmp(optarg, "all") == 0)
+				c->opts.all_layers = true;
+			else if (strcmp(optarg, "squashed") == 0)
+				c->opts.all_layers = false;
+			else
+				return cli_usage_error("--layers: expected squashed or all, got '%s'",
+						       optarg);
 			break;
 		case 'q':
 			c->log.min_level = STRATA_LOG_ERROR;

@@ -10,6 +10,7 @@ static const char usage_text[] =
 	"\n"
 	"commands:\n"
 	"  scan IMAGE              inventory an image and report known vulnerabilities\n"
+	"  layers IMAGE            show what each layer adds, changes, removes and wastes\n"
 	"  db import PATH...       load advisories (Debian tracker JSON, OSV JSON, zip)\n"
 	"  db status               list the sources in the vulnerability database\n"
 	"  vercmp ECOSYSTEM A B    compare two versions: prints <, = or >\n"
@@ -80,6 +81,8 @@ int main(int argc, char **argv)
 	cmd = argv[1];
 	if (strcmp(cmd, "scan") == 0)
 		return cmd_scan(argc - 1, argv + 1);
+	if (strcmp(cmd, "layers") == 0)
+		return cmd_layers(argc - 1, argv + 1);
 	if (strcmp(cmd, "db") == 0)
 		return cmd_db(argc - 1, argv + 1);
 	if (strcmp(cmd, "vercmp") == 0)

@@ -111,6 +111,7 @@ STRATA_PUBLIC int strata_scan_image(struct strata_scan **out, const char *ref,
 	if (scan == NULL)
 		return st_error_set(err, STRATA_ENOMEM, "out of memory");
 	st_inventory_init(&scan->inv);
+	scan->inv.list_removed = opts->all_layers;
 	st_findings_init(&scan->findings);
 
 	image_opts.platform = opts->platform;

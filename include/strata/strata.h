@@ -173,6 +173,72 @@ STRATA_PUBLIC int strata_report_write(const struct strata_scan *scan, FILE *out,
 				      const struct strata_report_options *opts,
 				      size_t *shown, struct strata_error *err);
 
+/* Layer analysis (`strata layers`) ------------------------------------- */
+
+struct strata_layers;
+
+/* Analyzes each layer of the image REF (forms as for strata_scan_image;
+ * a "dir:" root file system has no layers and gives STRATA_EUNSUPPORTED):
+ * files added, modified and removed, OS package changes, and the bytes
+ * that later layers made useless. opts->db_path and opts->all_layers are
+ * ignored. Reads every layer twice (inventory, then file paths), and
+ * keeps every distinct path in memory. On success the caller owns *OUT
+ * and frees it with strata_layers_free. Errors as strata_scan_image. */
+STRATA_PUBLIC int strata_layers_analyze(struct strata_layers **out, const char *ref,
+					const struct strata_scan_options *opts,
+					struct strata_error *err);
+
+/* Frees LAYERS; NULL is allowed. */
+STRATA_PUBLIC void strata_layers_free(struct strata_layers *layers);
+
+/* Figures of one layer. A file is any entry but a directory: regular
+ * files, symlinks, hard links, device nodes. Bytes are content bytes as
+ * stored in the layer tar (0 for everything but regular files). */
+struct strata_layer_figures {
+	struct strata_layer layer;   /* digest, diff_id, media type, size, created_by */
+	uint64_t uncompressed_size;  /* tar bytes */
+	uint64_t entries;            /* tar entries, whiteout markers included */
+	uint64_t files_added;        /* paths that were no file in the view below */
+	uint64_t bytes_added;
+	uint64_t files_modified;     /* paths that were a file in the view below */
+	uint64_t bytes_modified;
+	uint64_t files_removed;      /* lower files hidden by whiteouts, opaque
+				      * directories and replaced parents */
+	uint64_t bytes_removed;      /* their sizes */
+	uint64_t wasted_bytes;       /* bytes this layer wrote that a later entry
+				      * replaced or removed */
+	size_t packages_added;       /* OS and language packages */
+	size_t packages_upgraded;
+	size_t packages_downgraded;
+	size_t packages_removed;
+	bool packages_unknown;       /* a package database was unreadable */
+};
+
+/* Totals over the image. */
+struct strata_layers_totals {
+	size_t layer_count;
+	uint64_t size;              /* blob bytes of every layer */
+	uint64_t uncompressed_size; /* tar bytes of every layer */
+	uint64_t content_bytes;     /* regular file bytes of every layer */
+	uint64_t wasted_bytes;      /* bytes written by one layer and replaced or
+				     * removed by a later entry */
+	double efficiency;          /* 1 - wasted_bytes / content_bytes (1 when
+				     * content_bytes is 0) */
+	uint64_t distinct_paths;
+};
+
+/* Fills OUT for layer INDEX; STRATA_EINVAL when INDEX is out of range. */
+STRATA_PUBLIC int strata_layers_get(const struct strata_layers *layers, size_t index,
+				    struct strata_layer_figures *out);
+
+STRATA_PUBLIC void strata_layers_get_totals(const struct strata_layers *layers,
+					    struct strata_layers_totals *out);
+
+/* Writes the layer report to OUT as FORMAT (enum strata_format; JSON is
+ * schema "strata-layers/1", see docs/layers.md). */
+STRATA_PUBLIC int strata_layers_report_write(const struct strata_layers *layers, FILE *out,
+					     int format, struct strata_error *err);
+
 /* Vulnerability database ----------------------------------------------- */
 
 struct strata_db;

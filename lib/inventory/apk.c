@@ -403,6 +403,7 @@ struct collect_ctx {
 	struct apk_state *st;
 	struct st_pkg_history *next;
 	size_t layer;
+	struct st_inventory *inv; /* on_final_file: records the owned files */
 };
 
 static int collect_history(void *ctx, const struct st_apk_package *apk, struct strata_error *err)
@@ -457,6 +458,33 @@ out:
 	return rc;
 }
 
+/* Records the files of APK as owned by "apk:NAME". */
+static int own_files(struct st_inventory *inv, const struct st_apk_package *apk,
+		     struct strata_error *err)
+{
+	const char *p = apk->files;
+	char *owner;
+	size_t i;
+	int rc;
+
+	if (inv == NULL || apk->file_count == 0)
+		return 0;
+	owner = malloc(strlen(apk->pkg.name) + 5);
+	if (owner == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory for package %s",
+				    apk->pkg.name);
+	memcpy(owner, "apk:", 4);
+	memcpy(owner + 4, apk->pkg.name, strlen(apk->pkg.name) + 1);
+	for (i = 0, rc = 0; i < apk->file_count && rc == 0; i++) {
+		size_t len = strlen(p);
+
+		rc = st_inventory_own_file(inv, p, len, owner, err);
+		p += len + 1;
+	}
+	free(owner);
+	return rc;
+}
+
 static int collect_final(void *ctx, const struct st_apk_package *apk, struct strata_error *err)
 {
 	struct collect_ctx *c = ctx;
@@ -472,9 +500,9 @@ static int collect_final(void *ctx, const struct st_apk_package *apk, struct str
 		return rc;
 	out = &st->pending[st->count];
 	memset(out, 0, sizeof(*out));
-	/* NOTE: the files a package owns (apk->files) are not kept: the
-	 * inventory has no field for them yet. */
 	out->type = "apk";
+	out->found_by = "apk";
+	out->flags = st_pkg_kernel_flags("apk", pkg->name);
 	out->name = st_arena_strdup(a, pkg->name);
 	out->version = st_arena_strdup(a, pkg->version);
 	out->arch = st_arena_strdup(a, pkg->arch);
@@ -489,13 +517,13 @@ static int collect_final(void *ctx, const struct st_apk_package *apk, struct str
 
 	out->layer = st_pkg_history_layer(&st->history, pkg, c->layer);
 	st->count++;
-	return 0;
+	return own_files(c->inv, apk, err);
 }
 
 static int apk_on_final_file(void *state, const struct st_walk_file *f,
 			     struct st_catalog_ctx *ctx, struct strata_error *err)
 {
-	struct collect_ctx c = {.st = state, .layer = f->layer};
+	struct collect_ctx c = {.st = state, .layer = f->layer, .inv = ctx->inv};
 	struct strata_error perr;
 	int rc;
 
@@ -560,7 +588,9 @@ static int apk_finish(void *state, struct st_catalog_ctx *ctx, struct strata_err
 		if (rc < 0)
 			return rc;
 	}
-	return 0;
+	/* With the scan option all_layers: packages a later layer removed. */
+	return st_pkg_history_add_removed(&st->history, "apk", APK_INSTALLED_PATH, "apk",
+					  apk_build_purl, ctx, &st->arena, err);
 }
 
 static int apk_init(void **state, struct strata_error *err)

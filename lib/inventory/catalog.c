@@ -202,8 +202,10 @@ static int run_end(struct catalog_run *run, int rc, struct strata_error *err)
 			st_error_prefix(err, "%s cataloger", registry[i]->name);
 	}
 	run_free(run);
-	if (rc >= 0)
+	if (rc >= 0) {
+		st_inventory_mark_owned(run->ctx.inv);
 		st_inventory_sort(run->ctx.inv);
+	}
 	return rc < 0 ? rc : 0;
 }
 

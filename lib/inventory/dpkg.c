@@ -414,6 +414,8 @@ static int collect_final(void *ctx, const struct st_package *pkg, struct strata_
 	/* NOTE: license stays NULL: the status file has no license field, and
 	 * usr/share/doc/NAME/copyright is not read. */
 	out->type = "deb";
+	out->found_by = "dpkg";
+	out->flags = st_pkg_kernel_flags("deb", pkg->name);
 	out->name = st_arena_strdup(a, pkg->name);
 	out->version = st_arena_strdup(a, pkg->version);
 	out->arch = st_arena_strdup(a, pkg->arch);
@@ -452,22 +454,95 @@ static bool is_status_d_file(const char *path, size_t len)
 		 memcmp(name + name_len - (sizeof(md5sums) - 1), md5sums, sizeof(md5sums) - 1) == 0);
 }
 
+/* File lists ---------------------------------------------------------------- */
+
+#define DPKG_INFO_DIR "var/lib/dpkg/info/"
+
+/* The package name of a file list, or an empty slice when PATH is no file list:
+ * info/NAME.list or info/NAME:ARCH.list (a Multi-Arch: same package), and
+ * status.d/NAME.md5sums of distroless images. */
+static struct st_slice file_list_package(const char *path, size_t len)
+{
+	struct st_slice none = st_slice_make(path, 0);
+	struct st_slice p = st_slice_make(path, len);
+	struct st_slice name;
+	const char *colon;
+
+	if (st_slice_starts_with(p, DPKG_INFO_DIR) && len > strlen(DPKG_INFO_DIR) + 5 &&
+	    memcmp(path + len - 5, ".list", 5) == 0)
+		name = st_slice_make(path + strlen(DPKG_INFO_DIR), len - strlen(DPKG_INFO_DIR) - 5);
+	else if (st_slice_starts_with(p, DPKG_STATUS_DIR) && len > strlen(DPKG_STATUS_DIR) + 8 &&
+		 memcmp(path + len - 8, ".md5sums", 8) == 0)
+		name = st_slice_make(path + strlen(DPKG_STATUS_DIR),
+				     len - strlen(DPKG_STATUS_DIR) - 8);
+	else
+		return none;
+	if (memchr(name.ptr, '/', name.len) != NULL || name.ptr[0] == '.')
+		return none;
+	colon = memchr(name.ptr, ':', name.len);
+	if (colon != NULL)
+		name.len = (size_t)(colon - name.ptr);
+	return name.len > 0 && name.len <= 255 ? name : none;
+}
+
+/* Records the files of one package: a .list file has one absolute path a
+ * line ("/." first), an .md5sums file "MD5SUM  PATH" lines with PATH
+ * relative to the root. Lines over path_bytes or with control bytes are
+ * skipped. */
+static int own_file_list(const struct st_walk_file *f, struct st_slice package,
+			 struct st_catalog_ctx *ctx, struct strata_error *err)
+{
+	struct st_slice rest = f->data;
+	bool md5sums = f->path_len > 8 && memcmp(f->path + f->path_len - 8, ".md5sums", 8) == 0;
+	char owner[4 + 256];
+	int rc;
+
+	snprintf(owner, sizeof(owner), "deb:%.*s", (int)package.len, package.ptr);
+	while (rest.len > 0) {
+		struct st_slice line;
+		size_t i;
+
+		st_slice_split(&rest, '\n', &line);
+		if (md5sums) {
+			const char *sep = memchr(line.ptr, ' ', line.len);
+
+			if (sep == NULL)
+				continue;
+			line = st_slice_trim(st_slice_make(sep, line.len - (size_t)(sep - line.ptr)));
+		}
+		if (line.len == 0 || line.len > ctx->limits->path_bytes)
+			continue;
+		for (i = 0; i < line.len && (unsigned char)line.ptr[i] >= 0x20; i++)
+			;
+		if (i < line.len)
+			continue;
+		rc = st_inventory_own_file(ctx->inv, line.ptr, line.len, owner, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 static bool dpkg_wants(const char *path, size_t len)
 {
 	if (len == strlen(DPKG_STATUS_PATH) && memcmp(path, DPKG_STATUS_PATH, len) == 0)
 		return true;
-	return is_status_d_file(path, len);
+	return is_status_d_file(path, len) || file_list_package(path, len).len > 0;
 }
 
 static int dpkg_on_final_file(void *state, const struct st_walk_file *f,
 			      struct st_catalog_ctx *ctx, struct strata_error *err)
 {
 	struct collect_ctx c = {.st = state, .layer = f->layer};
+	struct st_slice package;
 	char *path;
 	int rc;
 
 	if (f->type != ST_FILE_REGULAR || !dpkg_wants(f->path, f->path_len))
 		return 0;
+	package = file_list_package(f->path, f->path_len);
+	if (package.len > 0)
+		return own_file_list(f, package, ctx, err);
 	c.from_status_d = is_status_d_file(f->path, f->path_len);
 	path = st_arena_strndup(&c.st->arena, f->path, f->path_len);
 	if (path == NULL)
@@ -530,7 +605,9 @@ static int dpkg_finish(void *state, struct st_catalog_ctx *ctx, struct strata_er
 		if (rc < 0)
 			return rc;
 	}
-	return 0;
+	/* With the scan option all_layers: packages a later layer removed. */
+	return st_pkg_history_add_removed(&st->history, "deb", DPKG_STATUS_PATH, "dpkg",
+					  dpkg_build_purl, ctx, &st->arena, err);
 }
 
 static int dpkg_init(void **state, struct strata_error *err)

@@ -56,6 +56,10 @@ struct st_package {
 #define ST_PKG_REMOVED 0x8u        /* installed by a lower layer, removed later
 				    * (only with the scan option layers=all) */
 #define ST_PKG_DEV 0x10u           /* a development-only dependency */
+#define ST_PKG_UNVERSIONED 0x20u   /* the version names no release, such as Go's
+				    * "(devel)", so no version range can include
+				    * it. NOTE: the matcher does not skip such
+				    * packages yet. */
 
 struct st_owned_files; /* inventory.c: a hash set of owned paths */
 
@@ -66,6 +70,10 @@ struct st_inventory {
 	size_t count;
 	size_t cap;
 	struct st_owned_files *owned; /* NULL until an OS cataloger records a file */
+	/* Set before cataloging for the scan option all_layers: the OS
+	 * catalogers also add the packages that a lower layer installed and
+	 * a later layer removed, flagged ST_PKG_REMOVED. */
+	bool list_removed;
 };
 
 void st_inventory_init(struct st_inventory *inv);
@@ -94,6 +102,30 @@ void st_inventory_mark_owned(struct st_inventory *inv);
 
 /* Distribution classification --------------------------------------------- */
 
+/* st_os.family values. CentOS and Scientific Linux share RHEL's advisory
+ * key but keep their own family; SLE Micro is "sles". */
+#define ST_FAMILY_ALPINE "alpine"
+#define ST_FAMILY_WOLFI "wolfi"
+#define ST_FAMILY_CHAINGUARD "chainguard"
+#define ST_FAMILY_DEBIAN "debian"
+#define ST_FAMILY_UBUNTU "ubuntu"
+#define ST_FAMILY_RHEL "rhel"
+#define ST_FAMILY_CENTOS "centos"
+#define ST_FAMILY_SCIENTIFIC "scientific"
+#define ST_FAMILY_ROCKY "rocky"
+#define ST_FAMILY_ALMALINUX "almalinux"
+#define ST_FAMILY_ORACLE "ol"
+#define ST_FAMILY_FEDORA "fedora"
+#define ST_FAMILY_AMAZON "amzn"
+#define ST_FAMILY_SLES "sles"
+#define ST_FAMILY_OPENSUSE_LEAP "opensuse-leap"
+#define ST_FAMILY_OPENSUSE_TUMBLEWEED "opensuse-tumbleweed"
+#define ST_FAMILY_MARINER "mariner"
+#define ST_FAMILY_AZURELINUX "azurelinux"
+#define ST_FAMILY_PHOTON "photon"
+#define ST_FAMILY_BOTTLEROCKET "bottlerocket"
+#define ST_FAMILY_ARCH "arch"
+
 /* Fills os->family, os->distro_key, os->eol_date and os->distroless from
  * the os-release fields (and the legacy release files a cataloger read),
  * with strings in ARENA. NOW is the scan time (Unix seconds) for the
@@ -104,7 +136,12 @@ void st_inventory_mark_owned(struct st_inventory *inv);
  *   rocky:MAJOR   ol:MAJOR   fedora:N   amzn:1 | amzn:2 | amzn:2023
  *   sles:MAJOR.SP (SLES, SLE Micro: "sles:15.5")   opensuse-leap:15.5
  *   opensuse-tumbleweed   mariner:2.0   azurelinux:3.0   photon:4.0
- *   bottlerocket   arch */
+ *   bottlerocket   arch
+ * os->esm (set by the dpkg and OS catalogers) selects the end of Ubuntu's
+ * extended security maintenance instead of standard support. Returns 0;
+ * STRATA_ENOTFOUND with a message in ERR when the distribution, its
+ * release or the release's end of life is unknown (whatever could be
+ * filled is filled); or STRATA_ENOMEM. */
 int st_os_classify(struct st_os *os, struct st_arena *arena, int64_t now,
 		   struct strata_error *err);
 
@@ -229,6 +266,10 @@ struct st_rpm_package {
 	const char *modularity_label; /* RHEL module stream, or NULL */
 	size_t file_count;           /* installed files the header lists */
 	bool files_valid;            /* false when its file list is inconsistent */
+	/* The installed files' paths ("/usr/bin/x"), each ending in a NUL,
+	 * back to back, FILE_COUNT of them; NULL when files_valid is false
+	 * or the list would exceed lim->cataloged_file_bytes. */
+	const char *files;
 };
 
 /* Parses the rpm database DB read from PATH, in any of the three formats

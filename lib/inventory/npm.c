@@ -254,6 +254,7 @@ static int npm_on_final_file(void *state, const struct st_walk_file *f,
 		goto out;
 	}
 	pkg.layer = f->layer;
+	pkg.found_by = "npm";
 	rc = st_inventory_add(ctx->inv, &pkg, err);
 
 out:

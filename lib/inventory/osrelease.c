@@ -1,11 +1,16 @@
 /* The OS cataloger: reads os-release(5) from etc/os-release, following a
- * symlink inside the image, or from usr/lib/os-release. For Debian it
- * takes a missing VERSION_ID from etc/debian_version and a missing
- * VERSION_CODENAME from the release table. */
+ * symlink inside the image, or from usr/lib/os-release. When neither
+ * exists, or it has no VERSION_ID, it reads the older release files
+ * (etc/alpine-release, etc/lsb-release, etc/redhat-release, ...). For
+ * Debian it takes a missing VERSION_CODENAME from the release table. It
+ * also notes the signs of a distroless image and of Ubuntu Pro, then
+ * classifies the release (distro.c). */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "inventory/inventory.h"
+#include "inventory/pkg_common.h"
 #include "vuln/vuln.h"
 
 /* The same bound as Linux's MAXSYMLINKS for one path lookup. */
@@ -15,6 +20,13 @@ enum os_file_id {
 	OS_ETC_RELEASE,    /* etc/os-release */
 	OS_USR_RELEASE,    /* usr/lib/os-release */
 	OS_DEBIAN_VERSION, /* etc/debian_version */
+	OS_ALPINE_RELEASE,
+	OS_LSB_RELEASE,
+	OS_CENTOS_RELEASE,
+	OS_REDHAT_RELEASE,
+	OS_SYSTEM_RELEASE,
+	OS_SYSTEM_RELEASE_CPE,
+	OS_SUSE_RELEASE,
 	OS_FILE_COUNT,
 };
 
@@ -22,6 +34,28 @@ static const char *const os_paths[OS_FILE_COUNT] = {
 	[OS_ETC_RELEASE] = "etc/os-release",
 	[OS_USR_RELEASE] = "usr/lib/os-release",
 	[OS_DEBIAN_VERSION] = "etc/debian_version",
+	[OS_ALPINE_RELEASE] = "etc/alpine-release",
+	[OS_LSB_RELEASE] = "etc/lsb-release",
+	[OS_CENTOS_RELEASE] = "etc/centos-release",
+	[OS_REDHAT_RELEASE] = "etc/redhat-release",
+	[OS_SYSTEM_RELEASE] = "etc/system-release",
+	[OS_SYSTEM_RELEASE_CPE] = "etc/system-release-cpe",
+	[OS_SUSE_RELEASE] = "etc/SuSE-release",
+};
+
+/* Files whose presence alone marks a distroless image or Ubuntu Pro.
+ * Their content is not kept. */
+#define DPKG_STATUS "var/lib/dpkg/status"
+#define DPKG_STATUS_D "var/lib/dpkg/status.d/"
+#define RPM_MANIFEST "var/lib/rpmmanifest/container-manifest-2"
+#define APT_SOURCES_D "etc/apt/sources.list.d/"
+#define UBUNTU_ESM_PREFIX "ubuntu-esm-"
+
+/* rpm database paths, as the rpm cataloger reads them. */
+static const char *const rpm_databases[] = {
+	"var/lib/rpm/Packages",           "var/lib/rpm/Packages.db",
+	"var/lib/rpm/rpmdb.sqlite",       "usr/lib/sysimage/rpm/Packages",
+	"usr/lib/sysimage/rpm/Packages.db", "usr/lib/sysimage/rpm/rpmdb.sqlite",
 };
 
 /* A captured copy of one of the files above. */
@@ -36,6 +70,12 @@ struct os_file {
 
 struct os_state {
 	struct os_file files[OS_FILE_COUNT];
+	bool dpkg_status;   /* var/lib/dpkg/status */
+	bool dpkg_status_d; /* a file in var/lib/dpkg/status.d/ */
+	bool rpm_manifest;  /* CBL-Mariner / Azure Linux distroless package list */
+	bool rpm_database;
+	bool esm_sources;   /* an enabled Ubuntu ESM apt source */
+	bool esm_versions;  /* a "+esm" package version in the dpkg status */
 };
 
 /* Debian releases by VERSION_ID (from debian.org/releases). */
@@ -151,18 +191,21 @@ static bool value_is_text(const struct st_buf *v)
 	return true;
 }
 
-static const char **field_for_key(struct st_os *os, struct st_slice key)
+/* One shell variable to keep, and where. */
+struct var_field {
+	const char *key;
+	const char **dst;
+};
+
+static const char **field_for_key(const struct var_field *fields, size_t count,
+				  struct st_slice key)
 {
-	if (st_slice_eq_cstr(key, "ID"))
-		return &os->id;
-	if (st_slice_eq_cstr(key, "ID_LIKE"))
-		return &os->id_like;
-	if (st_slice_eq_cstr(key, "VERSION_ID"))
-		return &os->version_id;
-	if (st_slice_eq_cstr(key, "VERSION_CODENAME"))
-		return &os->version_codename;
-	if (st_slice_eq_cstr(key, "PRETTY_NAME"))
-		return &os->pretty_name;
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		if (st_slice_eq_cstr(key, fields[i].key))
+			return fields[i].dst;
+	}
 	return NULL;
 }
 
@@ -173,18 +216,18 @@ static void skip_line(struct st_slice text, size_t *pos)
 	*pos = nl ? (size_t)(nl - text.ptr) + 1 : text.len;
 }
 
-/* Lines that are not KEY=VALUE, and values with an unterminated quote or
- * a control byte, are ignored, as systemd's parser ignores them. The last
- * assignment of a key wins, as in a shell. */
-int st_osrelease_parse(struct st_os *os, struct st_slice text, struct st_arena *arena,
-		       struct strata_error *err)
+/* Parses the KEY=VALUE lines of TEXT (os-release(5) syntax, also that of
+ * lsb-release) and stores the values of FIELDS in ARENA. Lines that are
+ * not KEY=VALUE, and values with an unterminated quote or a control byte,
+ * are ignored, as systemd's parser ignores them. The last assignment of a
+ * key wins, as in a shell. */
+static int parse_vars(const struct var_field *fields, size_t count, struct st_slice text,
+		      struct st_arena *arena, struct strata_error *err)
 {
 	struct st_buf value;
 	size_t pos = 0;
 	int rc = 0;
 
-	os->id = os->id_like = os->version_id = NULL;
-	os->version_codename = os->pretty_name = NULL;
 	st_buf_init(&value, text.len + 1);
 
 	while (pos < text.len) {
@@ -218,7 +261,7 @@ int st_osrelease_parse(struct st_os *os, struct st_slice text, struct st_arena *
 		/* An unterminated quote swallows the rest of the file. */
 		if (parsed == 0)
 			break;
-		field = field_for_key(os, key);
+		field = field_for_key(fields, count, key);
 		if (field != NULL && value_is_text(&value)) {
 			*field = st_arena_strndup(arena, value.ptr ? value.ptr : "", value.len);
 			if (*field == NULL) {
@@ -228,10 +271,28 @@ int st_osrelease_parse(struct st_os *os, struct st_slice text, struct st_arena *
 		}
 		skip_line(text, &pos);
 	}
-	os->found = os->id != NULL || os->version_id != NULL || os->pretty_name != NULL;
 
 out:
 	st_buf_dispose(&value);
+	return rc;
+}
+
+int st_osrelease_parse(struct st_os *os, struct st_slice text, struct st_arena *arena,
+		       struct strata_error *err)
+{
+	const struct var_field fields[] = {
+		{"ID", &os->id},
+		{"ID_LIKE", &os->id_like},
+		{"VERSION_ID", &os->version_id},
+		{"VERSION_CODENAME", &os->version_codename},
+		{"PRETTY_NAME", &os->pretty_name},
+	};
+	int rc;
+
+	os->id = os->id_like = os->version_id = NULL;
+	os->version_codename = os->pretty_name = NULL;
+	rc = parse_vars(fields, ST_ARRAY_LEN(fields), text, arena, err);
+	os->found = os->id != NULL || os->version_id != NULL || os->pretty_name != NULL;
 	return rc;
 }
 
@@ -248,9 +309,44 @@ static int os_file_id(const char *path, size_t len)
 	return -1;
 }
 
+static bool path_is(const char *path, size_t len, const char *c)
+{
+	return strlen(c) == len && memcmp(path, c, len) == 0;
+}
+
+/* A file directly inside the directory DIR (which ends in '/') whose name
+ * starts with PREFIX. */
+static bool path_in_dir(const char *path, size_t len, const char *dir, const char *prefix)
+{
+	size_t d = strlen(dir);
+	size_t p = strlen(prefix);
+
+	if (len <= d + p || memcmp(path, dir, d) != 0 || memcmp(path + d, prefix, p) != 0)
+		return false;
+	return memchr(path + d, '/', len - d) == NULL;
+}
+
+static bool is_rpm_database(const char *path, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(rpm_databases); i++) {
+		if (path_is(path, len, rpm_databases[i]))
+			return true;
+	}
+	return false;
+}
+
+static bool is_esm_source(const char *path, size_t len)
+{
+	return path_in_dir(path, len, APT_SOURCES_D, UBUNTU_ESM_PREFIX);
+}
+
 static bool os_wants(const char *path, size_t len)
 {
-	return os_file_id(path, len) >= 0;
+	return os_file_id(path, len) >= 0 || path_is(path, len, DPKG_STATUS) ||
+	       path_in_dir(path, len, DPKG_STATUS_D, "") || path_is(path, len, RPM_MANIFEST) ||
+	       is_rpm_database(path, len) || is_esm_source(path, len);
 }
 
 static int os_init(void **state, struct strata_error *err)
@@ -280,6 +376,61 @@ static void os_free(void *state)
 	free(st);
 }
 
+/* An apt source list that enables Ubuntu's ESM archive: a line that is no
+ * comment and names esm.ubuntu.com, as the Ubuntu Pro client writes into
+ * sources.list.d/ubuntu-esm-*.list (one-line format) or .sources
+ * (deb822). NOTE: a deb822 "Enabled: no" field is not honoured. */
+static bool has_esm_line(struct st_slice text)
+{
+	static const char host[] = "esm.ubuntu.com";
+
+	while (text.len > 0) {
+		struct st_slice line;
+
+		st_slice_split(&text, '\n', &line);
+		line = st_slice_trim(line);
+		if (line.len == 0 || line.ptr[0] == '#')
+			continue;
+		if (memmem(line.ptr, line.len, host, sizeof(host) - 1) != NULL)
+			return true;
+	}
+	return false;
+}
+
+/* A dpkg "Version:" field with an Ubuntu Pro security update, such as
+ * "2.9.10+dfsg-5ubuntu0.20.04.6+esm1". */
+static bool has_esm_version(struct st_slice text)
+{
+	while (text.len > 0) {
+		struct st_slice line;
+
+		st_slice_split(&text, '\n', &line);
+		if (st_slice_starts_with(line, "Version:") &&
+		    memmem(line.ptr, line.len, "+esm", 4) != NULL)
+			return true;
+	}
+	return false;
+}
+
+/* Sets the distroless and ESM signs that file F shows. */
+static void note_marker(struct os_state *st, const struct st_walk_file *f)
+{
+	bool regular = f->type == ST_FILE_REGULAR;
+
+	if (path_is(f->path, f->path_len, DPKG_STATUS)) {
+		st->dpkg_status = true;
+		st->esm_versions = st->esm_versions || (regular && has_esm_version(f->data));
+	} else if (path_in_dir(f->path, f->path_len, DPKG_STATUS_D, "")) {
+		st->dpkg_status_d = true;
+	}
+	else if (path_is(f->path, f->path_len, RPM_MANIFEST))
+		st->rpm_manifest = true;
+	else if (is_rpm_database(f->path, f->path_len))
+		st->rpm_database = true;
+	else if (is_esm_source(f->path, f->path_len) && regular && has_esm_line(f->data))
+		st->esm_sources = true;
+}
+
 static int os_on_final_file(void *state, const struct st_walk_file *f,
 			    struct st_catalog_ctx *ctx, struct strata_error *err)
 {
@@ -287,8 +438,10 @@ static int os_on_final_file(void *state, const struct st_walk_file *f,
 	int id = os_file_id(f->path, f->path_len);
 	struct os_file *dst;
 
-	if (id < 0)
+	if (id < 0) {
+		note_marker(st, f);
 		return 0;
+	}
 	dst = &st->files[id];
 	os_file_clear(dst);
 	dst->type = f->type;
@@ -432,10 +585,269 @@ static int os_fill_debian(struct os_state *st, struct st_os *os, struct st_arena
 	return 0;
 }
 
-static int os_finish(void *state, struct st_catalog_ctx *ctx, struct strata_error *err)
+/* Legacy release files ----------------------------------------------------- */
+
+/* The first line of F without blanks around it, when F is a regular file
+ * whose first line is printable text of at most LEGACY_LINE_MAX bytes. */
+#define LEGACY_LINE_MAX 256
+
+static bool first_line(const struct os_file *f, struct st_slice *out)
 {
-	struct os_state *st = state;
-	struct st_os *os = &ctx->inv->os;
+	struct st_slice rest;
+	size_t i;
+
+	if (!f->present || f->type != ST_FILE_REGULAR)
+		return false;
+	rest = st_slice_make(f->data, f->len);
+	st_slice_split(&rest, '\n', out);
+	*out = st_slice_trim(*out);
+	if (out->len == 0 || out->len > LEGACY_LINE_MAX)
+		return false;
+	for (i = 0; i < out->len; i++) {
+		unsigned char c = (unsigned char)out->ptr[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+static bool dup_into(struct st_arena *a, const char **dst, struct st_slice s)
+{
+	*dst = st_arena_strndup(a, s.ptr, s.len);
+	return *dst != NULL;
+}
+
+/* etc/alpine-release: the version alone, "3.18.4" or
+ * "3.19_alpha20230901" on edge. */
+static bool legacy_alpine(const struct os_file *f, struct st_os *os, struct st_arena *a)
+{
+	struct st_slice line;
+
+	if (!first_line(f, &line) || line.ptr[0] < '0' || line.ptr[0] > '9')
+		return true;
+	os->id = "alpine";
+	return dup_into(a, &os->version_id, line);
+}
+
+/* etc/lsb-release: DISTRIB_ID=Ubuntu, DISTRIB_RELEASE, DISTRIB_CODENAME
+ * and DISTRIB_DESCRIPTION, in os-release syntax. */
+static int legacy_lsb(const struct os_file *f, struct st_os *os, struct st_arena *a,
+		      struct strata_error *err)
+{
+	const char *distrib_id = NULL;
+	const struct var_field fields[] = {
+		{"DISTRIB_ID", &distrib_id},
+		{"DISTRIB_RELEASE", &os->version_id},
+		{"DISTRIB_CODENAME", &os->version_codename},
+		{"DISTRIB_DESCRIPTION", &os->pretty_name},
+	};
+	int rc;
+
+	if (!f->present || f->type != ST_FILE_REGULAR)
+		return 0;
+	rc = parse_vars(fields, ST_ARRAY_LEN(fields), st_slice_make(f->data, f->len), a, err);
+	if (rc < 0 || distrib_id == NULL || distrib_id[0] == '\0')
+		return rc;
+	os->id = st_pkg_lowercase(a, distrib_id);
+	if (os->id == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory for etc/lsb-release");
+	return 0;
+}
+
+/* "NAME release VERSION (CODENAME)" of etc/redhat-release and its kin,
+ * by the start of NAME. Longer prefixes come first. */
+static const struct {
+	const char *prefix;
+	const char *id;
+} redhat_names[] = {
+	{"Red Hat Enterprise Linux", "rhel"}, {"CentOS", "centos"},
+	{"Rocky Linux", "rocky"},            {"AlmaLinux", "almalinux"},
+	{"Oracle Linux", "ol"},              {"Fedora", "fedora"},
+	{"Amazon Linux", "amzn"},            {"Scientific Linux", "scientific"},
+};
+
+static bool legacy_redhat(const struct os_file *f, struct st_os *os, struct st_arena *a)
+{
+	struct st_slice line;
+	struct st_slice version;
+	const char *at;
+	size_t i;
+
+	if (!first_line(f, &line))
+		return true;
+	at = memmem(line.ptr, line.len, " release ", 9);
+	if (at == NULL)
+		return true;
+	version.ptr = at + 9;
+	version.len = 0;
+	while (version.ptr + version.len < line.ptr + line.len &&
+	       version.ptr[version.len] != ' ')
+		version.len++;
+	if (version.len == 0 || version.ptr[0] < '0' || version.ptr[0] > '9')
+		return true;
+	for (i = 0; i < ST_ARRAY_LEN(redhat_names); i++) {
+		if (!st_slice_starts_with(line, redhat_names[i].prefix))
+			continue;
+		os->id = redhat_names[i].id;
+		return dup_into(a, &os->version_id, version) && dup_into(a, &os->pretty_name, line);
+	}
+	return true;
+}
+
+/* etc/system-release-cpe: "cpe:/o:centos:linux:6:GA" (CPE 2.2) or
+ * "cpe:2.3:o:amazon:amazon_linux:2" (CPE 2.3), by vendor. */
+static bool legacy_cpe(const struct os_file *f, struct st_os *os, struct st_arena *a)
+{
+	static const struct {
+		const char *vendor;
+		const char *id;
+	} vendors[] = {
+		{"centos", "centos"}, {"redhat", "rhel"},     {"amazon", "amzn"},
+		{"fedoraproject", "fedora"}, {"rocky", "rocky"}, {"almalinux", "almalinux"},
+		{"oracle", "ol"},
+	};
+	struct st_slice rest;
+	struct st_slice part[6];
+	size_t n = 0;
+	size_t skip;
+	size_t i;
+
+	if (!first_line(f, &rest))
+		return true;
+	while (rest.len > 0 && n < ST_ARRAY_LEN(part))
+		st_slice_split(&rest, ':', &part[n++]);
+	if (n < 5 || !st_slice_eq_cstr(part[0], "cpe"))
+		return true;
+	/* cpe:/o:VENDOR:PRODUCT:VERSION or cpe:2.3:o:VENDOR:PRODUCT:VERSION */
+	skip = st_slice_eq_cstr(part[1], "2.3") ? 1 : 0;
+	if (n < 5 + skip || part[4 + skip].len == 0)
+		return true;
+	for (i = 0; i < ST_ARRAY_LEN(vendors); i++) {
+		if (!st_slice_eq_cstr(part[2 + skip], vendors[i].vendor))
+			continue;
+		os->id = vendors[i].id;
+		return dup_into(a, &os->version_id, part[4 + skip]);
+	}
+	return true;
+}
+
+/* etc/SuSE-release: a name line, then "VERSION = 12" and
+ * "PATCHLEVEL = 3" lines. */
+static bool legacy_suse(const struct os_file *f, struct st_os *os, struct st_arena *a)
+{
+	struct st_slice line;
+	struct st_slice rest;
+	struct st_slice version = {NULL, 0};
+	struct st_slice patch = {NULL, 0};
+	uint64_t major;
+	size_t digits;
+
+	if (!first_line(f, &line))
+		return true;
+	rest = st_slice_make(f->data, f->len);
+	while (rest.len > 0) {
+		struct st_slice l;
+		struct st_slice key;
+
+		st_slice_split(&rest, '\n', &l);
+		st_slice_split(&l, '=', &key);
+		key = st_slice_trim(key);
+		if (st_slice_eq_cstr(key, "VERSION"))
+			version = st_slice_trim(l);
+		else if (st_slice_eq_cstr(key, "PATCHLEVEL"))
+			patch = st_slice_trim(l);
+	}
+	if (version.len == 0 || version.len > 16 || patch.len > 4)
+		return true;
+	if (st_slice_starts_with(line, "SUSE Linux Enterprise Server"))
+		os->id = "sles";
+	else if (st_slice_starts_with(line, "openSUSE"))
+		os->id = "opensuse";
+	else
+		return true;
+	/* openSUSE Leap started at 42.1. Older releases get an ID that
+	 * classification does not know, so that they get no Leap key. */
+	for (digits = 0; digits < version.len && version.ptr[digits] != '.'; digits++)
+		;
+	if (strcmp(os->id, "opensuse") == 0 &&
+	    (!st_slice_to_u64(st_slice_make(version.ptr, digits), &major) || major < 42))
+		os->id = "opensuse-legacy";
+	if (patch.len > 0 && !st_slice_eq_cstr(patch, "0"))
+		os->version_id = st_arena_printf(a, "%.*s.%.*s", (int)version.len, version.ptr,
+						 (int)patch.len, patch.ptr);
+	else
+		os->version_id = st_arena_strndup(a, version.ptr, version.len);
+	return os->version_id != NULL && dup_into(a, &os->pretty_name, line);
+}
+
+/* etc/debian_version: "10.8", or "bookworm/sid" on testing and Ubuntu. */
+static bool legacy_debian(const struct os_file *f, struct st_os *os, struct st_arena *a)
+{
+	struct st_slice line;
+	size_t n = 0;
+
+	if (!first_line(f, &line))
+		return true;
+	os->id = "debian";
+	while (n < line.len && line.ptr[n] >= 'a' && line.ptr[n] <= 'z')
+		n++;
+	if (n > 0 && (n == line.len || line.ptr[n] == '/'))
+		return dup_into(a, &os->version_codename, st_slice_make(line.ptr, n));
+	return debian_version_major(f, a, &os->version_id, NULL) == 0;
+}
+
+/* Reads the first legacy release file that names a distribution into OS,
+ * by preference: Ubuntu has both lsb-release and debian_version, and
+ * CentOS both centos-release and redhat-release. */
+static int read_legacy(struct os_state *st, struct st_os *os, struct st_catalog_ctx *ctx,
+		       struct strata_error *err)
+{
+	static const int order[] = {
+		OS_ALPINE_RELEASE, OS_LSB_RELEASE, OS_CENTOS_RELEASE, OS_REDHAT_RELEASE,
+		OS_SYSTEM_RELEASE, OS_SYSTEM_RELEASE_CPE, OS_SUSE_RELEASE, OS_DEBIAN_VERSION,
+	};
+	struct st_arena *a = &ctx->inv->arena;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < ST_ARRAY_LEN(order) && os->id == NULL; i++) {
+		int id = st->files[order[i]].present ? os_resolve(st, order[i], ctx) : -1;
+		const struct os_file *f;
+		bool ok = true;
+
+		if (id < 0)
+			continue;
+		f = &st->files[id];
+		memset(os, 0, sizeof(*os));
+		if (order[i] == OS_ALPINE_RELEASE)
+			ok = legacy_alpine(f, os, a);
+		else if (order[i] == OS_LSB_RELEASE)
+			rc = legacy_lsb(f, os, a, err);
+		else if (order[i] == OS_SYSTEM_RELEASE_CPE)
+			ok = legacy_cpe(f, os, a);
+		else if (order[i] == OS_SUSE_RELEASE)
+			ok = legacy_suse(f, os, a);
+		else if (order[i] == OS_DEBIAN_VERSION)
+			ok = legacy_debian(f, os, a);
+		else
+			ok = legacy_redhat(f, os, a);
+		if (!ok)
+			return st_error_set(err, STRATA_ENOMEM, "out of memory for %s",
+					    os_paths[order[i]]);
+		if (rc < 0)
+			return rc;
+		os->path = os_paths[order[i]];
+		os->layer = f->layer;
+	}
+	os->found = os->id != NULL;
+	return 0;
+}
+
+/* Reads etc/os-release or usr/lib/os-release into OS. */
+static int read_os_release(struct os_state *st, struct st_os *os, struct st_catalog_ctx *ctx,
+			   struct strata_error *err)
+{
 	const struct os_file *f;
 	int id;
 	int rc;
@@ -452,12 +864,75 @@ static int os_finish(void *state, struct st_catalog_ctx *ctx, struct strata_erro
 		return rc;
 	os->path = os_paths[id];
 	os->layer = f->layer;
-	if (!os->found) {
+	if (!os->found)
 		st_diag(ctx->diag, ST_DIAG_WARN, "%s: no ID, VERSION_ID or PRETTY_NAME, ignored",
 			os_paths[id]);
+	return 0;
+}
+
+/* Merges the fields of the legacy release files into OS: everything when
+ * there is no os-release, else only the missing VERSION_ID, VERSION_CODENAME
+ * and PRETTY_NAME of the same distribution. */
+static int merge_legacy(struct os_state *st, struct st_os *os, struct st_catalog_ctx *ctx,
+			struct strata_error *err)
+{
+	struct st_os legacy;
+	int rc;
+
+	if (os->found && os->version_id != NULL)
+		return 0;
+	memset(&legacy, 0, sizeof(legacy));
+	rc = read_legacy(st, &legacy, ctx, err);
+	if (rc < 0 || !legacy.found)
+		return rc;
+	if (!os->found) {
+		*os = legacy;
 		return 0;
 	}
-	return os_fill_debian(st, os, &ctx->inv->arena, err);
+	if (os->id == NULL || strcmp(os->id, legacy.id) != 0)
+		return 0;
+	os->version_id = legacy.version_id;
+	if (os->version_codename == NULL)
+		os->version_codename = legacy.version_codename;
+	if (os->pretty_name == NULL)
+		os->pretty_name = legacy.pretty_name;
+	return 0;
+}
+
+static int os_finish(void *state, struct st_catalog_ctx *ctx, struct strata_error *err)
+{
+	struct os_state *st = state;
+	struct st_os *os = &ctx->inv->os;
+	struct strata_error why;
+	int rc;
+
+	rc = read_os_release(st, os, ctx, err);
+	if (rc == 0)
+		rc = merge_legacy(st, os, ctx, err);
+	if (rc == 0 && os->found)
+		rc = os_fill_debian(st, os, &ctx->inv->arena, err);
+	if (rc < 0 || !os->found)
+		return rc;
+
+	/* gcr.io/distroless keeps one status.d file per package instead of
+	 * the status database; Azure Linux distroless keeps a package list
+	 * instead of the rpm database. */
+	if ((st->dpkg_status_d && !st->dpkg_status) || (st->rpm_manifest && !st->rpm_database))
+		os->distroless = true;
+	if (st->esm_sources || st->esm_versions)
+		os->esm = true;
+
+	/* NOTE: the scan time is the time of this call; the walk has no
+	 * clock of its own. */
+	rc = st_os_classify(os, &ctx->inv->arena, (int64_t)time(NULL), &why);
+	if (rc == STRATA_ENOTFOUND) {
+		st_diag(ctx->diag, ST_DIAG_INFO, "%s: %s", os->path ? os->path : "os release",
+			why.msg);
+		return 0;
+	}
+	if (rc < 0 && err != NULL)
+		*err = why;
+	return rc;
 }
 
 const struct st_cataloger st_cataloger_os = {

@@ -68,8 +68,10 @@ void st_pkg_history_init(struct st_pkg_history *h, enum st_pkg_key key, const ch
 {
 	memset(h, 0, sizeof(*h));
 	st_arena_init(&h->arena);
+	st_arena_init(&h->removed_arena);
 	h->key = key;
 	h->kind = kind;
+	h->layer = SIZE_MAX;
 }
 
 void st_pkg_history_dispose(struct st_pkg_history *h)
@@ -78,7 +80,9 @@ void st_pkg_history_dispose(struct st_pkg_history *h)
 	const char *kind = h->kind;
 
 	st_arena_dispose(&h->arena);
+	st_arena_dispose(&h->removed_arena);
 	free(h->items);
+	free(h->removed);
 	st_pkg_history_init(h, key, kind);
 }
 
@@ -97,9 +101,11 @@ int st_pkg_history_add(struct st_pkg_history *h, const struct st_package *pkg, s
 	e->arch = st_arena_strdup(&h->arena, pkg->arch ? pkg->arch : "");
 	e->version = st_arena_strdup(&h->arena, pkg->version);
 	e->since = layer;
+	e->removed_in = SIZE_MAX;
 	if (e->name == NULL || e->arch == NULL || e->version == NULL)
 		return st_error_set(err, STRATA_ENOMEM, "out of memory for package %s", pkg->name);
 	h->count++;
+	h->layer = layer;
 	return 0;
 }
 
@@ -124,6 +130,71 @@ static const struct st_pkg_history_entry *history_find(const struct st_pkg_histo
 	return e;
 }
 
+/* Whether H, sorted by its key, lists a package with E's name, and with
+ * E's architecture too unless H is keyed by name alone. */
+static bool history_lists(const struct st_pkg_history *h, const struct st_pkg_history_entry *e)
+{
+	int (*compare)(const void *, const void *) =
+		h->key == ST_PKG_KEY_NAME ? compare_name : compare_name_arch;
+
+	if (h->count == 0)
+		return false;
+	return bsearch(e, h->items, h->count, sizeof(*h->items), compare) != NULL;
+}
+
+/* Appends a copy of E, removed in layer REMOVED_IN, to H's removed list. */
+static bool removed_append(struct st_pkg_history *h, const struct st_pkg_history_entry *e,
+			   size_t removed_in)
+{
+	struct st_pkg_history_entry *r;
+
+	if (st_pkg_array_grow((void **)&h->removed, &h->removed_cap, h->removed_count,
+			      sizeof(*h->removed), h->kind, NULL) < 0)
+		return false;
+	r = &h->removed[h->removed_count];
+	r->name = st_arena_strdup(&h->removed_arena, e->name);
+	r->arch = st_arena_strdup(&h->removed_arena, e->arch);
+	r->version = st_arena_strdup(&h->removed_arena, e->version);
+	r->since = e->since;
+	r->removed_in = removed_in;
+	if (r->name == NULL || r->arch == NULL || r->version == NULL)
+		return false;
+	h->removed_count++;
+	return true;
+}
+
+/* Moves OLD's removed list to NEXT (sorted), drops from it the packages
+ * that NEXT lists again, and adds the packages of OLD that NEXT dropped,
+ * as removed in NEXT's layer. */
+static void track_removed(struct st_pkg_history *old, struct st_pkg_history *next)
+{
+	size_t kept = 0;
+	size_t i;
+
+	next->removed_arena = old->removed_arena;
+	next->removed = old->removed;
+	next->removed_count = old->removed_count;
+	next->removed_cap = old->removed_cap;
+	next->removed_incomplete = old->removed_incomplete;
+	st_arena_init(&old->removed_arena);
+	old->removed = NULL;
+	old->removed_count = 0;
+	old->removed_cap = 0;
+
+	for (i = 0; i < next->removed_count; i++) {
+		if (!history_lists(next, &next->removed[i]))
+			next->removed[kept++] = next->removed[i];
+	}
+	next->removed_count = kept;
+
+	for (i = 0; i < old->count && !next->removed_incomplete; i++) {
+		if (history_lists(next, &old->items[i]))
+			continue;
+		if (!removed_append(next, &old->items[i], next->layer))
+			next->removed_incomplete = true;
+	}
+}
+
 void st_pkg_history_update(struct st_pkg_history *hist, size_t count, size_t index,
 			   struct st_pkg_history *next)
 {
@@ -132,6 +203,7 @@ void st_pkg_history_update(struct st_pkg_history *hist, size_t count, size_t ind
 
 	if (next->count > 1)
 		qsort(next->items, next->count, sizeof(*next->items), key_compare(next->key));
+	track_removed(&hist[index], next);
 	for (i = 0; i < next->count; i++) {
 		struct st_pkg_history_entry *e = &next->items[i];
 		const struct st_pkg_history_entry *prev;
@@ -155,6 +227,56 @@ size_t st_pkg_history_layer(const struct st_pkg_history *h, const struct st_pack
 	const struct st_pkg_history_entry *e = history_find(h, pkg->name, pkg->arch, pkg->version);
 
 	return e != NULL ? e->since : layer;
+}
+
+int st_pkg_history_add_removed(const struct st_pkg_history *h, const char *type,
+			       const char *path, const char *found_by,
+			       int (*build_purl)(struct st_package *pkg, const struct st_os *os,
+						 struct st_arena *a, struct strata_error *err),
+			       struct st_catalog_ctx *ctx, struct st_arena *arena,
+			       struct strata_error *err)
+{
+	struct st_inventory *inv = ctx->inv;
+	size_t i;
+	int rc;
+
+	if (!inv->list_removed)
+		return 0;
+	if (h->removed_incomplete)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory for the removed %s packages",
+				    h->kind);
+	for (i = 0; i < h->removed_count; i++) {
+		const struct st_pkg_history_entry *r = &h->removed[i];
+		struct st_package pkg;
+		struct st_package *added;
+
+		memset(&pkg, 0, sizeof(pkg));
+		pkg.type = type;
+		pkg.name = r->name;
+		pkg.version = r->version;
+		pkg.arch = r->arch[0] != '\0' ? r->arch : NULL;
+		pkg.path = path;
+		pkg.layer = r->since;
+		pkg.found_by = found_by;
+		pkg.flags = ST_PKG_REMOVED;
+		pkg.removed_in = r->removed_in;
+		if (build_purl != NULL) {
+			rc = build_purl(&pkg, &inv->os, arena, err);
+			if (rc < 0)
+				return rc;
+		}
+		rc = st_inventory_add(inv, &pkg, err);
+		if (rc < 0)
+			return rc;
+		/* Set again after the copy, so that the removal marks do not
+		 * depend on which fields st_inventory_add copies. */
+		added = &inv->packages[inv->count - 1];
+		added->found_by = found_by;
+		added->flags = ST_PKG_REMOVED;
+		added->owner = NULL;
+		added->removed_in = r->removed_in;
+	}
+	return 0;
 }
 
 /* Purl parts ---------------------------------------------------------------- */
@@ -192,4 +314,42 @@ int st_pkg_os_qualifiers(const char **namespace, const char **distro, const stru
 
 nomem:
 	return st_error_set(err, STRATA_ENOMEM, "out of memory for package %s", pkg->name);
+}
+
+/* Kernel packages ------------------------------------------------------------ */
+
+/* Package names of Linux kernels, their modules and headers, per type. A
+ * pattern ending in '*' matches that prefix. Kernel userland tools
+ * (kernel-tools, linux-tools-*) and firmware are not kernels. */
+static const struct {
+	const char *type;
+	const char *pattern;
+} kernel_names[] = {
+	{"deb", "linux-libc-dev"},    {"deb", "linux-headers-*"},   {"deb", "linux-image-*"},
+	{"deb", "linux-modules-*"},   {"deb", "linux-kbuild-*"},
+	{"rpm", "kernel"},            {"rpm", "kernel-core"},       {"rpm", "kernel-headers"},
+	{"rpm", "kernel-devel"},      {"rpm", "kernel-devel-*"},    {"rpm", "kernel-modules"},
+	{"rpm", "kernel-modules-*"},  {"rpm", "kernel-uek*"},       {"rpm", "kernel-default*"},
+	{"rpm", "kernel-rt*"},        {"rpm", "kernel-64k*"},       {"rpm", "kernel-debug*"},
+	{"rpm", "kernel-syms"},       {"rpm", "kernel-source"},     {"rpm", "kernel-azure*"},
+	{"apk", "linux-headers"},     {"apk", "linux-lts*"},        {"apk", "linux-virt*"},
+	{"apk", "linux-edge*"},       {"apk", "linux-stable*"},     {"apk", "linux-rpi*"},
+};
+
+unsigned st_pkg_kernel_flags(const char *type, const char *name)
+{
+	size_t i;
+
+	if (type == NULL || name == NULL)
+		return 0;
+	for (i = 0; i < ST_ARRAY_LEN(kernel_names); i++) {
+		const char *p = kernel_names[i].pattern;
+		size_t n = strlen(p);
+
+		if (strcmp(kernel_names[i].type, type) != 0)
+			continue;
+		if (p[n - 1] == '*' ? strncmp(name, p, n - 1) == 0 : strcmp(name, p) == 0)
+			return ST_PKG_KERNEL_HEADERS;
+	}
+	return 0;
 }

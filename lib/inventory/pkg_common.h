@@ -21,7 +21,11 @@ struct st_pkg_history_entry {
 	const char *name;
 	const char *arch; /* "" when the package has none */
 	const char *version;
-	size_t since;     /* layer */
+	size_t since;      /* layer */
+	size_t removed_in; /* entries of st_pkg_history.removed: the layer whose
+			    * version of the file dropped the package, or
+			    * SIZE_MAX when that version listed no package at
+			    * all (its layer is then unknown) */
 };
 
 /* The packages of one database file as of some layer, with strings in
@@ -34,6 +38,16 @@ struct st_pkg_history {
 	size_t cap;
 	enum st_pkg_key key;
 	const char *kind; /* "dpkg", "apk" or "rpm", for error messages */
+	size_t layer;     /* layer of the last st_pkg_history_add, or SIZE_MAX */
+	/* Packages that an earlier version of the file listed and a later
+	 * one dropped, with strings in REMOVED_ARENA. st_pkg_history_update
+	 * carries them from one version to the next, and drops one again
+	 * when a later version lists its name (and architecture) again. */
+	struct st_arena removed_arena;
+	struct st_pkg_history_entry *removed;
+	size_t removed_count;
+	size_t removed_cap;
+	bool removed_incomplete; /* an allocation for the list failed */
 };
 
 /* Grows the array *ITEMS of *CAP elements of SIZE bytes so that it has
@@ -59,8 +73,12 @@ int st_pkg_history_add(struct st_pkg_history *h, const struct st_package *pkg, s
  * entry of NEXT whose key and version HIST[INDEX] already contains takes
  * the layer of that older entry. When HIST[INDEX] has no such entry, the
  * other COUNT - 1 histories of HIST are searched in order, so that a
- * package keeps its layer when the database moves to another path. Then
- * NEXT replaces HIST[INDEX] (which is disposed), and NEXT is left empty. */
+ * package keeps its layer when the database moves to another path. The
+ * packages of HIST[INDEX] that NEXT does not list by name (and by
+ * architecture, unless the key is ST_PKG_KEY_NAME) join the removed list,
+ * which moves to NEXT. Then NEXT replaces HIST[INDEX] (which is disposed),
+ * and NEXT is left empty. When memory for the removed list runs out, the
+ * list is marked incomplete and st_pkg_history_add_removed reports it. */
 void st_pkg_history_update(struct st_pkg_history *hist, size_t count, size_t index,
 			   struct st_pkg_history *next);
 
@@ -68,6 +86,20 @@ void st_pkg_history_update(struct st_pkg_history *hist, size_t count, size_t ind
  * LAYER when H has no entry with PKG's key and version. */
 size_t st_pkg_history_layer(const struct st_pkg_history *h, const struct st_package *pkg,
 			    size_t layer);
+
+/* Adds the packages in H's removed list to ctx->inv when
+ * ctx->inv->list_removed is set (the scan option all_layers), and does
+ * nothing otherwise. Each gets TYPE, PATH (the database file), FOUND_BY,
+ * flag ST_PKG_REMOVED, layer = the layer that installed it and removed_in;
+ * BUILD_PURL (may be NULL) sets its purl, with strings in ARENA. The
+ * matcher skips such packages. Returns 0, STRATA_ENOMEM or BUILD_PURL's
+ * error. */
+int st_pkg_history_add_removed(const struct st_pkg_history *h, const char *type,
+			       const char *path, const char *found_by,
+			       int (*build_purl)(struct st_package *pkg, const struct st_os *os,
+						 struct st_arena *a, struct strata_error *err),
+			       struct st_catalog_ctx *ctx, struct st_arena *arena,
+			       struct strata_error *err);
 
 /* Copies S into A with ASCII A-Z lowercased. Returns NULL when out of
  * memory or when S is NULL. */
@@ -80,5 +112,10 @@ char *st_pkg_lowercase(struct st_arena *a, const char *s);
 int st_pkg_os_qualifiers(const char **namespace, const char **distro, const struct st_os *os,
 			 const char *fallback, const struct st_package *pkg, struct st_arena *a,
 			 struct strata_error *err);
+
+/* Returns ST_PKG_KERNEL_HEADERS when the package of TYPE ("deb", "apk",
+ * "rpm") and NAME is a Linux kernel, its modules or its headers, whose
+ * vulnerabilities concern the host kernel rather than the image; else 0. */
+unsigned st_pkg_kernel_flags(const char *type, const char *name);
 
 #endif

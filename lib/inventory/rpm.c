@@ -80,6 +80,7 @@ enum st_rpmdb_format st_rpmdb_detect(struct st_slice db)
 struct parse_ctx {
 	struct st_rpmdb_reader reader;
 	struct st_buf scratch; /* the strings of one package */
+	struct st_buf files;   /* the file paths of one package */
 	int (*fn)(void *ctx, const struct st_rpm_package *pkg, struct strata_error *err);
 	void *ctx;
 };
@@ -274,8 +275,42 @@ static int layout(struct parse_ctx *p, const struct st_rpm_header *h, size_t *of
 	return rc;
 }
 
+static int append_file(void *ctx, struct st_slice dir, struct st_slice base)
+{
+	struct st_buf *b = ctx;
+	int rc;
+
+	rc = st_buf_append(b, dir.ptr, dir.len, NULL);
+	if (rc == 0)
+		rc = st_buf_append(b, base.ptr, base.len, NULL);
+	if (rc == 0)
+		rc = st_buf_putc(b, '\0', NULL);
+	return rc;
+}
+
+/* Lays out the file paths of H in p->files. Returns false, with a
+ * warning, when they do not fit its cap (or memory runs out), because
+ * the package itself is still worth reporting. */
+static bool layout_files(struct parse_ctx *p, uint32_t record, const struct st_rpm_header *h)
+{
+	struct strata_error why;
+
+	p->files.len = 0;
+	if (!h->files_valid || h->file_count == 0)
+		return false;
+	if (st_rpm_header_each_file(h, append_file, &p->files, &why) < 0) {
+		st_rpmdb_warn(&p->reader,
+			      "record %u: package %.*s: file list over %zu bytes or out of memory, "
+			      "its files are not recorded", record, (int)h->name.len, h->name.ptr,
+			      p->files.max);
+		return false;
+	}
+	return true;
+}
+
 /* Turns one header into a package for the callback. */
-static int emit(struct parse_ctx *p, const struct st_rpm_header *h, struct strata_error *err)
+static int emit(struct parse_ctx *p, uint32_t record, const struct st_rpm_header *h,
+		struct strata_error *err)
 {
 	size_t off[P_COUNT];
 	bool present[P_COUNT];
@@ -303,6 +338,8 @@ static int emit(struct parse_ctx *p, const struct st_rpm_header *h, struct strat
 #undef PART
 	pkg.file_count = h->file_count;
 	pkg.files_valid = h->files_valid;
+	if (layout_files(p, record, h))
+		pkg.files = p->files.ptr;
 	return p->fn(p->ctx, &pkg, err);
 }
 
@@ -318,7 +355,7 @@ static int on_record(void *ctx, uint32_t record, struct st_slice blob, struct st
 	}
 	if (!header_is_package(p, record, &h))
 		return 0;
-	return emit(p, &h, err);
+	return emit(p, record, &h, err);
 }
 
 int st_rpmdb_parse(struct st_slice db, const char *path, const struct strata_limits *lim,
@@ -342,6 +379,10 @@ int st_rpmdb_parse(struct st_slice db, const char *path, const struct strata_lim
 	p.ctx = ctx;
 	/* A package's strings come from one header, which is part of DB. */
 	st_buf_init(&p.scratch, db.len + strlen(path) + 64);
+	/* Every file repeats its directory, so the list may outgrow the
+	 * header; the limit on cataloged files bounds it. */
+	st_buf_init(&p.files, lim->cataloged_file_bytes > SIZE_MAX ? SIZE_MAX
+				: (size_t)lim->cataloged_file_bytes);
 
 	switch (st_rpmdb_detect(db)) {
 	case ST_RPMDB_BDB:
@@ -358,6 +399,7 @@ int st_rpmdb_parse(struct st_slice db, const char *path, const struct strata_lim
 		break;
 	}
 	st_buf_dispose(&p.scratch);
+	st_buf_dispose(&p.files);
 	if (rc == STRATA_ECORRUPT || rc == STRATA_EUNSUPPORTED)
 		st_error_prefix(err, "%s", path);
 	return rc;
@@ -371,6 +413,8 @@ struct pending {
 	struct st_package pkg;
 	const char *epoch;
 	const char *version_release;
+	const char *files; /* as in st_rpm_package, or NULL */
+	size_t file_count;
 };
 
 /* One database path in the final view. */
@@ -452,8 +496,52 @@ out:
 	return rc;
 }
 
-/* NOTE: struct st_package has no place for the vendor, the modularity
- * label or the file list, so the inventory does not carry them. */
+/* Keeps the file list of PKG for file ownership, in arena A. */
+static int copy_files(struct pending *out, const struct st_rpm_package *pkg,
+		      struct st_arena *a, struct strata_error *err)
+{
+	const char *end = pkg->files;
+	char *copy;
+	size_t i;
+
+	if (pkg->files == NULL)
+		return 0;
+	for (i = 0; i < pkg->file_count; i++)
+		end += strlen(end) + 1;
+	copy = st_arena_alloc(a, (size_t)(end - pkg->files));
+	if (copy == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory for the files of %s",
+				    pkg->pkg.name);
+	memcpy(copy, pkg->files, (size_t)(end - pkg->files));
+	out->files = copy;
+	out->file_count = pkg->file_count;
+	return 0;
+}
+
+/* Records the files of P as owned by "rpm:NAME". */
+static int own_files(struct st_inventory *inv, const struct pending *p, struct strata_error *err)
+{
+	const char *path = p->files;
+	char *owner;
+	size_t i;
+	int rc = 0;
+
+	if (path == NULL)
+		return 0;
+	owner = st_arena_printf(&inv->arena, "rpm:%s", p->pkg.name);
+	if (owner == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory for package %s", p->pkg.name);
+	for (i = 0; i < p->file_count && rc == 0; i++) {
+		size_t len = strlen(path);
+
+		rc = st_inventory_own_file(inv, path, len, owner, err);
+		path += len + 1;
+	}
+	return rc;
+}
+
+/* NOTE: struct st_package has no place for the vendor or the modularity
+ * label, so the inventory does not carry them. */
 static int collect_final(void *ctx, const struct st_rpm_package *pkg, struct strata_error *err)
 {
 	struct collect_ctx *c = ctx;
@@ -470,6 +558,8 @@ static int collect_final(void *ctx, const struct st_rpm_package *pkg, struct str
 	out = &db->items[db->count];
 	memset(out, 0, sizeof(*out));
 	out->pkg.type = "rpm";
+	out->pkg.found_by = "rpm";
+	out->pkg.flags = st_pkg_kernel_flags("rpm", in->name);
 	out->pkg.name = st_arena_strdup(a, in->name);
 	out->pkg.version = st_arena_strdup(a, in->version);
 	out->pkg.arch = st_arena_strdup(a, in->arch);
@@ -486,6 +576,9 @@ static int collect_final(void *ctx, const struct st_rpm_package *pkg, struct str
 	    (in->source_version && out->pkg.source_version == NULL) ||
 	    (in->license && out->pkg.license == NULL) || (pkg->epoch && out->epoch == NULL))
 		return st_error_set(err, STRATA_ENOMEM, "out of memory for package %s", in->name);
+	rc = copy_files(out, pkg, a, err);
+	if (rc < 0)
+		return rc;
 	db->count++;
 	return 0;
 }
@@ -602,10 +695,16 @@ static int rpm_finish(void *state, struct st_catalog_ctx *ctx, struct strata_err
 		if (rc < 0)
 			return rc;
 		rc = st_inventory_add(ctx->inv, &p->pkg, err);
+		if (rc == 0)
+			rc = own_files(ctx->inv, p, err);
 		if (rc < 0)
 			return rc;
 	}
-	return 0;
+	/* With the scan option all_layers: packages a later layer removed.
+	 * NOTE: they have no purl, because the history keeps [EPOCH:]VERSION
+	 * but not the header fields rpm_build_purl needs. */
+	return st_pkg_history_add_removed(&st->history[chosen], "rpm", db->path, "rpm", NULL,
+					  ctx, &st->arena, err);
 }
 
 static int rpm_init(void **state, struct strata_error *err)

@@ -579,14 +579,16 @@ ST_TEST(dpkg_wants_paths)
 	} cases[] = {
 		{"var/lib/dpkg/status", true},
 		{"var/lib/dpkg/status.d/libc6", true},
-		{"var/lib/dpkg/status.d/libc6.md5sums", false},
+		/* File lists, read for file ownership. */
+		{"var/lib/dpkg/status.d/libc6.md5sums", true},
 		{"var/lib/dpkg/status.d/.hidden", false},
 		{"var/lib/dpkg/status.d/sub/libc6", false},
 		{"var/lib/dpkg/status.d/", false},
 		{"var/lib/dpkg/status-old", false},
 		{"var/lib/dpkg/statusx", false},
 		{"usr/var/lib/dpkg/status", false},
-		{"var/lib/dpkg/info/libc6.list", false},
+		{"var/lib/dpkg/info/libc6.list", true},
+		{"var/lib/dpkg/info/libc6.md5sums", false},
 	};
 	size_t i;
 
