@@ -4,6 +4,7 @@
 
 #include "image/walk_dir.h"
 #include "inventory/inventory.h"
+#include "inventory/lang.h"
 
 /* The OS cataloger comes first: package catalogers read the OS release
  * in their finish step to build purls. */
@@ -13,6 +14,11 @@ static const struct st_cataloger *const registry[] = {
 	&st_cataloger_apk,
 	&st_cataloger_rpm,
 	&st_cataloger_npm,
+	&st_cataloger_java,
+	&st_cataloger_python,
+	&st_cataloger_gem,
+	&st_cataloger_composer,
+	&st_cataloger_dotnet,
 };
 
 #define CATALOGER_COUNT ST_ARRAY_LEN(registry)

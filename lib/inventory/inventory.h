@@ -183,6 +183,8 @@ struct st_cataloger {
 extern const struct st_cataloger st_cataloger_os;
 extern const struct st_cataloger st_cataloger_dpkg;
 extern const struct st_cataloger st_cataloger_npm;
+/* Java archives, through the summarize hooks (lib/inventory/java.c). */
+extern const struct st_cataloger st_cataloger_java;
 
 /* Runs the layer walk with every registered cataloger and fills INV. */
 int st_catalog_image(struct st_image *img, struct st_inventory *inv,

@@ -2,9 +2,12 @@
  * node_modules/NAME/package.json or node_modules/@SCOPE/NAME/package.json,
  * at any depth. */
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "inventory/inventory.h"
+#include "inventory/lang.h"
+#include "inventory/pkg_common.h"
 
 /* The component of PATH[0..*END) before *END, moving *END to the '/' in
  * front of it (or to 0). */
@@ -193,6 +196,7 @@ int st_npm_parse_package_json(struct st_package *pkg, struct st_slice text, cons
 	}
 
 	pkg->type = "npm";
+	pkg->found_by = "npm";
 	pkg->name = st_arena_strndup(arena, name.ptr, name.len);
 	pkg->version = st_arena_strndup(arena, version.ptr, version.len);
 	pkg->path = st_arena_strdup(arena, path);
@@ -212,64 +216,318 @@ out:
 
 /* The cataloger ------------------------------------------------------------ */
 
+/* The dev flag one lock file gives one install path. */
+struct npm_lock_row {
+	const char *root;         /* project directory, "" for the image root */
+	const char *install_path; /* "node_modules/a/node_modules/b" */
+	const char *version;      /* NULL when the lock gives none */
+	bool dev;
+	bool hidden;              /* from node_modules/.package-lock.json */
+};
+
+/* Packages and lock rows gathered during the walk, added to the
+ * inventory in the finish step once every lock file has been read. */
+struct npm_state {
+	struct st_arena arena;
+	struct st_package *pkgs;
+	size_t count;
+	size_t cap;
+	struct npm_lock_row *rows;
+	size_t row_count;
+	size_t row_cap;
+};
+
+/* The offset of the first "node_modules" component of PATH, or LEN. */
+static size_t first_node_modules(const char *path, size_t len)
+{
+	static const char dir[] = "node_modules/";
+	const size_t n = sizeof(dir) - 1;
+	size_t i;
+
+	for (i = 0; i + n <= len; i++) {
+		if ((i == 0 || path[i - 1] == '/') && memcmp(path + i, dir, n) == 0)
+			return i;
+	}
+	return len;
+}
+
+/* package-lock.json of a project (not one shipped inside node_modules),
+ * or the hidden lock file PROJECT/node_modules/.package-lock.json.
+ * TODO: yarn.lock and pnpm-lock.yaml are not read, so packages of yarn
+ * and pnpm projects never get ST_PKG_DEV. */
+static bool is_lock_path(const char *path, size_t len, bool *hidden)
+{
+	static const char lock[] = "package-lock.json";
+	static const char hidden_lock[] = "node_modules/.package-lock.json";
+	size_t first = first_node_modules(path, len);
+
+	*hidden = false;
+	if (st_lang_basename_is(path, len, lock))
+		return first == len;
+	if (!st_lang_ends_with(path, len, hidden_lock))
+		return false;
+	*hidden = true;
+	return first == len - (sizeof(hidden_lock) - 1);
+}
+
+static bool npm_cataloger_wants(const char *path, size_t len)
+{
+	bool hidden;
+
+	return npm_wants(path, len) || is_lock_path(path, len, &hidden);
+}
+
+/* Whether the path before its first node_modules component (PREFIX_LEN
+ * bytes) is a global npm prefix's lib directory. Global packages sit in
+ * PREFIX/lib/node_modules. PREFIX is /usr or /usr/local in distribution
+ * and official Node.js images, /opt/NAME in vendor bundles, and
+ * ~/.nvm/versions/node/VERSION under nvm. */
+static bool is_global_prefix(const char *path, size_t prefix_len)
+{
+	static const char nvm[] = "/.nvm/versions/node/";
+	const char *slash;
+
+	if (prefix_len == 0 || path[prefix_len - 1] != '/')
+		return false;
+	prefix_len--;
+	if ((prefix_len == 7 && memcmp(path, "usr/lib", 7) == 0) ||
+	    (prefix_len == 13 && memcmp(path, "usr/local/lib", 13) == 0))
+		return true;
+	if (!st_lang_ends_with(path, prefix_len, "/lib"))
+		return false;
+	prefix_len -= 4;
+	if (prefix_len > 4 && memcmp(path, "opt/", 4) == 0 &&
+	    memchr(path + 4, '/', prefix_len - 4) == NULL)
+		return true;
+	slash = memrchr(path, '/', prefix_len);
+	return slash != NULL &&
+	       memmem(path, (size_t)(slash - path) + 1, nvm, sizeof(nvm) - 1) != NULL &&
+	       st_lang_ends_with(path, (size_t)(slash - path) + 1, nvm);
+}
+
 static int npm_init(void **state, struct strata_error *err)
 {
-	*state = NULL;
+	struct npm_state *st = st_calloc(1, sizeof(*st));
+
+	if (st == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory");
+	st_arena_init(&st->arena);
+	*state = st;
 	return 0;
 }
 
 static void npm_free(void *state)
 {
+	struct npm_state *st = state;
+
+	if (st == NULL)
+		return;
+	free(st->pkgs);
+	free(st->rows);
+	st_arena_dispose(&st->arena);
+	free(st);
 }
 
-/* Adds the package right away: an npm purl does not depend on the OS
- * release, and the parsed JSON and its scratch arena are freed at once. */
-static int npm_on_final_file(void *state, const struct st_walk_file *f,
-			     struct st_catalog_ctx *ctx, struct strata_error *err)
+struct lock_ctx {
+	struct npm_state *st;
+	const char *root;
+	bool hidden;
+};
+
+static int keep_lock_row(void *ctx, const struct st_npm_lock_entry *e,
+			 struct strata_error *err)
 {
-	struct st_arena scratch;
+	struct lock_ctx *lc = ctx;
+	struct npm_state *st = lc->st;
+	struct npm_lock_row *row;
+	int rc;
+
+	if (!e->dev)
+		return 0; /* only dev flags are used */
+	rc = st_pkg_array_grow((void **)&st->rows, &st->row_cap, st->row_count, sizeof(*row),
+			       "npm lock", err);
+	if (rc < 0)
+		return rc;
+	row = &st->rows[st->row_count];
+	row->root = lc->root;
+	row->install_path = st_arena_strdup(&st->arena, e->install_path);
+	row->version = e->version ? st_arena_strdup(&st->arena, e->version) : NULL;
+	row->dev = e->dev;
+	row->hidden = lc->hidden;
+	if (row->install_path == NULL || (e->version != NULL && row->version == NULL))
+		return st_error_set(err, STRATA_ENOMEM, "out of memory");
+	st->row_count++;
+	return 0;
+}
+
+static int read_lock(struct npm_state *st, const struct st_walk_file *f, bool hidden,
+		     struct st_catalog_ctx *ctx, struct strata_error *err)
+{
+	struct lock_ctx lc = {st, NULL, hidden};
+	size_t root_len = hidden ? f->path_len - (sizeof("node_modules/.package-lock.json") - 1)
+				 : f->path_len - (sizeof("package-lock.json") - 1);
+	struct strata_error perr;
+	char *path;
+	size_t rows = st->row_count;
+	int rc;
+
+	if (root_len > 0)
+		root_len--; /* the '/' before the file or node_modules */
+	path = st_arena_strndup(&st->arena, f->path, f->path_len);
+	lc.root = st_arena_strndup(&st->arena, f->path, root_len);
+	if (path == NULL || lc.root == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory");
+	strata_error_clear(&perr);
+	rc = st_npm_parse_package_lock(f->data, path, ctx->limits, ctx->diag, keep_lock_row, &lc,
+				       &perr);
+	if (rc == STRATA_ECORRUPT || rc == STRATA_ELIMIT) {
+		st_diag(ctx->diag, ST_DIAG_WARN, "%s, skipped", perr.msg);
+		st->row_count = rows;
+		return 0;
+	}
+	if (rc < 0 && err != NULL)
+		*err = perr;
+	return rc;
+}
+
+static int read_manifest(struct npm_state *st, const struct st_walk_file *f,
+			 struct st_catalog_ctx *ctx, struct strata_error *err)
+{
 	struct strata_error perr;
 	struct st_package pkg;
 	char *path;
 	int rc;
 
-	if (f->type != ST_FILE_REGULAR || !npm_wants(f->path, f->path_len))
-		return 0;
-	st_arena_init(&scratch);
-	path = st_arena_strndup(&scratch, f->path, f->path_len);
-	if (path == NULL) {
-		rc = st_error_set(err, STRATA_ENOMEM, "out of memory");
-		goto out;
-	}
+	path = st_arena_strndup(&st->arena, f->path, f->path_len);
+	if (path == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory");
 	strata_error_clear(&perr);
-	rc = st_npm_parse_package_json(&pkg, f->data, path, ctx->limits, &scratch, &perr);
+	rc = st_npm_parse_package_json(&pkg, f->data, path, ctx->limits, &st->arena, &perr);
 	if (rc == STRATA_ECORRUPT || rc == STRATA_ELIMIT) {
 		st_diag(ctx->diag, ST_DIAG_WARN, "%s, skipped", perr.msg);
-		rc = 0;
-		goto out;
+		return 0;
 	}
 	if (rc < 0) {
 		if (err != NULL)
 			*err = perr;
-		goto out;
+		return rc;
 	}
 	pkg.layer = f->layer;
 	pkg.found_by = "npm";
-	rc = st_inventory_add(ctx->inv, &pkg, err);
+	if (is_global_prefix(f->path, first_node_modules(f->path, f->path_len)))
+		pkg.flags |= ST_PKG_GLOBAL;
+	rc = st_pkg_array_grow((void **)&st->pkgs, &st->cap, st->count, sizeof(pkg), "npm", err);
+	if (rc < 0)
+		return rc;
+	st->pkgs[st->count++] = pkg;
+	return 0;
+}
 
-out:
-	st_arena_dispose(&scratch);
-	return rc;
+static int npm_on_final_file(void *state, const struct st_walk_file *f,
+			     struct st_catalog_ctx *ctx, struct strata_error *err)
+{
+	bool hidden;
+
+	if (f->type != ST_FILE_REGULAR || f->summarized)
+		return 0;
+	if (npm_wants(f->path, f->path_len))
+		return read_manifest(state, f, ctx, err);
+	if (is_lock_path(f->path, f->path_len, &hidden))
+		return read_lock(state, f, hidden, ctx, err);
+	return 0;
+}
+
+static int compare_rows(const void *pa, const void *pb)
+{
+	const struct npm_lock_row *a = pa;
+	const struct npm_lock_row *b = pb;
+	int c = strcmp(a->root, b->root);
+
+	if (c == 0)
+		c = strcmp(a->install_path, b->install_path);
+	if (c == 0)
+		c = (int)b->hidden - (int)a->hidden;
+	return c;
+}
+
+/* strcmp of the NUL-terminated S against the slice T. */
+static int compare_to_slice(const char *s, struct st_slice t)
+{
+	int c = strncmp(s, t.ptr, t.len);
+
+	if (c == 0 && s[t.len] != '\0')
+		c = 1;
+	return c;
+}
+
+static int compare_row_key(const struct npm_lock_row *r, struct st_slice root,
+			   struct st_slice install_path)
+{
+	int c = compare_to_slice(r->root, root);
+
+	return c != 0 ? c : compare_to_slice(r->install_path, install_path);
+}
+
+/* The first row for ROOT and INSTALL_PATH (a hidden lock's row when there
+ * is one, because it follows node_modules as installed), or NULL. */
+static const struct npm_lock_row *find_row(const struct npm_state *st, struct st_slice root,
+					   struct st_slice install_path)
+{
+	size_t lo = 0;
+	size_t hi = st->row_count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (compare_row_key(&st->rows[mid], root, install_path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == st->row_count || compare_row_key(&st->rows[lo], root, install_path) != 0)
+		return NULL;
+	return &st->rows[lo];
+}
+
+/* Sets ST_PKG_DEV on PKG when the lock of its project marks the same
+ * install path and version as a development dependency. */
+static void apply_lock(const struct npm_state *st, struct st_package *pkg)
+{
+	size_t len = strlen(pkg->path);
+	size_t first = first_node_modules(pkg->path, len);
+	const size_t manifest = sizeof("/package.json") - 1;
+	const struct npm_lock_row *row;
+	struct st_slice root;
+
+	if (first == len || len - first <= manifest)
+		return;
+	root = st_slice_make(pkg->path, first > 0 ? first - 1 : 0);
+	row = find_row(st, root, st_slice_make(pkg->path + first, len - first - manifest));
+	if (row != NULL && row->dev &&
+	    (row->version == NULL || strcmp(row->version, pkg->version) == 0))
+		pkg->flags |= ST_PKG_DEV;
 }
 
 static int npm_finish(void *state, struct st_catalog_ctx *ctx, struct strata_error *err)
 {
+	struct npm_state *st = state;
+	size_t i;
+	int rc;
+
+	if (st->row_count > 1)
+		qsort(st->rows, st->row_count, sizeof(*st->rows), compare_rows);
+	for (i = 0; i < st->count; i++) {
+		apply_lock(st, &st->pkgs[i]);
+		rc = st_inventory_add(ctx->inv, &st->pkgs[i], err);
+		if (rc < 0)
+			return rc;
+	}
 	return 0;
 }
 
 const struct st_cataloger st_cataloger_npm = {
 	.name = "npm",
-	.wants = npm_wants,
+	.wants = npm_cataloger_wants,
 	.init = npm_init,
 	.on_final_file = npm_on_final_file,
 	.finish = npm_finish,

@@ -1,0 +1,9 @@
+/* Fuzzes the Composer installed.json parser. */
+#include "fuzz_lang.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_lang_parser(st_composer_parse_installed, data, size);
+}

@@ -1,0 +1,9 @@
+/* Fuzzes the nuspec XML reader. */
+#include "fuzz_lang.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_lang_parser(st_nuget_parse_nuspec, data, size);
+}
