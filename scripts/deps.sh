@@ -7,7 +7,7 @@ build_pkgs=(gcc meson ninja-build pkg-config libarchive-dev libjansson-dev
 	libsqlite3-dev libssl-dev zlib1g-dev libisal-dev libzstd-dev libyaml-dev
 	libxml2-dev)
 test_pkgs=(clang libclang-rt-14-dev mmdebstrap umoci skopeo python3 jq npm rpm
-	tar gzip time liblog4j2-java)
+	tar gzip time liblog4j2-java golang-go)
 demo_pkgs=(mmdebstrap python3 npm tar gzip)
 
 case "${1:-build}" in

@@ -210,7 +210,9 @@ static int load_layer(struct st_image *img, size_t i, const struct st_member *m,
  * at the same config. Finds the manifest whose config is the one loaded,
  * so the report can name the image by its manifest digest. The archive's
  * manifest.json stays the authority: a missing or unreadable index only
- * leaves manifest_digest NULL, with a debug message. */
+ * leaves manifest_digest NULL, with a debug message.
+ * NOTE: attestations and artifacts of that index are not reported for a
+ * docker-archive; only st_oci_load lists them. */
 static void find_manifest_digest(struct st_image *img)
 {
 	struct st_image_impl *impl = st_image_impl(img);

@@ -32,6 +32,22 @@ struct st_layer_info {
 	int compression;  /* enum st_compression, from the media type or sniffed */
 	char *created_by; /* history entry aligned with empty_layer; may be NULL */
 	char *created;    /* RFC 3339 time of that history entry; may be NULL */
+	/* A foreign (Docker) or non-distributable (OCI) layer: registries
+	 * may omit its blob, which is then fetched from its urls. */
+	bool foreign;
+	/* A foreign layer whose blob is absent: its files are not read. */
+	bool missing;
+	char **urls;      /* the descriptor's urls; url_count of them */
+	size_t url_count;
+};
+
+/* A manifest listed next to the image that describes it rather than
+ * being an image: a BuildKit attestation or an OCI 1.1 artifact such as
+ * a signature or an SBOM. Strings are owned by the image. */
+struct st_image_referrer {
+	const char *digest;  /* "sha256:..." of its manifest */
+	const char *type;    /* "attestation-manifest", or the artifact type */
+	const char *subject; /* digest of the manifest it describes; may be NULL */
 };
 
 struct st_image_options {
@@ -54,6 +70,12 @@ struct st_image {
 	struct st_buf config; /* raw config JSON bytes */
 	struct st_layer_info *layers;
 	size_t layer_count;
+	/* Attestations and OCI artifacts of the index that listed the image,
+	 * those whose subject is this image or unknown. */
+	struct st_image_referrer *attestations;
+	size_t attestation_count;
+	struct st_image_referrer *referrers;
+	size_t referrer_count;
 	void *impl;           /* form-specific state */
 };
 

@@ -69,8 +69,8 @@ int st_store_find(struct st_store *s, struct st_member *members, size_t count,
 		  struct st_arena *arena, struct strata_error *err);
 
 /* Opens regular member NAME (already resolved) as a stream of its stored
- * bytes, and sets *SIZE to its size. STRATA_ENOTFOUND when absent. The
- * caller closes *OUT. */
+ * bytes, and sets *SIZE to its size. STRATA_ENOTFOUND when absent or when
+ * NAME is NULL (a missing foreign layer). The caller closes *OUT. */
 int st_store_open_member(struct st_store *s, const char *name, struct st_stream **out,
 			 uint64_t *size, struct strata_error *err);
 
@@ -101,7 +101,8 @@ int st_member_name_check(const char **out, const char *name, const struct strata
 
 /* The location of layer i's bytes and what is known about them. */
 struct st_layer_source {
-	const char *member;  /* resolved member name in the store */
+	const char *member;  /* resolved member name in the store; NULL for a
+			      * foreign layer without a blob (layers[i].missing) */
 	bool digest_known;   /* layers[i].digest is the stored digest, to check */
 };
 

@@ -11,6 +11,7 @@
 
 #define ANNOTATION_REF_NAME "org.opencontainers.image.ref.name"
 #define ANNOTATION_REF_TYPE "vnd.docker.reference.type"
+#define ANNOTATION_REF_DIGEST "vnd.docker.reference.digest"
 
 /* Context for one error message: "WHAT: FIELD". */
 #define CTX_MAX 192
@@ -209,7 +210,55 @@ static int parse_annotations(struct st_descriptor *d, json_t *obj, struct st_are
 	/* BuildKit lists provenance and SBOM attestations next to the images
 	 * of an index, with platform unknown/unknown and this annotation. */
 	d->attestation = ref_type != NULL && strcmp(ref_type, "attestation-manifest") == 0;
+	rc = get_string(&d->subject, an, ANNOTATION_REF_DIGEST, false, a, what, err);
+	if (rc < 0)
+		return rc;
+	/* The subject only selects which attestations to report, so an
+	 * invalid one is dropped rather than failing the image. */
+	if (d->subject != NULL && !st_digest_is_valid(d->subject))
+		d->subject = NULL;
 	return 0;
+}
+
+/* Copies the strings of array LIST into *OUT (count *COUNT). */
+static int get_string_array(char ***out, size_t *count, json_t *list, struct st_arena *a,
+			    const char *what, const char *field, struct strata_error *err)
+{
+	char ctx[CTX_MAX];
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	*count = json_array_size(list);
+	if (*count == 0)
+		return 0;
+	*out = st_arena_array(a, *count, sizeof(**out));
+	if (*out == NULL)
+		return no_memory(err, what);
+	for (i = 0; i < *count; i++) {
+		json_t *v = json_array_get(list, i);
+
+		snprintf(ctx, sizeof(ctx), "%s[%zu]", field, i);
+		if (!json_is_string(v))
+			return st_error_set(err, STRATA_ECORRUPT, "%s: %s is not a string", what,
+					    ctx);
+		rc = copy_string(&(*out)[i], v, a, what, ctx, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int parse_urls(struct st_descriptor *d, json_t *obj, struct st_arena *a,
+		      const char *what, struct strata_error *err)
+{
+	json_t *list;
+	int rc;
+
+	rc = get_array(&list, obj, "urls", false, what, err);
+	if (rc < 0 || list == NULL)
+		return rc;
+	return get_string_array(&d->urls, &d->url_count, list, a, what, "urls", err);
 }
 
 static int parse_descriptor(struct st_descriptor *d, json_t *obj, struct st_arena *a,
@@ -230,6 +279,13 @@ static int parse_descriptor(struct st_descriptor *d, json_t *obj, struct st_aren
 	if (rc < 0)
 		return rc;
 	rc = parse_platform(d, obj, a, what, err);
+	if (rc < 0)
+		return rc;
+	rc = get_string(&d->artifact_type, obj, "artifactType", false, a, what, err);
+	if (rc < 0)
+		return rc;
+	d->artifact = d->artifact_type != NULL;
+	rc = parse_urls(d, obj, a, what, err);
 	if (rc < 0)
 		return rc;
 	return parse_annotations(d, obj, a, what, err);
@@ -346,21 +402,61 @@ out:
 	return rc;
 }
 
-/* Accepts a config descriptor whose media type is an image config, or
+/* True for a config descriptor whose media type is an image config, or
  * absent: other artifacts (Helm charts, signatures) reuse the manifest
  * format with their own config type. */
-static int check_config_type(const struct st_descriptor *d, const char *what,
-			     struct strata_error *err)
+static bool is_image_config(const struct st_descriptor *d)
+{
+	return d->media_type == NULL || strcmp(d->media_type, ST_MT_OCI_CONFIG) == 0 ||
+	       strcmp(d->media_type, ST_MT_DOCKER_CONFIG) == 0;
+}
+
+const char *st_manifest_artifact_type(const struct st_manifest *m)
+{
+	if (m->artifact_type != NULL)
+		return m->artifact_type;
+	if (m->config.media_type != NULL)
+		return m->config.media_type;
+	return "unknown";
+}
+
+int st_manifest_check_image(const struct st_manifest *m, const char *what,
+			    struct strata_error *err)
 {
 	char shown[ST_QUOTE_MAX];
 
-	if (d->media_type == NULL || strcmp(d->media_type, ST_MT_OCI_CONFIG) == 0 ||
-	    strcmp(d->media_type, ST_MT_DOCKER_CONFIG) == 0)
+	if (!m->artifact)
 		return 0;
-	st_image_quote(shown, sizeof(shown), d->media_type);
+	st_image_quote(shown, sizeof(shown), st_manifest_artifact_type(m));
 	return st_error_set(err, STRATA_EUNSUPPORTED,
-			    "%s: config media type '%s' is not a container image config", what,
-			    shown);
+			    "%s: an artifact of type '%s', not a container image", what, shown);
+}
+
+/* Reads the OCI 1.1 fields that mark an artifact: artifactType and the
+ * subject descriptor (image-spec manifest.md). */
+static int parse_artifact_fields(struct st_manifest *out, json_t *root,
+				 struct st_arena *arena, const char *what,
+				 struct strata_error *err)
+{
+	struct st_descriptor subject;
+	char ctx[CTX_MAX];
+	json_t *v;
+	int rc;
+
+	rc = get_string(&out->artifact_type, root, "artifactType", false, arena, what, err);
+	if (rc < 0)
+		return rc;
+	v = json_object_get(root, "subject");
+	if (v != NULL && !json_is_null(v)) {
+		snprintf(ctx, sizeof(ctx), "%s: subject", what);
+		rc = parse_descriptor(&subject, v, arena, ctx, err);
+		if (rc < 0)
+			return rc;
+		out->subject = subject.digest;
+	}
+	out->artifact = out->artifact_type != NULL || out->subject != NULL ||
+			!is_image_config(&out->config);
+	return 0;
 }
 
 static int parse_layer_list(struct st_manifest *out, json_t *list,
@@ -421,7 +517,7 @@ int st_image_parse_manifest(struct st_manifest *out, struct st_slice text,
 	rc = parse_descriptor(&out->config, json_object_get(root, "config"), arena, ctx, err);
 	if (rc < 0)
 		goto out;
-	rc = check_config_type(&out->config, ctx, err);
+	rc = parse_artifact_fields(out, root, arena, what, err);
 	if (rc < 0)
 		goto out;
 
@@ -433,35 +529,6 @@ int st_image_parse_manifest(struct st_manifest *out, struct st_slice text,
 out:
 	json_decref(root);
 	return rc;
-}
-
-/* Copies the strings of array LIST into *OUT (count *COUNT). */
-static int get_string_array(char ***out, size_t *count, json_t *list, struct st_arena *a,
-			    const char *what, const char *field, struct strata_error *err)
-{
-	char ctx[CTX_MAX];
-	size_t i;
-	int rc;
-
-	*out = NULL;
-	*count = json_array_size(list);
-	if (*count == 0)
-		return 0;
-	*out = st_arena_array(a, *count, sizeof(**out));
-	if (*out == NULL)
-		return no_memory(err, what);
-	for (i = 0; i < *count; i++) {
-		json_t *v = json_array_get(list, i);
-
-		snprintf(ctx, sizeof(ctx), "%s[%zu]", field, i);
-		if (!json_is_string(v))
-			return st_error_set(err, STRATA_ECORRUPT, "%s: %s is not a string", what,
-					    ctx);
-		rc = copy_string(&(*out)[i], v, a, what, ctx, err);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
 }
 
 static int parse_rootfs(struct st_config *out, json_t *root, const struct strata_limits *lim,

@@ -38,6 +38,15 @@ struct st_descriptor {
 	char *variant;      /* may be NULL */
 	char *ref_name;     /* org.opencontainers.image.ref.name; may be NULL */
 	bool attestation;   /* vnd.docker.reference.type: attestation-manifest */
+	/* vnd.docker.reference.digest: the manifest an attestation describes,
+	 * kept only when it is a valid sha256 digest; may be NULL. */
+	char *subject;
+	char *artifact_type; /* OCI 1.1 "artifactType"; may be NULL */
+	/* Not an image: artifact_type is set, or its manifest was read and
+	 * found to be an artifact (then artifact_type names its type). */
+	bool artifact;
+	char **urls;         /* "urls" of a foreign layer; url_count of them */
+	size_t url_count;
 };
 
 struct st_index {
@@ -51,6 +60,12 @@ struct st_manifest {
 	struct st_descriptor config;
 	struct st_descriptor *layers;
 	size_t layer_count;
+	char *artifact_type; /* OCI 1.1 "artifactType"; may be NULL */
+	char *subject;       /* digest of the OCI 1.1 "subject"; may be NULL */
+	/* An OCI 1.1 artifact (signature, SBOM, Helm chart) rather than an
+	 * image: it has an artifactType or a subject, or its config media
+	 * type is not an image config. */
+	bool artifact;
 };
 
 /* A history entry that made a layer (empty_layer false or absent). */
@@ -105,10 +120,20 @@ int st_image_parse_index(struct st_index *out, struct st_slice text,
 			 const char *what, struct strata_error *err);
 
 /* Parses an OCI image manifest or Docker v2 schema 2 manifest (at most
- * lim->manifest_bytes); rejects more than lim->layers layers. */
+ * lim->manifest_bytes); rejects more than lim->layers layers. An artifact
+ * parses too, with out->artifact set: see st_manifest_check_image. */
 int st_image_parse_manifest(struct st_manifest *out, struct st_slice text,
 			    const struct strata_limits *lim, struct st_arena *arena,
 			    const char *what, struct strata_error *err);
+
+/* Returns the type of artifact M is: its artifactType, else its config
+ * media type, else "unknown". */
+const char *st_manifest_artifact_type(const struct st_manifest *m);
+
+/* Returns 0 for an image manifest, and STRATA_EUNSUPPORTED naming the
+ * artifact type for an artifact. WHAT names the manifest. */
+int st_manifest_check_image(const struct st_manifest *m, const char *what,
+			    struct strata_error *err);
 
 /* Parses an image config (at most lim->config_bytes); rejects more than
  * lim->layers diff_ids. */

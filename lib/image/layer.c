@@ -281,6 +281,16 @@ static void layer_close(struct st_stream *base)
 	free(s);
 }
 
+static ssize_t empty_read(struct st_stream *s, void *buf, size_t len, struct strata_error *err)
+{
+	return 0;
+}
+
+static void empty_close(struct st_stream *s)
+{
+	free(s);
+}
+
 int st_image_open_layer(struct st_image *img, size_t index, struct st_stream **out,
 			struct strata_error *err)
 {
@@ -298,6 +308,19 @@ int st_image_open_layer(struct st_image *img, size_t index, struct st_stream **o
 				    "%s: a root filesystem directory has no layer blobs", img->path);
 	impl = st_image_impl(img);
 	layer = &img->layers[index];
+	/* A foreign layer whose blob the image does not carry was reported
+	 * and warned about when the image was opened; it reads as empty. */
+	if (layer->missing) {
+		struct st_stream *empty = calloc(1, sizeof(*empty));
+
+		if (empty == NULL)
+			return st_error_set(err, STRATA_ENOMEM, "layer %s: out of memory",
+					    layer->digest);
+		empty->read = empty_read;
+		empty->close = empty_close;
+		*out = empty;
+		return 0;
+	}
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return st_error_set(err, STRATA_ENOMEM, "layer %s: out of memory", layer->digest);

@@ -17,6 +17,19 @@
 /* Room for the list of platforms or tags in a "not found" message. */
 #define CHOICES_MAX 256
 
+/* Manifests picked from an index, read, and found to be artifacts before
+ * an image turns up. Each costs one blob read (one pass over a tar). */
+#define MAX_SKIPPED_ARTIFACTS 64
+
+/* The indexes read on the way to the image manifest: index.json and the
+ * nested ones. Their attestation and artifact entries are reported. */
+struct resolution {
+	struct st_index levels[MAX_INDEX_DEPTH + 1];
+	const char *digests[MAX_INDEX_DEPTH + 1]; /* of each level; [0] is NULL */
+	size_t level_count;
+	unsigned skipped; /* artifacts read and passed over */
+};
+
 struct platform {
 	char *os;
 	char *architecture;
@@ -71,11 +84,12 @@ static bool platform_matches(const char *os, const char *arch, const char *varia
 	       variant_matches(arch, variant, p->variant);
 }
 
-/* True for an index entry that may be an image: not an attestation, not a
- * platform "unknown", and a manifest or index media type when one is set. */
+/* True for an index entry that may be an image: not an attestation or an
+ * artifact, not a platform "unknown", and a manifest or index media type
+ * when one is set. */
 static bool is_candidate(const struct st_descriptor *d)
 {
-	if (d->attestation || (d->os != NULL && strcmp(d->os, "unknown") == 0))
+	if (d->attestation || d->artifact || (d->os != NULL && strcmp(d->os, "unknown") == 0))
 		return false;
 	return d->media_type == NULL || st_doc_kind_from_media_type(d->media_type) != ST_DOC_UNKNOWN;
 }
@@ -245,51 +259,214 @@ static int read_document(int *kind, struct st_buf *blob, struct st_image *img,
 	return 0;
 }
 
-/* Follows indexes from D down to an image manifest and parses it. */
-static int resolve_manifest(struct st_manifest *m, const struct st_descriptor *d,
-			    struct st_image *img, const struct platform *p,
+/* Marks every entry of INDEX with DIGEST as the artifact that M is, so
+ * that the next selection passes over it and the report lists it. */
+static int mark_artifact(struct st_index *index, const char *digest, const struct st_manifest *m,
+			 struct st_arena *arena, struct strata_error *err)
+{
+	char *type = st_arena_strdup(arena, st_manifest_artifact_type(m));
+	size_t i;
+
+	if (type == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "manifest %s: out of memory", digest);
+	for (i = 0; i < index->count; i++) {
+		struct st_descriptor *e = &index->manifests[i];
+
+		if (strcmp(e->digest, digest) != 0)
+			continue;
+		e->artifact = true;
+		if (e->artifact_type == NULL)
+			e->artifact_type = type;
+		if (e->subject == NULL)
+			e->subject = m->subject;
+	}
+	return 0;
+}
+
+/* Rejects D, picked by digest from index.json, when its descriptor marks
+ * it as an artifact. */
+static int check_requested(const struct st_descriptor *d, const char *what,
+			   struct strata_error *err)
+{
+	char shown[ST_QUOTE_MAX];
+
+	if (!d->artifact)
+		return 0;
+	st_image_quote(shown, sizeof(shown), d->artifact_type);
+	return st_error_set(err, STRATA_EUNSUPPORTED,
+			    "%s: manifest %s is an artifact of type '%s', not a container image",
+			    what, d->digest, shown);
+}
+
+/* Selects an entry at level R->level_count - 1: index.json by TAG, DIGEST
+ * or platform, a nested index by platform. */
+static int select_level(const struct st_descriptor **d, struct resolution *r, const char *tag,
+			const char *digest, const struct platform *p, struct st_image *img,
+			const char *what, struct strata_error *err)
+{
+	struct st_index *index = &r->levels[r->level_count - 1];
+	int rc;
+
+	if (r->level_count > 1)
+		return select_entry(d, index->manifests, index->count, p, what, err);
+	rc = select_top(d, index, tag, digest, p, &st_image_impl(img)->arena, what, err);
+	if (rc == 0 && digest != NULL)
+		rc = check_requested(*d, what, err);
+	return rc;
+}
+
+/* Follows indexes from index.json (R->levels[0]) down to an image manifest
+ * and parses it. An artifact picked by platform or tag is passed over and
+ * the selection repeated; one requested by DIGEST is an error. *TOP is
+ * the entry of index.json that led to the image. */
+static int resolve_manifest(struct st_manifest *m, const struct st_descriptor **top,
+			    struct resolution *r, const char *tag, const char *digest,
+			    const struct platform *p, struct st_image *img,
 			    struct strata_error *err)
 {
 	struct st_image_impl *impl = st_image_impl(img);
+	const struct st_descriptor *d = NULL;
 	struct st_buf blob;
 	char what[160];
-	unsigned depth;
 	int kind = ST_DOC_UNKNOWN;
 	int rc = 0;
 
 	st_buf_init(&blob, 0);
-	for (depth = 0;; depth++) {
-		struct st_index index;
+	for (;;) {
+		const char *level = r->digests[r->level_count - 1];
 
 		st_buf_dispose(&blob);
+		if (level == NULL)
+			snprintf(what, sizeof(what), "%s: index.json", img->path);
+		else
+			snprintf(what, sizeof(what), "%s: manifest %s", img->path, level);
+		rc = select_level(&d, r, tag, digest, p, img, what, err);
+		if (rc < 0)
+			goto out;
+		if (r->level_count == 1)
+			*top = d;
 		snprintf(what, sizeof(what), "%s: manifest %s", img->path, d->digest);
 		rc = read_document(&kind, &blob, img, d, err);
 		if (rc < 0)
 			goto out;
-		if (kind == ST_DOC_MANIFEST)
-			break;
-		if (depth == MAX_INDEX_DEPTH) {
+		if (kind == ST_DOC_MANIFEST) {
+			rc = st_image_parse_manifest(m, st_slice_make(blob.ptr, blob.len),
+						     &impl->limits, &impl->arena, what, err);
+			if (rc < 0 || !m->artifact)
+				break;
+			if (r->level_count == 1 && digest != NULL) {
+				rc = st_manifest_check_image(m, what, err);
+				goto out;
+			}
+			if (++r->skipped > MAX_SKIPPED_ARTIFACTS) {
+				rc = st_error_set(err, STRATA_ELIMIT,
+						  "%s: more than %d artifacts listed before an image",
+						  img->path, MAX_SKIPPED_ARTIFACTS);
+				goto out;
+			}
+			rc = mark_artifact(&r->levels[r->level_count - 1], d->digest, m,
+					   &impl->arena, err);
+			if (rc < 0)
+				goto out;
+			continue;
+		}
+		if (r->level_count > MAX_INDEX_DEPTH) {
 			rc = st_error_set(err, STRATA_ELIMIT,
 					  "%s: indexes nested more than %d deep", what,
 					  MAX_INDEX_DEPTH);
 			goto out;
 		}
-		rc = st_image_parse_index(&index, st_slice_make(blob.ptr, blob.len), &impl->limits,
+		rc = st_image_parse_index(&r->levels[r->level_count],
+					  st_slice_make(blob.ptr, blob.len), &impl->limits,
 					  &impl->arena, what, err);
 		if (rc < 0)
 			goto out;
-		rc = select_entry(&d, index.manifests, index.count, p, what, err);
-		if (rc < 0)
-			goto out;
+		r->digests[r->level_count] = d->digest;
+		r->level_count++;
 	}
-	rc = st_image_parse_manifest(m, st_slice_make(blob.ptr, blob.len), &impl->limits,
-				     &impl->arena, what, err);
 	if (rc == 0)
 		img->manifest_digest = d->digest;
 
 out:
 	st_buf_dispose(&blob);
 	return rc;
+}
+
+/* Referrers --------------------------------------------------------- */
+
+/* True when entry D describes the image: its subject is the image's
+ * manifest or unknown. */
+static bool describes_image(const struct st_descriptor *d, const struct st_image *img)
+{
+	return d->subject == NULL || strcmp(d->subject, img->manifest_digest) == 0;
+}
+
+static bool is_attestation(const struct st_descriptor *d)
+{
+	return d->attestation;
+}
+
+static bool is_artifact(const struct st_descriptor *d)
+{
+	return !d->attestation && d->artifact;
+}
+
+/* Copies the entries of R's indexes that KEEP selects and that describe
+ * IMG into *OUT (arena), with TYPE or, when NULL, the artifact type. */
+static int collect(struct st_image_referrer **out, size_t *count, const struct resolution *r,
+		   bool (*keep)(const struct st_descriptor *), const char *type,
+		   struct st_image *img, struct strata_error *err)
+{
+	struct st_image_impl *impl = st_image_impl(img);
+	size_t total = 0;
+	size_t level;
+	size_t i;
+
+	*out = NULL;
+	*count = 0;
+	for (level = 0; level < r->level_count; level++) {
+		for (i = 0; i < r->levels[level].count; i++) {
+			const struct st_descriptor *d = &r->levels[level].manifests[i];
+
+			if (keep(d) && describes_image(d, img))
+				total++;
+		}
+	}
+	if (total == 0)
+		return 0;
+	*out = st_arena_array(&impl->arena, total, sizeof(**out));
+	if (*out == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "%s: out of memory", img->path);
+	for (level = 0; level < r->level_count; level++) {
+		for (i = 0; i < r->levels[level].count; i++) {
+			const struct st_descriptor *d = &r->levels[level].manifests[i];
+			struct st_image_referrer *ref = &(*out)[*count];
+
+			if (!keep(d) || !describes_image(d, img))
+				continue;
+			ref->digest = d->digest;
+			ref->type = type != NULL ? type : d->artifact_type;
+			ref->subject = d->subject;
+			(*count)++;
+		}
+	}
+	return 0;
+}
+
+/* Lists the attestations and artifacts of the indexes that led to the
+ * image. NOTE: an artifact entry without artifactType in its descriptor
+ * is recognized only when it was read while selecting, and a referrer's
+ * subject is known only from a BuildKit annotation or such a read. */
+static int list_referrers(struct st_image *img, const struct resolution *r,
+			  struct strata_error *err)
+{
+	int rc;
+
+	rc = collect(&img->attestations, &img->attestation_count, r, is_attestation,
+		     "attestation-manifest", img, err);
+	if (rc < 0)
+		return rc;
+	return collect(&img->referrers, &img->referrer_count, r, is_artifact, NULL, img, err);
 }
 
 /* Reads oci-layout and index.json, found in one pass over a tar. */
@@ -379,8 +556,39 @@ static int load_config(struct st_image *img, const struct st_manifest *m,
 	return st_image_apply_config(img, &config, m->layer_count, err);
 }
 
+/* True for the media types of layers that registries may keep out of an
+ * image (Docker's foreign layers of Windows base images, and OCI's
+ * non-distributable layers, deprecated in image-spec v1.1). */
+static bool is_foreign_media_type(const char *media_type)
+{
+	static const char docker_foreign[] = "application/vnd.docker.image.rootfs.foreign.diff.tar";
+	static const char oci_nondistributable[] =
+		"application/vnd.oci.image.layer.nondistributable.v1.tar";
+
+	if (media_type == NULL)
+		return false;
+	return strncmp(media_type, docker_foreign, sizeof(docker_foreign) - 1) == 0 ||
+	       strncmp(media_type, oci_nondistributable, sizeof(oci_nondistributable) - 1) == 0;
+}
+
+/* Marks layer L, foreign and without a blob, as missing, and warns with
+ * its digest and urls: the scan goes on without its files. */
+static void skip_missing_layer(struct st_image *img, struct st_layer_info *l)
+{
+	char urls[CHOICES_MAX];
+	size_t i;
+
+	urls[0] = '\0';
+	for (i = 0; i < l->url_count; i++)
+		add_choice(urls, l->urls[i]);
+	l->missing = true;
+	st_diag(st_image_impl(img)->diag, ST_DIAG_WARN,
+		"%s: layer %s: foreign layer blob not found, its files are not scanned; urls: %s",
+		img->path, l->digest, urls[0] != '\0' ? urls : "(none)");
+}
+
 /* Fills each layer from its descriptor and checks that its blob exists
- * with the size the descriptor gives. */
+ * with the size the descriptor gives. A foreign layer may lack its blob. */
 static int load_layers(struct st_image *img, const struct st_manifest *m,
 		       struct strata_error *err)
 {
@@ -412,6 +620,16 @@ static int load_layers(struct st_image *img, const struct st_manifest *m,
 		l->media_type = d->media_type;
 		l->size = d->size;
 		l->size_known = d->has_size;
+		l->foreign = is_foreign_media_type(d->media_type);
+		l->urls = d->urls;
+		l->url_count = d->url_count;
+		if (!found[i].found && l->foreign) {
+			rc = st_layer_set_media_type(l, d->media_type, err);
+			if (rc < 0)
+				return st_error_prefix(err, "%s", img->path);
+			skip_missing_layer(img, l);
+			continue;
+		}
 		if (!found[i].found)
 			return st_error_set(err, STRATA_ENOTFOUND, "%s: layer %s: blob not found",
 					    img->path, d->digest);
@@ -438,24 +656,26 @@ int st_oci_load(struct st_image *img, const char *tag, const char *digest,
 	struct st_image_impl *impl = st_image_impl(img);
 	const struct st_descriptor *top = NULL;
 	struct st_manifest manifest;
-	struct st_index index;
+	struct resolution *r = NULL;
 	struct platform p;
-	char what[160];
 	int rc;
 
 	rc = parse_platform(&p, platform, &impl->arena, err);
 	if (rc < 0)
 		return rc;
-	rc = read_layout(&index, img, err);
+	r = st_arena_array(&impl->arena, 1, sizeof(*r));
+	if (r == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "%s: out of memory", img->path);
+	rc = read_layout(&r->levels[0], img, err);
 	if (rc < 0)
 		return rc;
-	snprintf(what, sizeof(what), "%s: index.json", img->path);
-	rc = select_top(&top, &index, tag, digest, &p, &impl->arena, what, err);
+	r->level_count = 1;
+
+	rc = resolve_manifest(&manifest, &top, r, tag, digest, &p, img, err);
 	if (rc < 0)
 		return rc;
 	img->tag = top->ref_name != NULL ? top->ref_name : st_arena_strdup(&impl->arena, tag);
-
-	rc = resolve_manifest(&manifest, top, img, &p, err);
+	rc = list_referrers(img, r, err);
 	if (rc < 0)
 		return rc;
 	rc = load_config(img, &manifest, err);

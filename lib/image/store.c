@@ -759,6 +759,9 @@ int st_store_open_member(struct st_store *s, const char *name, struct st_stream 
 	*size = 0;
 	if (s->form == ST_FORM_DIR)
 		return no_members(s, err);
+	/* A foreign layer whose blob is absent has no member name. */
+	if (name == NULL)
+		return st_error_set(err, STRATA_ENOTFOUND, "%s: the blob is absent", s->path);
 	if (s->form != ST_FORM_OCI_DIR)
 		return tar_open_member(s, name, out, size, err);
 	rc = dir_open(s, name, &fd, size, err);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "image/walk_dir.h"
+#include "inventory/binary.h"
 #include "inventory/inventory.h"
 #include "inventory/lang.h"
 
@@ -19,6 +20,14 @@ static const struct st_cataloger *const registry[] = {
 	&st_cataloger_gem,
 	&st_cataloger_composer,
 	&st_cataloger_dotnet,
+	&st_cataloger_cargo_lock,
+	/* After the language catalogers: it summarizes any executable that
+	 * no other cataloger wants, so a jar with the execute bit stays
+	 * java's. */
+	&st_cataloger_binary,
+	/* Last: it summarizes only the setuid and setgid files that nothing
+	 * else reads, and dispatch() hands it every other one too. */
+	&st_cataloger_setuid,
 };
 
 #define CATALOGER_COUNT ST_ARRAY_LEN(registry)
@@ -122,12 +131,51 @@ static int dispatch_summary(struct catalog_run *run, const struct st_walk_file *
 	return 0;
 }
 
+/* Returns the index of the setuid collector in the registry. */
+static size_t setuid_index(void)
+{
+	size_t i;
+
+	for (i = 0; i < CATALOGER_COUNT; i++) {
+		if (registry[i] == &st_cataloger_setuid)
+			break;
+	}
+	return i;
+}
+
+/* Hands a final setuid or setgid file to the setuid collector when
+ * another cataloger reads it (a setuid Go binary, a captured file), so
+ * the list of such files is complete whoever owns the content. */
+static int note_setuid(struct catalog_run *run, const struct st_walk_file *f,
+		       struct strata_error *err)
+{
+	size_t idx = setuid_index();
+	size_t owner = CATALOGER_COUNT;
+	int rc;
+
+	if (f->type != ST_FILE_REGULAR || (f->mode & 06000u) == 0 || idx == CATALOGER_COUNT)
+		return 0;
+	if (f->summarized && f->data.len > 0)
+		owner = (unsigned char)f->data.ptr[0];
+	if (owner == idx)
+		return 0;
+	rc = registry[idx]->on_final_file(run->state[idx], f, &run->ctx, err);
+	if (rc < 0)
+		return st_error_prefix(err, "%s cataloger", registry[idx]->name);
+	return 0;
+}
+
 static int dispatch(struct catalog_run *run, const struct st_walk_file *f, bool final,
 		    struct strata_error *err)
 {
 	size_t i;
 	int rc;
 
+	if (final) {
+		rc = note_setuid(run, f, err);
+		if (rc < 0)
+			return rc;
+	}
 	if (f->summarized)
 		return dispatch_summary(run, f, final, err);
 	for (i = 0; i < CATALOGER_COUNT; i++) {

@@ -8,22 +8,29 @@
  *                       framework to {NAME: {"type", "resolved", ...}}.
  *   NAME.nuspec         a package's manifest in the NuGet package cache,
  *                       .nuget/packages/NAME/VERSION/NAME.nuspec.
+ *   packages.config     the package list of a .NET Framework project
+ *                       (NuGet 2 style): <packages><package id version
+ *                       [developmentDependency]/>; the packages themselves
+ *                       sit in the solution's packages/ folder, which is
+ *                       not read.
  * purls are pkg:nuget/NAME@VERSION with the name as the package declares
  * it (NuGet compares names without case). */
 #include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 
 #include "inventory/lang.h"
 
 /* Warnings per file before the rest of its problems go unreported. */
 #define DOTNET_MAX_WARNINGS 20
 
-/* Nesting of XML elements in a nuspec; real ones stay under 6. */
-#define NUSPEC_MAX_DEPTH 64
-
-enum dotnet_kind { DOTNET_NONE, DOTNET_DEPS, DOTNET_LOCK, DOTNET_NUSPEC };
+enum dotnet_kind { DOTNET_NONE, DOTNET_DEPS, DOTNET_LOCK, DOTNET_NUSPEC, DOTNET_CONFIG };
 
 /* A nuspec sits in a folder named for its version, inside one named for
  * the package: .../NAME/VERSION/NAME.nuspec (NAME lowercased by NuGet). */
@@ -56,6 +63,8 @@ static enum dotnet_kind kind_of(const char *path, size_t len)
 		return DOTNET_LOCK;
 	if (st_lang_ends_with(path, len, ".nuspec") && is_cached_nuspec(path, len))
 		return DOTNET_NUSPEC;
+	if (st_lang_basename_is(path, len, "packages.config"))
+		return DOTNET_CONFIG;
 	return DOTNET_NONE;
 }
 
@@ -66,7 +75,7 @@ static bool dotnet_wants(const char *path, size_t len)
 
 /* Reports one package NAME VERSION (LICENSE may be empty) to FN. */
 static int report(const char *path, struct st_slice name, struct st_slice version,
-		  struct st_slice license, st_lang_pkg_fn fn, void *ctx,
+		  struct st_slice license, unsigned flags, st_lang_pkg_fn fn, void *ctx,
 		  struct strata_error *err)
 {
 	struct st_arena arena;
@@ -79,6 +88,7 @@ static int report(const char *path, struct st_slice name, struct st_slice versio
 	pkg.name = st_arena_strndup(&arena, name.ptr, name.len);
 	pkg.version = st_arena_strndup(&arena, version.ptr, version.len);
 	pkg.path = path;
+	pkg.flags = flags;
 	if (license.len > 0)
 		pkg.license = st_lang_license_dup(&arena, license);
 	if (pkg.name == NULL || pkg.version == NULL || (license.len > 0 && pkg.license == NULL)) {
@@ -149,7 +159,7 @@ int st_dotnet_parse_deps(struct st_slice text, const char *path,
 			warn_entry(diag, &warnings, path, key, "not NAME/VERSION");
 			continue;
 		}
-		rc = report(path, name, rest, st_slice_make(NULL, 0), fn, ctx, err);
+		rc = report(path, name, rest, st_slice_make(NULL, 0), 0, fn, ctx, err);
 		if (rc < 0)
 			goto out;
 	}
@@ -259,8 +269,8 @@ int st_nuget_parse_lock(struct st_slice text, const char *path,
 	for (i = 0; i < count; i++) {
 		if (i > 0 && compare_entries(&list[i - 1], &list[i]) == 0)
 			continue;
-		rc = report(path, list[i].name, list[i].version, st_slice_make(NULL, 0), fn, ctx,
-			    err);
+		rc = report(path, list[i].name, list[i].version, st_slice_make(NULL, 0), 0, fn,
+			    ctx, err);
 		if (rc < 0)
 			goto out;
 	}
@@ -271,322 +281,261 @@ out:
 	return rc;
 }
 
-/* nuspec -------------------------------------------------------------------- */
+/* XML --------------------------------------------------------------------- */
 
-/* A reader for the little XML that a nuspec's <metadata> needs: elements,
- * attributes in quotes, character and predefined entity references,
- * comments, CDATA, processing instructions and a DOCTYPE without an
- * internal subset. Namespace prefixes are dropped from element names.
- * NOTE: no DTD is read, so an entity declared in one is left undecoded;
- * NuGet writes none. */
-struct xml_reader {
-	struct st_slice text;
-	size_t pos;
-};
-
-/* The element names from the root down to the current element. */
-struct xml_path {
-	struct st_slice names[NUSPEC_MAX_DEPTH];
-	size_t depth;
-};
-
-static const char *find_bytes(const struct xml_reader *x, const char *s)
+/* Whether TEXT has a document type declaration before its root element
+ * (XML 1.0 section 2.8: only the XML declaration, comments, processing
+ * instructions and white space may come first). Because such documents
+ * are rejected before libxml2 parses them, no entity can be declared,
+ * and only the five predefined entities and character references
+ * remain. */
+static bool has_doctype(struct st_slice text)
 {
-	return memmem(x->text.ptr + x->pos, x->text.len - x->pos, s, strlen(s));
-}
+	size_t pos = 0;
 
-/* Moves past the next S; false when there is none. */
-static bool skip_past(struct xml_reader *x, const char *s)
-{
-	const char *hit = find_bytes(x, s);
+	for (;;) {
+		const char *lt = memchr(text.ptr + pos, '<', text.len - pos);
+		struct st_slice rest;
+		const char *close;
 
-	if (hit == NULL)
-		return false;
-	x->pos = (size_t)(hit - x->text.ptr) + strlen(s);
-	return true;
-}
-
-/* Appends the entity reference at REF (after '&', up to ';') to OUT. */
-static bool put_entity(struct st_buf *out, struct st_slice ref)
-{
-	static const struct {
-		const char *name;
-		char c;
-	} named[] = {{"lt", '<'}, {"gt", '>'}, {"amp", '&'}, {"quot", '"'}, {"apos", '\''}};
-	unsigned long cp = 0;
-	size_t i;
-
-	for (i = 0; i < ST_ARRAY_LEN(named); i++) {
-		if (st_slice_eq_cstr(ref, named[i].name))
-			return st_buf_putc(out, named[i].c, NULL) == 0;
-	}
-	if (ref.len < 2 || ref.ptr[0] != '#' || ref.len > 10)
-		return false;
-	for (i = 1; i < ref.len; i++) {
-		char c = ref.ptr[i];
-		bool hex = ref.ptr[1] == 'x';
-
-		if (hex && i == 1)
-			continue;
-		if (c >= '0' && c <= '9')
-			cp = cp * (hex ? 16 : 10) + (unsigned long)(c - '0');
-		else if (hex && ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'))
-			cp = cp * 16 + (unsigned long)((c | 0x20) - 'a' + 10);
+		if (lt == NULL)
+			return false;
+		pos = (size_t)(lt - text.ptr);
+		rest = st_slice_make(lt, text.len - pos);
+		if (st_slice_starts_with(rest, "<!DOCTYPE"))
+			return true;
+		if (st_slice_starts_with(rest, "<?"))
+			close = memmem(rest.ptr, rest.len, "?>", 2);
+		else if (st_slice_starts_with(rest, "<!--"))
+			close = memmem(rest.ptr, rest.len, "-->", 3);
 		else
-			return false;
-	}
-	/* Only printable ASCII matters for names, versions and SPDX
-	 * expressions; anything else becomes '?'. */
-	return st_buf_putc(out, cp >= 0x20 && cp < 0x7f ? (char)cp : '?', NULL) == 0;
-}
-
-/* Appends character data RAW to OUT with entity references decoded. */
-static bool put_text(struct st_buf *out, struct st_slice raw)
-{
-	size_t i = 0;
-
-	while (i < raw.len) {
-		const char *semi;
-
-		if (raw.ptr[i] != '&') {
-			if (st_buf_putc(out, raw.ptr[i++], NULL) < 0)
-				return false;
-			continue;
-		}
-		semi = memchr(raw.ptr + i, ';', raw.len - i);
-		if (semi == NULL ||
-		    !put_entity(out, st_slice_make(raw.ptr + i + 1,
-						   (size_t)(semi - raw.ptr) - i - 1)))
-			return false;
-		i = (size_t)(semi - raw.ptr) + 1;
-	}
-	return true;
-}
-
-/* The end of the tag that starts at x->pos ('<'), honouring quoted
- * attribute values; 0 when it never ends. */
-static size_t tag_end(const struct xml_reader *x)
-{
-	char quote = 0;
-	size_t i;
-
-	for (i = x->pos + 1; i < x->text.len; i++) {
-		char c = x->text.ptr[i];
-
-		if (quote != 0) {
-			if (c == quote)
-				quote = 0;
-		} else if (c == '"' || c == '\'') {
-			quote = c;
-		} else if (c == '>') {
-			return i;
-		}
-	}
-	return 0;
-}
-
-/* The local name of the element whose tag is TAG (after '<' or '</'). */
-static struct st_slice element_name(struct st_slice tag)
-{
-	size_t n = 0;
-	struct st_slice name;
-	const char *colon;
-
-	while (n < tag.len && tag.ptr[n] != ' ' && tag.ptr[n] != '\t' && tag.ptr[n] != '\n' &&
-	       tag.ptr[n] != '\r' && tag.ptr[n] != '/' && tag.ptr[n] != '>')
-		n++;
-	name = st_slice_make(tag.ptr, n);
-	colon = memchr(name.ptr, ':', name.len);
-	if (colon != NULL) {
-		name.len -= (size_t)(colon + 1 - name.ptr);
-		name.ptr = colon + 1;
-	}
-	return name;
-}
-
-/* The value of attribute ATTR in the start tag TAG, or an empty slice. */
-static struct st_slice attribute(struct st_slice tag, const char *attr)
-{
-	size_t n = strlen(attr);
-	size_t i;
-
-	for (i = 0; i + n + 2 < tag.len; i++) {
-		const char *p = tag.ptr + i;
-		const char *close;
-		char q;
-
-		if ((i > 0 && p[-1] != ' ' && p[-1] != '\t' && p[-1] != '\n') ||
-		    memcmp(p, attr, n) != 0 || p[n] != '=')
-			continue;
-		q = p[n + 1];
-		if (q != '"' && q != '\'')
-			continue;
-		close = memchr(p + n + 2, q, tag.len - i - n - 2);
-		if (close != NULL)
-			return st_slice_make(p + n + 2, (size_t)(close - (p + n + 2)));
-	}
-	return st_slice_make(NULL, 0);
-}
-
-/* The fields read from <package><metadata>. */
-struct nuspec {
-	struct st_buf id;
-	struct st_buf version;
-	struct st_buf license;
-	bool license_is_expression;
-	struct st_buf *capture; /* the field whose text is being read */
-};
-
-/* Whether the element at the top of P is package/metadata/NAME. */
-static bool in_metadata_field(const struct xml_path *p, const char *name)
-{
-	return p->depth == 3 && st_slice_eq_cstr(p->names[0], "package") &&
-	       st_slice_eq_cstr(p->names[1], "metadata") && st_slice_eq_cstr(p->names[2], name);
-}
-
-/* Handles the start tag TAG (between '<' and '>'). Returns false for a
- * document nested too deep. */
-static bool start_element(struct nuspec *ns, struct xml_path *p, struct st_slice tag)
-{
-	bool empty = tag.len > 0 && tag.ptr[tag.len - 1] == '/';
-	struct st_slice name = element_name(tag);
-
-	if (p->depth == NUSPEC_MAX_DEPTH)
-		return false;
-	p->names[p->depth++] = name;
-	ns->capture = NULL;
-	if (in_metadata_field(p, "id") && ns->id.len == 0)
-		ns->capture = &ns->id;
-	else if (in_metadata_field(p, "version") && ns->version.len == 0)
-		ns->capture = &ns->version;
-	else if (in_metadata_field(p, "license") && ns->license.len == 0) {
-		ns->capture = &ns->license;
-		ns->license_is_expression = st_slice_eq_cstr(attribute(tag, "type"), "expression");
-	}
-	if (empty) {
-		p->depth--;
-		ns->capture = NULL;
-	}
-	return true;
-}
-
-/* Reads the markup that starts at x->pos ('<'). Returns false for
- * unterminated or too deeply nested markup. */
-static bool read_markup(struct xml_reader *x, struct nuspec *ns, struct xml_path *p)
-{
-	struct st_slice rest = st_slice_make(x->text.ptr + x->pos, x->text.len - x->pos);
-	size_t end;
-
-	if (st_slice_starts_with(rest, "<!--"))
-		return skip_past(x, "-->");
-	if (st_slice_starts_with(rest, "<![CDATA[")) {
-		const char *close;
-
-		x->pos += 9;
-		close = find_bytes(x, "]]>");
+			return false; /* the root element */
 		if (close == NULL)
 			return false;
-		if (ns->capture != NULL &&
-		    st_buf_append(ns->capture, x->text.ptr + x->pos,
-				  (size_t)(close - x->text.ptr) - x->pos, NULL) < 0)
-			return false;
-		x->pos = (size_t)(close - x->text.ptr) + 3;
-		return true;
+		pos = (size_t)(close - text.ptr) + 2;
 	}
-	if (st_slice_starts_with(rest, "<?"))
-		return skip_past(x, "?>");
-	end = tag_end(x);
-	if (end == 0)
-		return false;
-	if (rest.len > 1 && rest.ptr[1] == '/') {
-		if (p->depth > 0)
-			p->depth--;
-		ns->capture = NULL;
-	} else if (rest.len > 1 && rest.ptr[1] != '!') {
-		struct st_slice tag = st_slice_make(x->text.ptr + x->pos + 1, end - x->pos - 1);
-
-		if (!start_element(ns, p, tag))
-			return false;
-	}
-	x->pos = end + 1;
-	return true;
 }
 
-static int read_nuspec(struct st_slice text, struct nuspec *ns, const char *path,
-		       struct strata_error *err)
+/* Parses TEXT read from PATH into *OUT (free with xmlFreeDoc). libxml2
+ * gets no option that loads a DTD, substitutes entities or reaches the
+ * network (XML_PARSE_NOENT, XML_PARSE_DTDLOAD, XML_PARSE_HUGE stay off),
+ * and keeps its own nesting limit of 256 elements. */
+static int parse_xml(xmlDoc **out, struct st_slice text, const char *path,
+		     const struct strata_limits *lim, struct strata_error *err)
 {
-	struct xml_reader x = {text, 0};
-	struct xml_path p;
+	const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+			    XML_PARSE_NOCDATA;
+	xmlParserCtxt *ctxt;
+	xmlDoc *doc;
+	const xmlError *e;
 
-	p.depth = 0;
-	/* A UTF-8 byte order mark, which NuGet writes. */
-	if (st_slice_starts_with(text, "\xef\xbb\xbf"))
-		x.pos = 3;
-	while (x.pos < text.len) {
-		const char *lt = memchr(text.ptr + x.pos, '<', text.len - x.pos);
-		size_t stop = lt != NULL ? (size_t)(lt - text.ptr) : text.len;
+	*out = NULL;
+	if (text.len > lim->cataloged_file_bytes || text.len > INT_MAX)
+		return st_error_set(err, STRATA_ELIMIT, "%s: over the limit of %llu bytes", path,
+				    (unsigned long long)lim->cataloged_file_bytes);
+	if (has_doctype(text))
+		return st_error_set(err, STRATA_ECORRUPT,
+				    "%s: document type declaration rejected", path);
+	xmlInitParser();
+	ctxt = xmlNewParserCtxt();
+	if (ctxt == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "%s: out of memory", path);
+	/* libxml2 asserts nothing about an empty buffer, but wants a pointer. */
+	doc = xmlCtxtReadMemory(ctxt, text.ptr != NULL ? text.ptr : "", (int)text.len, NULL,
+				"UTF-8", options);
+	e = xmlCtxtGetLastError(ctxt);
+	if (doc == NULL || !ctxt->wellFormed || doc->intSubset != NULL) {
+		int line = e != NULL ? e->line : 0;
+		struct st_slice trimmed;
+		char msg[128];
+		size_t i;
 
-		if (ns->capture != NULL &&
-		    !put_text(ns->capture, st_slice_make(text.ptr + x.pos, stop - x.pos)))
-			return st_error_set(err, STRATA_ECORRUPT,
-					    "%s: invalid text in <%s>", path,
-					    ns->capture == &ns->id        ? "id"
-					    : ns->capture == &ns->version ? "version"
-									  : "license");
-		x.pos = stop;
-		if (lt == NULL)
-			break;
-		if (!read_markup(&x, ns, &p))
-			return st_error_set(err, STRATA_ECORRUPT,
-					    "%s: unterminated or too deeply nested XML at byte %zu",
-					    path, x.pos);
+		snprintf(msg, sizeof(msg), "%s",
+			 e != NULL && e->message != NULL ? e->message : "not well-formed");
+		for (i = 0; msg[i] != '\0'; i++) {
+			if ((unsigned char)msg[i] < 0x20)
+				msg[i] = ' ';
+		}
+		trimmed = st_slice_trim(st_slice_cstr(msg));
+		xmlFreeDoc(doc);
+		xmlFreeParserCtxt(ctxt);
+		return st_error_set(err, STRATA_ECORRUPT, "%s: invalid XML at line %d: %.*s", path,
+				    line, (int)trimmed.len, trimmed.ptr);
 	}
+	xmlFreeParserCtxt(ctxt);
+	*out = doc;
 	return 0;
 }
+
+static bool is_element(const xmlNode *n, const char *name)
+{
+	return n != NULL && n->type == XML_ELEMENT_NODE &&
+	       strcmp((const char *)n->name, name) == 0;
+}
+
+/* The first child element of N named NAME (local name), or NULL. */
+static xmlNode *child_element(const xmlNode *n, const char *name)
+{
+	xmlNode *c;
+
+	for (c = n != NULL ? n->children : NULL; c != NULL; c = c->next) {
+		if (is_element(c, name))
+			return c;
+	}
+	return NULL;
+}
+
+/* Copies the text of N (entity references decoded), trimmed, into B.
+ * Returns false when it is over B's cap or memory runs out. */
+static bool copy_text(struct st_buf *b, const xmlNode *n)
+{
+	xmlChar *v;
+	struct st_slice s;
+	bool ok;
+
+	if (n == NULL)
+		return true;
+	v = xmlNodeGetContent(n);
+	if (v == NULL)
+		return true;
+	s = st_slice_trim(st_slice_cstr((const char *)v));
+	ok = st_buf_append(b, s.ptr, s.len, NULL) == 0;
+	xmlFree(v);
+	return ok;
+}
+
+/* Copies attribute NAME of N into B; false when it is absent or over B's
+ * cap. */
+static bool copy_attribute(struct st_buf *b, const xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+	bool ok;
+
+	if (v == NULL)
+		return false;
+	ok = st_buf_append(b, v, strlen((const char *)v), NULL) == 0;
+	xmlFree(v);
+	return ok;
+}
+
+/* nuspec -------------------------------------------------------------------- */
 
 int st_nuget_parse_nuspec(struct st_slice text, const char *path,
 			  const struct strata_limits *lim, struct st_diag *diag,
 			  st_lang_pkg_fn fn, void *ctx, struct strata_error *err)
 {
-	struct st_slice id;
-	struct st_slice version;
-	struct st_slice license = st_slice_make(NULL, 0);
-	struct nuspec ns;
+	struct st_buf id, version, license, type;
+	struct st_slice license_text = st_slice_make(NULL, 0);
+	xmlDoc *doc = NULL;
+	xmlNode *root;
+	xmlNode *metadata;
+	xmlNode *license_node;
 	int rc;
 
-	memset(&ns, 0, sizeof(ns));
-	st_buf_init(&ns.id, ST_LANG_MAX_NAME);
-	st_buf_init(&ns.version, ST_LANG_MAX_VERSION);
-	st_buf_init(&ns.license, ST_LANG_MAX_LICENSE);
+	st_buf_init(&id, ST_LANG_MAX_NAME);
+	st_buf_init(&version, ST_LANG_MAX_VERSION);
+	st_buf_init(&license, ST_LANG_MAX_LICENSE);
+	st_buf_init(&type, 32);
 
-	if (text.len > lim->cataloged_file_bytes) {
-		rc = st_error_set(err, STRATA_ELIMIT, "%s: over the limit of %llu bytes", path,
-				  (unsigned long long)lim->cataloged_file_bytes);
-		goto out;
-	}
-	rc = read_nuspec(text, &ns, path, err);
+	rc = parse_xml(&doc, text, path, lim, err);
 	if (rc < 0)
 		goto out;
-	id = st_slice_trim(st_slice_make(ns.id.ptr, ns.id.len));
-	version = st_slice_trim(st_slice_make(ns.version.ptr, ns.version.len));
-	if (!st_lang_is_token(id, ST_LANG_MAX_NAME)) {
+	root = xmlDocGetRootElement(doc);
+	metadata = is_element(root, "package") ? child_element(root, "metadata") : NULL;
+	license_node = child_element(metadata, "license");
+	if (!copy_text(&id, child_element(metadata, "id")) ||
+	    !st_lang_is_token(st_slice_make(id.ptr, id.len), ST_LANG_MAX_NAME)) {
 		rc = st_error_set(err, STRATA_ECORRUPT, "%s: no valid <id>", path);
 		goto out;
 	}
-	if (!st_lang_is_token(version, ST_LANG_MAX_VERSION)) {
+	if (!copy_text(&version, child_element(metadata, "version")) ||
+	    !st_lang_is_token(st_slice_make(version.ptr, version.len), ST_LANG_MAX_VERSION)) {
 		rc = st_error_set(err, STRATA_ECORRUPT, "%s: no valid <version>", path);
 		goto out;
 	}
 	/* <license type="file"> names a file in the package, not a license.
+	 * A license over ST_LANG_MAX_LICENSE bytes is left out.
 	 * NOTE: the older <licenseUrl> is not reported. */
-	if (ns.license_is_expression)
-		license = st_slice_trim(st_slice_make(ns.license.ptr, ns.license.len));
-	rc = report(path, id, version, license, fn, ctx, err);
+	if (license_node != NULL && copy_attribute(&type, license_node, "type") &&
+	    st_slice_eq_cstr(st_slice_make(type.ptr, type.len), "expression") &&
+	    copy_text(&license, license_node))
+		license_text = st_slice_make(license.ptr, license.len);
+	rc = report(path, st_slice_make(id.ptr, id.len), st_slice_make(version.ptr, version.len),
+		    license_text, 0, fn, ctx, err);
 
 out:
-	st_buf_dispose(&ns.id);
-	st_buf_dispose(&ns.version);
-	st_buf_dispose(&ns.license);
+	xmlFreeDoc(doc);
+	st_buf_dispose(&id);
+	st_buf_dispose(&version);
+	st_buf_dispose(&license);
+	st_buf_dispose(&type);
+	return rc;
+}
+
+/* packages.config ------------------------------------------------------------ */
+
+int st_nuget_parse_packages_config(struct st_slice text, const char *path,
+				   const struct strata_limits *lim, struct st_diag *diag,
+				   st_lang_pkg_fn fn, void *ctx, struct strata_error *err)
+{
+	struct st_buf id, version, dev;
+	unsigned warnings = 0;
+	xmlDoc *doc = NULL;
+	xmlNode *root;
+	xmlNode *n;
+	int rc;
+
+	st_buf_init(&id, ST_LANG_MAX_NAME);
+	st_buf_init(&version, ST_LANG_MAX_VERSION);
+	st_buf_init(&dev, 16);
+
+	rc = parse_xml(&doc, text, path, lim, err);
+	if (rc < 0)
+		goto out;
+	root = xmlDocGetRootElement(doc);
+	if (!is_element(root, "packages")) {
+		rc = st_error_set(err, STRATA_ECORRUPT, "%s: root element is not <packages>", path);
+		goto out;
+	}
+	for (n = root->children; n != NULL; n = n->next) {
+		struct st_slice name;
+		struct st_slice ver;
+		unsigned flags = 0;
+
+		if (!is_element(n, "package"))
+			continue;
+		id.len = 0;
+		version.len = 0;
+		dev.len = 0;
+		name = st_slice_make(id.ptr, 0);
+		ver = st_slice_make(version.ptr, 0);
+		if (copy_attribute(&id, n, "id"))
+			name = st_slice_trim(st_slice_make(id.ptr, id.len));
+		if (copy_attribute(&version, n, "version"))
+			ver = st_slice_trim(st_slice_make(version.ptr, version.len));
+		if (!st_lang_is_token(name, ST_LANG_MAX_NAME) ||
+		    !st_lang_is_token(ver, ST_LANG_MAX_VERSION)) {
+			if (++warnings <= DOTNET_MAX_WARNINGS)
+				st_diag(diag, ST_DIAG_WARN,
+					"%s: line %ld: <package> without a valid id and version, "
+					"skipped", path, (long)xmlGetLineNo(n));
+			continue;
+		}
+		/* NuGet writes developmentDependency="true" for packages that
+		 * only the build uses. */
+		if (copy_attribute(&dev, n, "developmentDependency") &&
+		    st_slice_eq_cstr(st_slice_trim(st_slice_make(dev.ptr, dev.len)), "true"))
+			flags |= ST_PKG_DEV;
+		rc = report(path, name, ver, st_slice_make(NULL, 0), flags, fn, ctx, err);
+		if (rc < 0)
+			goto out;
+	}
+
+out:
+	xmlFreeDoc(doc);
+	st_buf_dispose(&id);
+	st_buf_dispose(&version);
+	st_buf_dispose(&dev);
 	return rc;
 }
 
@@ -612,6 +561,8 @@ static int dotnet_on_final_file(void *state, const struct st_walk_file *f,
 		return st_lang_catalog_file(f, ctx, "dotnet", st_nuget_parse_lock, err);
 	case DOTNET_NUSPEC:
 		return st_lang_catalog_file(f, ctx, "dotnet", st_nuget_parse_nuspec, err);
+	case DOTNET_CONFIG:
+		return st_lang_catalog_file(f, ctx, "dotnet", st_nuget_parse_packages_config, err);
 	case DOTNET_NONE:
 		break;
 	}

@@ -63,6 +63,14 @@ struct st_package {
 
 struct st_owned_files; /* inventory.c: a hash set of owned paths */
 
+/* A file of the final image worth a reviewer's attention, such as a
+ * setuid executable. */
+struct st_file_note {
+	const char *path; /* normalized as in walk.h; in the inventory's arena */
+	unsigned mode;    /* permission bits with setuid, setgid and sticky */
+	size_t layer;     /* the layer that wrote this version */
+};
+
 struct st_inventory {
 	struct st_arena arena;
 	struct st_os os;
@@ -70,6 +78,10 @@ struct st_inventory {
 	size_t count;
 	size_t cap;
 	struct st_owned_files *owned; /* NULL until an OS cataloger records a file */
+	/* Regular files with the setuid or setgid bit, in path order (the
+	 * setuid cataloger); the array lives in the arena. */
+	struct st_file_note *setuid;
+	size_t setuid_count;
 	/* Set before cataloging for the scan option all_layers: the OS
 	 * catalogers also add the packages that a lower layer installed and
 	 * a later layer removed, flagged ST_PKG_REMOVED. */
@@ -185,6 +197,8 @@ extern const struct st_cataloger st_cataloger_dpkg;
 extern const struct st_cataloger st_cataloger_npm;
 /* Java archives, through the summarize hooks (lib/inventory/java.c). */
 extern const struct st_cataloger st_cataloger_java;
+/* Setuid and setgid files into inv->setuid (lib/inventory/setuid.c). */
+extern const struct st_cataloger st_cataloger_setuid;
 
 /* Runs the layer walk with every registered cataloger and fills INV. */
 int st_catalog_image(struct st_image *img, struct st_inventory *inv,

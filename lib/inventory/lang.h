@@ -74,6 +74,13 @@ int st_nuget_parse_nuspec(struct st_slice text, const char *path,
 			  const struct strata_limits *lim, struct st_diag *diag,
 			  st_lang_pkg_fn fn, void *ctx, struct strata_error *err);
 
+/* A NuGet packages.config (.NET Framework projects): each <package id
+ * version> as type "nuget", with ST_PKG_DEV when developmentDependency is
+ * "true". */
+int st_nuget_parse_packages_config(struct st_slice text, const char *path,
+				   const struct strata_limits *lim, struct st_diag *diag,
+				   st_lang_pkg_fn fn, void *ctx, struct strata_error *err);
+
 /* npm lock files ---------------------------------------------------------- */
 
 /* A lock file's entry for one installed package. */
@@ -95,6 +102,17 @@ typedef int (*st_npm_lock_fn)(void *ctx, const struct st_npm_lock_entry *e,
 int st_npm_parse_package_lock(struct st_slice text, const char *path,
 			      const struct strata_limits *lim, struct st_diag *diag,
 			      st_npm_lock_fn fn, void *ctx, struct strata_error *err);
+
+/* Parses pnpm-lock.yaml, lockfile versions 5.x, 6.0 and 9.0. Calls FN
+ * for each entry of "packages" with its name and version (install_path
+ * NULL) and dev set from "dev: true", which version 9.0 no longer
+ * writes. A malformed entry is a warning on DIAG and is skipped. Returns
+ * STRATA_ECORRUPT for invalid YAML or a document without lockfileVersion,
+ * STRATA_ELIMIT over lim->cataloged_file_bytes, over lim->json_depth or
+ * over the YAML node limit; YAML aliases are rejected as corrupt. */
+int st_pnpm_parse_lock(struct st_slice text, const char *path,
+		       const struct strata_limits *lim, struct st_diag *diag,
+		       st_npm_lock_fn fn, void *ctx, struct strata_error *err);
 
 /* Shared helpers ------------------------------------------------------------ */
 

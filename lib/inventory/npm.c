@@ -216,10 +216,12 @@ out:
 
 /* The cataloger ------------------------------------------------------------ */
 
-/* The dev flag one lock file gives one install path. */
+/* The dev flag one lock file gives one install path, or one name and
+ * version for locks without install paths (pnpm). */
 struct npm_lock_row {
 	const char *root;         /* project directory, "" for the image root */
-	const char *install_path; /* "node_modules/a/node_modules/b" */
+	const char *install_path; /* "node_modules/a/node_modules/b", or
+				   * "NAME@VERSION" in npm_state.name_rows */
 	const char *version;      /* NULL when the lock gives none */
 	bool dev;
 	bool hidden;              /* from node_modules/.package-lock.json */
@@ -235,6 +237,9 @@ struct npm_state {
 	struct npm_lock_row *rows;
 	size_t row_count;
 	size_t row_cap;
+	struct npm_lock_row *name_rows;
+	size_t name_row_count;
+	size_t name_row_cap;
 };
 
 /* The offset of the first "node_modules" component of PATH, or LEN. */
@@ -251,30 +256,31 @@ static size_t first_node_modules(const char *path, size_t len)
 	return len;
 }
 
-/* package-lock.json of a project (not one shipped inside node_modules),
- * or the hidden lock file PROJECT/node_modules/.package-lock.json.
- * TODO: yarn.lock and pnpm-lock.yaml are not read, so packages of yarn
- * and pnpm projects never get ST_PKG_DEV. */
-static bool is_lock_path(const char *path, size_t len, bool *hidden)
+enum lock_kind { LOCK_NONE, LOCK_NPM, LOCK_NPM_HIDDEN, LOCK_PNPM };
+
+/* package-lock.json or pnpm-lock.yaml of a project (not one shipped
+ * inside node_modules), or the hidden lock file
+ * PROJECT/node_modules/.package-lock.json.
+ * TODO: yarn.lock is not read: neither yarn 1 nor yarn 2 and later mark
+ * development dependencies in it, so telling them apart needs the
+ * project's package.json and the lock's dependency graph. */
+static enum lock_kind lock_kind_of(const char *path, size_t len)
 {
-	static const char lock[] = "package-lock.json";
 	static const char hidden_lock[] = "node_modules/.package-lock.json";
 	size_t first = first_node_modules(path, len);
 
-	*hidden = false;
-	if (st_lang_basename_is(path, len, lock))
-		return first == len;
+	if (st_lang_basename_is(path, len, "package-lock.json"))
+		return first == len ? LOCK_NPM : LOCK_NONE;
+	if (st_lang_basename_is(path, len, "pnpm-lock.yaml"))
+		return first == len ? LOCK_PNPM : LOCK_NONE;
 	if (!st_lang_ends_with(path, len, hidden_lock))
-		return false;
-	*hidden = true;
-	return first == len - (sizeof(hidden_lock) - 1);
+		return LOCK_NONE;
+	return first == len - (sizeof(hidden_lock) - 1) ? LOCK_NPM_HIDDEN : LOCK_NONE;
 }
 
 static bool npm_cataloger_wants(const char *path, size_t len)
 {
-	bool hidden;
-
-	return npm_wants(path, len) || is_lock_path(path, len, &hidden);
+	return npm_wants(path, len) || lock_kind_of(path, len) != LOCK_NONE;
 }
 
 /* Whether the path before its first node_modules component (PREFIX_LEN
@@ -324,6 +330,7 @@ static void npm_free(void *state)
 		return;
 	free(st->pkgs);
 	free(st->rows);
+	free(st->name_rows);
 	st_arena_dispose(&st->arena);
 	free(st);
 }
@@ -339,36 +346,47 @@ static int keep_lock_row(void *ctx, const struct st_npm_lock_entry *e,
 {
 	struct lock_ctx *lc = ctx;
 	struct npm_state *st = lc->st;
+	bool by_name = e->install_path == NULL;
+	struct npm_lock_row **rows = by_name ? &st->name_rows : &st->rows;
+	size_t *count = by_name ? &st->name_row_count : &st->row_count;
+	size_t *cap = by_name ? &st->name_row_cap : &st->row_cap;
 	struct npm_lock_row *row;
 	int rc;
 
 	if (!e->dev)
 		return 0; /* only dev flags are used */
-	rc = st_pkg_array_grow((void **)&st->rows, &st->row_cap, st->row_count, sizeof(*row),
-			       "npm lock", err);
+	if (by_name && (e->name == NULL || e->version == NULL))
+		return 0;
+	rc = st_pkg_array_grow((void **)rows, cap, *count, sizeof(*row), "npm lock", err);
 	if (rc < 0)
 		return rc;
-	row = &st->rows[st->row_count];
+	row = &(*rows)[*count];
 	row->root = lc->root;
-	row->install_path = st_arena_strdup(&st->arena, e->install_path);
+	if (by_name)
+		row->install_path = st_arena_printf(&st->arena, "%s@%s", e->name, e->version);
+	else
+		row->install_path = st_arena_strdup(&st->arena, e->install_path);
 	row->version = e->version ? st_arena_strdup(&st->arena, e->version) : NULL;
 	row->dev = e->dev;
 	row->hidden = lc->hidden;
 	if (row->install_path == NULL || (e->version != NULL && row->version == NULL))
 		return st_error_set(err, STRATA_ENOMEM, "out of memory");
-	st->row_count++;
+	(*count)++;
 	return 0;
 }
 
-static int read_lock(struct npm_state *st, const struct st_walk_file *f, bool hidden,
+static int read_lock(struct npm_state *st, const struct st_walk_file *f, enum lock_kind kind,
 		     struct st_catalog_ctx *ctx, struct strata_error *err)
 {
-	struct lock_ctx lc = {st, NULL, hidden};
-	size_t root_len = hidden ? f->path_len - (sizeof("node_modules/.package-lock.json") - 1)
-				 : f->path_len - (sizeof("package-lock.json") - 1);
+	struct lock_ctx lc = {st, NULL, kind == LOCK_NPM_HIDDEN};
+	const char *file = kind == LOCK_NPM_HIDDEN ? "node_modules/.package-lock.json"
+			   : kind == LOCK_PNPM	   ? "pnpm-lock.yaml"
+						   : "package-lock.json";
+	size_t root_len = f->path_len - strlen(file);
 	struct strata_error perr;
 	char *path;
 	size_t rows = st->row_count;
+	size_t name_rows = st->name_row_count;
 	int rc;
 
 	if (root_len > 0)
@@ -378,11 +396,16 @@ static int read_lock(struct npm_state *st, const struct st_walk_file *f, bool hi
 	if (path == NULL || lc.root == NULL)
 		return st_error_set(err, STRATA_ENOMEM, "out of memory");
 	strata_error_clear(&perr);
-	rc = st_npm_parse_package_lock(f->data, path, ctx->limits, ctx->diag, keep_lock_row, &lc,
-				       &perr);
+	if (kind == LOCK_PNPM)
+		rc = st_pnpm_parse_lock(f->data, path, ctx->limits, ctx->diag, keep_lock_row, &lc,
+					&perr);
+	else
+		rc = st_npm_parse_package_lock(f->data, path, ctx->limits, ctx->diag,
+					       keep_lock_row, &lc, &perr);
 	if (rc == STRATA_ECORRUPT || rc == STRATA_ELIMIT) {
 		st_diag(ctx->diag, ST_DIAG_WARN, "%s, skipped", perr.msg);
 		st->row_count = rows;
+		st->name_row_count = name_rows;
 		return 0;
 	}
 	if (rc < 0 && err != NULL)
@@ -426,14 +449,15 @@ static int read_manifest(struct npm_state *st, const struct st_walk_file *f,
 static int npm_on_final_file(void *state, const struct st_walk_file *f,
 			     struct st_catalog_ctx *ctx, struct strata_error *err)
 {
-	bool hidden;
+	enum lock_kind kind;
 
 	if (f->type != ST_FILE_REGULAR || f->summarized)
 		return 0;
 	if (npm_wants(f->path, f->path_len))
 		return read_manifest(state, f, ctx, err);
-	if (is_lock_path(f->path, f->path_len, &hidden))
-		return read_lock(state, f, hidden, ctx, err);
+	kind = lock_kind_of(f->path, f->path_len);
+	if (kind != LOCK_NONE)
+		return read_lock(state, f, kind, ctx, err);
 	return 0;
 }
 
@@ -470,42 +494,55 @@ static int compare_row_key(const struct npm_lock_row *r, struct st_slice root,
 
 /* The first row for ROOT and INSTALL_PATH (a hidden lock's row when there
  * is one, because it follows node_modules as installed), or NULL. */
-static const struct npm_lock_row *find_row(const struct npm_state *st, struct st_slice root,
-					   struct st_slice install_path)
+static const struct npm_lock_row *find_row(const struct npm_lock_row *rows, size_t count,
+					   struct st_slice root, struct st_slice install_path)
 {
 	size_t lo = 0;
-	size_t hi = st->row_count;
+	size_t hi = count;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (compare_row_key(&st->rows[mid], root, install_path) < 0)
+		if (compare_row_key(&rows[mid], root, install_path) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo == st->row_count || compare_row_key(&st->rows[lo], root, install_path) != 0)
+	if (lo == count || compare_row_key(&rows[lo], root, install_path) != 0)
 		return NULL;
-	return &st->rows[lo];
+	return &rows[lo];
 }
 
-/* Sets ST_PKG_DEV on PKG when the lock of its project marks the same
- * install path and version as a development dependency. */
-static void apply_lock(const struct npm_state *st, struct st_package *pkg)
+/* Sets ST_PKG_DEV on PKG when a lock of its project marks the same
+ * install path and version (package-lock.json), or the same name and
+ * version (pnpm-lock.yaml), as a development dependency. */
+static int apply_lock(const struct npm_state *st, struct st_package *pkg,
+		      struct strata_error *err)
 {
 	size_t len = strlen(pkg->path);
 	size_t first = first_node_modules(pkg->path, len);
 	const size_t manifest = sizeof("/package.json") - 1;
 	const struct npm_lock_row *row;
 	struct st_slice root;
+	struct st_buf key;
 
 	if (first == len || len - first <= manifest)
-		return;
+		return 0;
 	root = st_slice_make(pkg->path, first > 0 ? first - 1 : 0);
-	row = find_row(st, root, st_slice_make(pkg->path + first, len - first - manifest));
+	row = find_row(st->rows, st->row_count, root,
+		       st_slice_make(pkg->path + first, len - first - manifest));
+	if (row == NULL && st->name_row_count > 0) {
+		st_buf_init(&key, SIZE_MAX);
+		if (st_buf_printf(&key, err, "%s@%s", pkg->name, pkg->version) < 0)
+			return STRATA_ENOMEM;
+		row = find_row(st->name_rows, st->name_row_count, root,
+			       st_slice_make(key.ptr, key.len));
+		st_buf_dispose(&key);
+	}
 	if (row != NULL && row->dev &&
 	    (row->version == NULL || strcmp(row->version, pkg->version) == 0))
 		pkg->flags |= ST_PKG_DEV;
+	return 0;
 }
 
 static int npm_finish(void *state, struct st_catalog_ctx *ctx, struct strata_error *err)
@@ -516,9 +553,12 @@ static int npm_finish(void *state, struct st_catalog_ctx *ctx, struct strata_err
 
 	if (st->row_count > 1)
 		qsort(st->rows, st->row_count, sizeof(*st->rows), compare_rows);
+	if (st->name_row_count > 1)
+		qsort(st->name_rows, st->name_row_count, sizeof(*st->name_rows), compare_rows);
 	for (i = 0; i < st->count; i++) {
-		apply_lock(st, &st->pkgs[i]);
-		rc = st_inventory_add(ctx->inv, &st->pkgs[i], err);
+		rc = apply_lock(st, &st->pkgs[i], err);
+		if (rc == 0)
+			rc = st_inventory_add(ctx->inv, &st->pkgs[i], err);
 		if (rc < 0)
 			return rc;
 	}

@@ -306,7 +306,10 @@ static void py_free(void *state)
 }
 
 /* NOTE: RECORD, the list of files a distribution installed, is not read,
- * so files of a distribution are not attributed to it. */
+ * so files of a distribution are not attributed to it. A distribution
+ * that an OS package installed is still recognized, because dpkg, rpm and
+ * apk list its dist-info or egg-info files, and st_inventory_mark_owned
+ * matches the directory of the metadata file against them. */
 static int py_on_final_file(void *state, const struct st_walk_file *f,
 			    struct st_catalog_ctx *ctx, struct strata_error *err)
 {

@@ -16,18 +16,27 @@
 static const char *const db_dirs[] = {"var/lib/rpm/", "usr/lib/sysimage/rpm/"};
 
 /* Database files, by preference when one directory has several: a newer
- * format left next to an older one is the result of a conversion.
- * TODO: read var/lib/rpmmanifest/container-manifest-2, the package list
- * of CBL-Mariner distroless images, which have no rpm database. */
+ * format left next to an older one is the result of a conversion. */
 static const char *const db_files[] = {"rpmdb.sqlite", "Packages.db", "Packages"};
 
-#define DB_PATHS (ST_ARRAY_LEN(db_dirs) * ST_ARRAY_LEN(db_files))
+/* The package list of CBL-Mariner and Azure Linux distroless images,
+ * which have no rpm database (rpm_manifest.c). It is used only when the
+ * image has no readable database. */
+static const char manifest_path[] = "var/lib/rpmmanifest/container-manifest-2";
+
+#define DB_FILES (ST_ARRAY_LEN(db_dirs) * ST_ARRAY_LEN(db_files))
+/* The database paths and, last, the manifest. */
+#define DB_PATHS (DB_FILES + 1)
+#define MANIFEST_INDEX DB_FILES
 
 /* Returns the index of PATH among the database paths, or -1. */
 static int db_path_index(const char *path, size_t len)
 {
 	size_t d;
 	size_t f;
+
+	if (len == sizeof(manifest_path) - 1 && memcmp(path, manifest_path, len) == 0)
+		return (int)MANIFEST_INDEX;
 
 	for (d = 0; d < ST_ARRAY_LEN(db_dirs); d++) {
 		size_t dir_len = strlen(db_dirs[d]);
@@ -128,7 +137,7 @@ static bool slice_ends_with(struct st_slice s, const char *suffix)
  * false when it has another form.
  * NOTE: the file name has no epoch, so source_version has none either,
  * even when the binary package has one. */
-static bool split_sourcerpm(struct st_slice srpm, struct st_slice *name, struct st_slice *vr)
+bool st_rpm_split_sourcerpm(struct st_slice srpm, struct st_slice *name, struct st_slice *vr)
 {
 	size_t dashes = 0;
 	size_t i;
@@ -239,7 +248,7 @@ static int layout(struct parse_ctx *p, const struct st_rpm_header *h, size_t *of
 	part[P_VENDOR] = is_text(h->vendor) ? h->vendor : st_slice_make("", 0);
 	part[P_MODULE] = is_token(h->modularity_label) ? h->modularity_label : st_slice_make("", 0);
 	part[P_PATH] = st_slice_cstr(p->reader.path);
-	if (!split_sourcerpm(h->sourcerpm, &part[P_SRC_NAME], &part[P_SRC_VR])) {
+	if (!st_rpm_split_sourcerpm(h->sourcerpm, &part[P_SRC_NAME], &part[P_SRC_VR])) {
 		part[P_SRC_NAME].len = 0;
 		part[P_SRC_VR].len = 0;
 	}
@@ -451,6 +460,18 @@ static int collect_history(void *ctx, const struct st_rpm_package *pkg,
 	return st_pkg_history_add(c->next, &pkg->pkg, c->layer, err);
 }
 
+/* Reads the database or manifest at INDEX among the database paths. */
+static int parse_package_list(int index, struct st_slice data, const char *path,
+			      const struct strata_limits *lim, struct st_diag *diag,
+			      int (*fn)(void *ctx, const struct st_rpm_package *pkg,
+					struct strata_error *err),
+			      void *ctx, struct strata_error *err)
+{
+	if (index == (int)MANIFEST_INDEX)
+		return st_rpm_manifest_parse(data, path, lim, diag, fn, ctx, err);
+	return st_rpmdb_parse(data, path, lim, diag, fn, ctx, err);
+}
+
 /* A database that cannot be read at all is reported, not fatal. */
 static bool is_database_error(int rc)
 {
@@ -480,7 +501,8 @@ static int rpm_on_layer_file(void *state, const struct st_walk_file *f,
 	}
 
 	/* Problems are reported once, when the final file is read. */
-	rc = st_rpmdb_parse(f->data, path, ctx->limits, NULL, collect_history, &c, err);
+	rc = parse_package_list(index, f->data, path, ctx->limits, NULL, collect_history, &c,
+				err);
 	if (is_database_error(rc))
 		rc = 0;
 	if (rc < 0)
@@ -606,7 +628,8 @@ static int rpm_on_final_file(void *state, const struct st_walk_file *f,
 		return st_error_set(err, STRATA_ENOMEM, "out of memory");
 	db->found = true;
 	db->layer = f->layer;
-	rc = st_rpmdb_parse(f->data, db->path, ctx->limits, ctx->diag, collect_final, &c, err);
+	rc = parse_package_list(index, f->data, db->path, ctx->limits, ctx->diag, collect_final,
+				&c, err);
 	if (is_database_error(rc)) {
 		st_diag(ctx->diag, ST_DIAG_WARN, "%s", err->msg);
 		return 0;
@@ -618,8 +641,9 @@ static int rpm_on_final_file(void *state, const struct st_walk_file *f,
 }
 
 /* Picks the database rpm used last: the readable one that the latest
- * layer wrote, by file preference (db_files) on a tie. Returns -1 when
- * there is none. */
+ * layer wrote, by file preference (db_files) on a tie. Without any, the
+ * distroless manifest when it is readable. Returns -1 when there is
+ * neither. */
 static int choose_database(const struct rpm_state *st)
 {
 	int best = -1;
@@ -636,6 +660,8 @@ static int choose_database(const struct rpm_state *st)
 				best = (int)i;
 		}
 	}
+	if (best < 0 && st->final[MANIFEST_INDEX].readable)
+		best = (int)MANIFEST_INDEX;
 	return best;
 }
 
@@ -681,7 +707,7 @@ static int rpm_finish(void *state, struct st_catalog_ctx *ctx, struct strata_err
 	if (chosen < 0)
 		return 0;
 	db = &st->final[chosen];
-	for (i = 0; i < DB_PATHS; i++) {
+	for (i = 0; i < DB_FILES; i++) {
 		if (st->final[i].found && (int)i != chosen)
 			st_diag(ctx->diag, ST_DIAG_WARN,
 				"%s: not used: %s is the rpm database that the image last wrote",

@@ -104,6 +104,25 @@ int st_rpmdb_read_ndb(struct st_rpmdb_reader *r, struct st_slice db, struct stra
 int st_rpmdb_read_sqlite(struct st_rpmdb_reader *r, struct st_slice db,
 			 struct strata_error *err);
 
+/* Splits SRPM, "NAME-VERSION-RELEASE.src.rpm" or ".nosrc.rpm", into
+ * NAME and VERSION-RELEASE (slices of SRPM). Returns false for any other
+ * form. */
+bool st_rpm_split_sourcerpm(struct st_slice srpm, struct st_slice *name,
+			    struct st_slice *vr);
+
+/* Parses TEXT, a CBL-Mariner or Azure Linux distroless package list
+ * (var/lib/rpmmanifest/container-manifest-2). It has one tab-separated
+ * line per package, with the fields that rpm_manifest.c lists. Calls FN
+ * for each package as st_rpmdb_parse does. The packages have no file list. A
+ * malformed line is a warning naming PATH and the line, and is skipped.
+ * Returns 0, FN's error, STRATA_ELIMIT over lim->cataloged_file_bytes, or
+ * STRATA_ECORRUPT when TEXT has lines but none is a valid package. */
+int st_rpm_manifest_parse(struct st_slice text, const char *path,
+			  const struct strata_limits *lim, struct st_diag *diag,
+			  int (*fn)(void *ctx, const struct st_rpm_package *pkg,
+				    struct strata_error *err),
+			  void *ctx, struct strata_error *err);
+
 /* Byte order helpers for the readers. */
 static inline uint32_t st_be32(const unsigned char *p)
 {

@@ -49,6 +49,31 @@ static void put(json_t *obj, const char *key, json_t *value, bool *ok)
 		*ok = false;
 }
 
+/* The attestations or OCI artifacts that describe the image, as an array
+ * of {digest, type, subject}. */
+static json_t *referrers_json(const struct st_image_referrer *list, size_t count, bool *ok)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	if (a == NULL) {
+		*ok = false;
+		return NULL;
+	}
+	for (i = 0; i < count; i++) {
+		json_t *o = json_object();
+
+		if (o == NULL || json_array_append_new(a, o) != 0) {
+			*ok = false;
+			break;
+		}
+		put(o, "digest", jstr(list[i].digest), ok);
+		put(o, "type", jstr(list[i].type), ok);
+		put(o, "subject", jstr(list[i].subject), ok);
+	}
+	return a;
+}
+
 static json_t *image_json(const struct strata_scan *scan, bool *ok)
 {
 	const struct st_image *img = scan->image;
@@ -69,6 +94,8 @@ static json_t *image_json(const struct strata_scan *scan, bool *ok)
 	/* A dir: image has no config, so no platform. */
 	put(o, "platform", img->os || img->architecture ? jstr(platform) : json_null(), ok);
 	put(o, "tag", jstr(img->tag), ok);
+	put(o, "attestations", referrers_json(img->attestations, img->attestation_count, ok), ok);
+	put(o, "referrers", referrers_json(img->referrers, img->referrer_count, ok), ok);
 	return o;
 }
 
@@ -126,6 +153,35 @@ static json_t *layers_json(const struct strata_scan *scan, bool *ok)
 		put(o, "entries", json_integer((json_int_t)st->entries), ok);
 		put(o, "created_by", jstr(l->created_by), ok);
 		put(o, "created", jstr(l->created), ok);
+		put(o, "foreign", json_boolean(l->foreign), ok);
+		put(o, "skipped", json_boolean(l->missing), ok);
+	}
+	return a;
+}
+
+/* The setuid and setgid files of the final image, mode in octal. */
+static json_t *setuid_json(const struct st_inventory *inv, bool *ok)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	if (a == NULL) {
+		*ok = false;
+		return NULL;
+	}
+	for (i = 0; i < inv->setuid_count; i++) {
+		const struct st_file_note *n = &inv->setuid[i];
+		json_t *o = json_object();
+		char mode[8];
+
+		if (o == NULL || json_array_append_new(a, o) != 0) {
+			*ok = false;
+			break;
+		}
+		snprintf(mode, sizeof(mode), "%04o", n->mode & 07777u);
+		put(o, "path", jstr(n->path), ok);
+		put(o, "mode", json_string(mode), ok);
+		put(o, "layer_index", json_integer((json_int_t)n->layer), ok);
 	}
 	return a;
 }
@@ -142,6 +198,7 @@ static json_t *flags_json(unsigned flags, bool *ok)
 		{ST_PKG_OS_OWNED, "os-owned"},
 		{ST_PKG_REMOVED, "removed"},
 		{ST_PKG_DEV, "dev"},
+		{ST_PKG_UNVERSIONED, "unversioned"},
 	};
 	json_t *a = json_array();
 	size_t i;
@@ -283,6 +340,7 @@ int st_report_json(const struct strata_scan *scan, FILE *out,
 		put(root, "image", image_json(scan, &ok), &ok);
 		put(root, "os", os_json(&scan->inv.os, &ok), &ok);
 		put(root, "layers", layers_json(scan, &ok), &ok);
+		put(root, "setuid_files", setuid_json(&scan->inv, &ok), &ok);
 		put(root, "packages", packages, &ok);
 		packages = NULL;
 		put(root, "vulnerabilities_checked", json_boolean(scan->matched), &ok);

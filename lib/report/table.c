@@ -87,6 +87,9 @@ static void write_header(const struct strata_scan *scan, FILE *out)
 		fputc(')', out);
 	}
 	fputc('\n', out);
+	if (img->attestation_count > 0 || img->referrer_count > 0)
+		fprintf(out, "Attached: %zu attestations, %zu artifacts (signatures, SBOMs)\n",
+			img->attestation_count, img->referrer_count);
 	fprintf(out, "Layers:   %zu\n", img->layer_count);
 	for (i = 0; i < img->layer_count; i++) {
 		const struct st_layer_info *l = &img->layers[i];
@@ -94,9 +97,14 @@ static void write_header(const struct strata_scan *scan, FILE *out)
 
 		fprintf(out, "  %2zu  %s  %10llu bytes  ", i, short_digest(l->digest, buf),
 			(unsigned long long)l->size);
+		if (l->missing)
+			fputs("(foreign layer, blob absent: not scanned)  ", out);
 		put_cell(out, l->created_by, 0);
 		fputc('\n', out);
 	}
+	if (scan->inv.setuid_count > 0)
+		fprintf(out, "Setuid:   %zu (regular files with the setuid or setgid bit)\n",
+			scan->inv.setuid_count);
 }
 
 /* Prints "Packages: N (deb X, npm Y)" over the packages OPTS lists;

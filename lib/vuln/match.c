@@ -1119,6 +1119,10 @@ static int match_all(struct matcher *m, const struct st_inventory *inv,
 		 * owns is matched through that package's advisories. */
 		if (p->flags & (ST_PKG_REMOVED | ST_PKG_OS_OWNED))
 			continue;
+		/* "(devel)" and a development toolchain's version name no
+		 * release, so no range can be said to contain them. */
+		if (p->flags & ST_PKG_UNVERSIONED)
+			continue;
 		if (!is_os_type(p->type)) {
 			rc = match_package(m, &l, NULL, out, err);
 			if (rc < 0)

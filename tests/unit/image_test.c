@@ -883,9 +883,6 @@ ST_TEST(image_manifest_rejects)
 		{"{\"schemaVersion\":2,\"config\":{\"digest\":\"" DIGEST_A "\",\"size\":-1},"
 		 "\"layers\":[]}",
 		 STRATA_ECORRUPT, "config: \"size\" is not a non-negative integer"},
-		{"{\"schemaVersion\":2,\"config\":{\"mediaType\":\"application/x-helm\","
-		 "\"digest\":\"" DIGEST_A "\"},\"layers\":[]}",
-		 STRATA_EUNSUPPORTED, "not a container image config"},
 		{"{\"schemaVersion\":2,\"config\":{\"digest\":\"" DIGEST_A "\"},\"layers\":{}}",
 		 STRATA_ECORRUPT, "\"layers\" is not an array"},
 		{"{\"schemaVersion\":2,\"config\":{\"digest\":\"" DIGEST_A "\"},"
@@ -1140,5 +1137,592 @@ out:
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "# could not remove %s\n", dir);
+	return result;
+}
+
+/* Artifacts in manifests ---------------------------------------------- */
+
+/* OCI 1.1 marks an artifact by artifactType, by a subject, or by a config
+ * media type that is not an image config; each parses and is flagged. */
+ST_TEST(image_manifest_artifact_fields)
+{
+	static const struct {
+		const char *text;
+		bool artifact;
+		const char *type;
+		const char *subject;
+	} cases[] = {
+		{"{\"schemaVersion\":2,\"config\":{\"mediaType\":\"" ST_MT_OCI_CONFIG
+		 "\",\"digest\":\"" DIGEST_A "\"},\"layers\":[]}",
+		 false, ST_MT_OCI_CONFIG, NULL},
+		{"{\"schemaVersion\":2,\"config\":{\"mediaType\":\"application/x-helm\","
+		 "\"digest\":\"" DIGEST_A "\"},\"layers\":[]}",
+		 true, "application/x-helm", NULL},
+		{"{\"schemaVersion\":2,\"artifactType\":\"application/spdx+json\","
+		 "\"config\":{\"digest\":\"" DIGEST_A "\"},\"layers\":[]}",
+		 true, "application/spdx+json", NULL},
+		{"{\"schemaVersion\":2,\"config\":{\"mediaType\":\"" ST_MT_OCI_CONFIG
+		 "\",\"digest\":\"" DIGEST_A "\"},\"layers\":[],\"subject\":{\"mediaType\":\""
+		 ST_MT_OCI_MANIFEST "\",\"digest\":\"" DIGEST_B "\",\"size\":1}}",
+		 true, ST_MT_OCI_CONFIG, DIGEST_B},
+	};
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_manifest m;
+	struct st_arena a;
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(cases); i++) {
+		st_arena_init(&a);
+		strata_error_clear(&err);
+		ST_CHECK_INT(st_image_parse_manifest(&m, st_slice_cstr(cases[i].text), &lim, &a,
+						     "manifest", &err),
+			     0);
+		ST_CHECK(m.artifact == cases[i].artifact);
+		ST_CHECK_STR(st_manifest_artifact_type(&m), cases[i].type);
+		ST_CHECK(cases[i].subject == NULL ? m.subject == NULL
+						  : strcmp(m.subject, cases[i].subject) == 0);
+		ST_CHECK_INT(st_manifest_check_image(&m, "manifest", &err),
+			     cases[i].artifact ? STRATA_EUNSUPPORTED : 0);
+		if (cases[i].artifact)
+			ST_CHECK(msg_has(&err, cases[i].type));
+		st_arena_dispose(&a);
+	}
+	/* A subject must be a descriptor with a valid digest. */
+	st_arena_init(&a);
+	ST_CHECK_INT(st_image_parse_manifest(&m,
+					     st_slice_cstr("{\"schemaVersion\":2,\"config\":{\"digest\":\""
+							   DIGEST_A "\"},\"layers\":[],"
+							   "\"subject\":{\"digest\":\"x\"}}"),
+					     &lim, &a, "manifest", &err),
+		     STRATA_ECORRUPT);
+	ST_CHECK(msg_has(&err, "subject: invalid digest"));
+	st_arena_dispose(&a);
+	return ST_TEST_PASS;
+}
+
+/* Layouts built in a temporary directory ------------------------------ */
+
+#define MT_LAYER_TAR "application/vnd.oci.image.layer.v1.tar"
+#define MT_FOREIGN "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
+#define MT_NONDIST "application/vnd.oci.image.layer.nondistributable.v1.tar"
+#define MT_HELM_CONFIG "application/vnd.cncf.helm.config.v1+json"
+#define MT_SIG "application/vnd.dev.cosign.artifact.sig.v1+json"
+
+/* "sha256:" + 64 hex digits + NUL. */
+#define DIGEST_MAX 72
+
+struct layout {
+	char dir[64];
+	char empty_tar[DIGEST_MAX]; /* a layer of 1,024 zero bytes */
+	char config[DIGEST_MAX];    /* its config: linux/amd64, one diff_id */
+	size_t config_len;
+};
+
+static int write_at(const char *dir, const char *name, const void *data, size_t len)
+{
+	char path[512];
+	int fd;
+	bool ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	ok = write(fd, data, len) == (ssize_t)len;
+	return close(fd) == 0 && ok ? 0 : -1;
+}
+
+/* Stores DATA as a blob of layout L and writes its digest to DIGEST. */
+static int put_blob(struct layout *l, const void *data, size_t len, char digest[DIGEST_MAX])
+{
+	char hex[ST_SHA256_HEX_LEN + 1];
+	char name[ST_BLOB_NAME_MAX];
+
+	st_sha256_hex(data, len, hex);
+	snprintf(digest, DIGEST_MAX, "sha256:%s", hex);
+	st_blob_name(name, digest);
+	return write_at(l->dir, name, data, len);
+}
+
+static int put_text_blob(struct layout *l, const char *text, char digest[DIGEST_MAX])
+{
+	return put_blob(l, text, strlen(text), digest);
+}
+
+/* Creates an OCI layout with the empty layer and its config; index.json
+ * is written by each test. */
+static int layout_init(struct layout *l)
+{
+	static const char zeros[1024];
+	char config[512];
+	char path[128];
+
+	snprintf(l->dir, sizeof(l->dir), "/tmp/strata-layout-XXXXXX");
+	if (mkdtemp(l->dir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/blobs", l->dir);
+	if (mkdir(path, 0755) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/blobs/sha256", l->dir);
+	if (mkdir(path, 0755) < 0)
+		return -1;
+	if (write_at(l->dir, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}", 30) < 0)
+		return -1;
+	if (put_blob(l, zeros, sizeof(zeros), l->empty_tar) < 0)
+		return -1;
+	snprintf(config, sizeof(config),
+		 "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+		 "\"diff_ids\":[\"%s\"]}}",
+		 l->empty_tar);
+	l->config_len = strlen(config);
+	return put_text_blob(l, config, l->config);
+}
+
+static void layout_remove(struct layout *l)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", l->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "# could not remove %s\n", l->dir);
+}
+
+/* Writes an image manifest with the layout's config and one layer
+ * descriptor LAYER (JSON text), and returns its digest and size. */
+static int put_manifest(struct layout *l, const char *layer, char digest[DIGEST_MAX],
+			size_t *size)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "{\"schemaVersion\":2,\"mediaType\":\"" ST_MT_OCI_MANIFEST "\","
+		 "\"config\":{\"mediaType\":\"" ST_MT_OCI_CONFIG "\",\"digest\":\"%s\","
+		 "\"size\":%zu},\"layers\":[%s]}",
+		 l->config, l->config_len, layer);
+	*size = strlen(text);
+	return put_text_blob(l, text, digest);
+}
+
+/* Writes the usual image: one empty uncompressed layer. */
+static int put_image(struct layout *l, char digest[DIGEST_MAX], size_t *size)
+{
+	char layer[256];
+
+	snprintf(layer, sizeof(layer),
+		 "{\"mediaType\":\"" MT_LAYER_TAR "\",\"digest\":\"%s\",\"size\":1024}",
+		 l->empty_tar);
+	return put_manifest(l, layer, digest, size);
+}
+
+/* Writes an artifact manifest: CONFIG_TYPE, optional ARTIFACT_TYPE and
+ * SUBJECT (a manifest digest). */
+static int put_artifact(struct layout *l, const char *config_type, const char *artifact_type,
+			const char *subject, char digest[DIGEST_MAX])
+{
+	char text[2048];
+	char extra[512] = "";
+	char config_digest[DIGEST_MAX];
+
+	if (put_text_blob(l, "{}", config_digest) < 0)
+		return -1;
+	if (artifact_type != NULL)
+		snprintf(extra, sizeof(extra), ",\"artifactType\":\"%s\"", artifact_type);
+	if (subject != NULL)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+			 ",\"subject\":{\"mediaType\":\"" ST_MT_OCI_MANIFEST "\",\"digest\":\"%s\","
+			 "\"size\":1}",
+			 subject);
+	snprintf(text, sizeof(text),
+		 "{\"schemaVersion\":2,\"mediaType\":\"" ST_MT_OCI_MANIFEST "\","
+		 "\"config\":{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":2},"
+		 "\"layers\":[]%s}",
+		 config_type, config_digest, extra);
+	return put_text_blob(l, text, digest);
+}
+
+static int put_index(struct layout *l, const char *entries)
+{
+	char text[8192];
+
+	snprintf(text, sizeof(text),
+		 "{\"schemaVersion\":2,\"mediaType\":\"" ST_MT_OCI_INDEX "\",\"manifests\":[%s]}",
+		 entries);
+	return write_at(l->dir, "index.json", text, strlen(text));
+}
+
+static const char *layout_ref(const struct layout *l, const char *suffix)
+{
+	snprintf(ref_buf, sizeof(ref_buf), "oci:%s%s", l->dir, suffix);
+	return ref_buf;
+}
+
+struct warnings {
+	char text[4096];
+	unsigned count;
+};
+
+static void keep_warning(void *ctx, int level, const char *msg)
+{
+	struct warnings *w = ctx;
+	size_t used = strlen(w->text);
+
+	if (level < ST_DIAG_WARN)
+		return;
+	w->count++;
+	snprintf(w->text + used, sizeof(w->text) - used, "%s\n", msg);
+}
+
+static int open_layout(struct st_image **img, const struct layout *l, const char *suffix,
+		       struct warnings *w, struct strata_error *err)
+{
+	struct strata_limits lim = default_limits();
+	struct st_diag diag = {.fn = keep_warning, .ctx = w};
+	struct st_image_options opts = {.limits = &lim, .diag = &diag};
+
+	memset(w, 0, sizeof(*w));
+	strata_error_clear(err);
+	return st_image_open(img, layout_ref(l, suffix), &opts, err);
+}
+
+/* A BuildKit index: the image, its attestation, an attestation of another
+ * platform's image, and an OCI 1.1 signature declared by artifactType.
+ * The attestation of this image and the signature are reported; the
+ * attestation blobs need not exist. */
+ST_TEST(image_attestations_reported)
+{
+	struct layout l;
+	struct st_image *img = NULL;
+	struct strata_error err;
+	struct warnings w;
+	char image[DIGEST_MAX];
+	char entries[4096];
+	size_t size;
+	int result = ST_TEST_FAIL;
+
+	ST_CHECK(layout_init(&l) == 0);
+	if (put_image(&l, image, &size) < 0)
+		goto out;
+	snprintf(entries, sizeof(entries),
+		 "{\"mediaType\":\"" ST_MT_OCI_MANIFEST "\",\"digest\":\"%s\",\"size\":%zu,"
+		 "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}},"
+		 "{\"mediaType\":\"" ST_MT_OCI_MANIFEST "\",\"digest\":\"" DIGEST_A "\",\"size\":9,"
+		 "\"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"},"
+		 "\"annotations\":{\"vnd.docker.reference.type\":\"attestation-manifest\","
+		 "\"vnd.docker.reference.digest\":\"%s\"}},"
+		 "{\"mediaType\":\"" ST_MT_OCI_MANIFEST "\",\"digest\":\"" DIGEST_B "\",\"size\":9,"
+		 "\"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"},"
+		 "\"annotations\":{\"vnd.docker.reference.type\":\"attestation-manifest\","
+		 "\"vnd.docker.reference.digest\":\"sha256:%064d\"}},"
+		 "{\"mediaType\":\"" ST_MT_OCI_MANIFEST "\",\"digest\":\"sha256:%064d\",\"size\":9,"
+		 "\"artifactType\":\"" MT_SIG "\"}",
+		 image, size, image, 7, 3);
+	if (put_index(&l, entries) < 0)
+		goto out;
+	if (open_layout(&img, &l, "", &w, &err) != 0) {
+		fprintf(stderr, "# %s\n", err.msg);
+		goto out;
+	}
+	if (strcmp(img->manifest_digest, image) != 0 || img->attestation_count != 1 ||
+	    img->referrer_count != 1)
+		goto out;
+	if (strcmp(img->attestations[0].digest, DIGEST_A) != 0 ||
+	    strcmp(img->attestations[0].type, "attestation-manifest") != 0 ||
+	    strcmp(img->attestations[0].subject, image) != 0)
+		goto out;
+	if (strncmp(img->referrers[0].digest, "sha256:0000", 11) != 0 ||
+	    strcmp(img->referrers[0].type, MT_SIG) != 0 || img->referrers[0].subject != NULL)
+		goto out;
+	result = ST_TEST_PASS;
+
+out:
+	st_image_free(img);
+	layout_remove(&l);
+	return result;
+}
+
+/* An artifact listed for the same platform before the image, without
+ * artifactType in its descriptor, is read, passed over and reported with
+ * the type and subject from its manifest. */
+ST_TEST(image_artifact_never_picked)
+{
+	struct layout l;
+	struct st_image *img = NULL;
+	struct strata_error err;
+	struct warnings w;
+	char image[DIGEST_MAX];
+	char helm[DIGEST_MAX];
+	char entries[4096];
+	size_t size;
+	int result = ST_TEST_FAIL;
+
+	ST_CHECK(layout_init(&l) == 0);
+	if (put_image(&l, image, &size) < 0 ||
+	    put_artifact(&l, MT_HELM_CONFIG, NULL, image, helm) < 0)
+		goto out;
+	snprintf(entries, sizeof(entries),
+		 "{\"mediaType\":\"" ST_MT_OCI_MANIFEST "\",\"digest\":\"%s\","
+		 "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}},"
+		 "{\"mediaType\":\"" ST_MT_OCI_MANIFEST "\",\"digest\":\"%s\",\"size\":%zu,"
+		 "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}",
+		 helm, image, size);
+	if (put_index(&l, entries) < 0)
+		goto out;
+	if (open_layout(&img, &l, "", &w, &err) != 0) {
+		fprintf(stderr, "# %s\n", err.msg);
+		goto out;
+	}
+	if (strcmp(img->manifest_digest, image) != 0 || img->referrer_count != 1 ||
+	    img->attestation_count != 0)
+		goto out;
+	if (strcmp(img->referrers[0].digest, helm) != 0 ||
+	    strcmp(img->referrers[0].type, MT_HELM_CONFIG) != 0 ||
+	    img->referrers[0].subject == NULL || strcmp(img->referrers[0].subject, image) != 0)
+		goto out;
+	result = ST_TEST_PASS;
+
+out:
+	st_image_free(img);
+	layout_remove(&l);
+	return result;
+}
+
+/* Requesting an artifact by digest fails naming its type, whether its
+ * descriptor or only its manifest marks it as one. An index of artifacts
+ * alone lists no image. */
+ST_TEST(image_artifact_by_digest_rejected)
+{
+	struct layout l;
+	struct st_image *img = NULL;
+	struct strata_error err;
+	struct warnings w;
+	char sbom[DIGEST_MAX];
+	char helm[DIGEST_MAX];
+	char entries[4096];
+	char suffix[DIGEST_MAX + 2];
+	int result = ST_TEST_FAIL;
+
+	ST_CHECK(layout_init(&l) == 0);
+	if (put_artifact(&l, "application/vnd.oci.empty.v1+json", "application/spdx+json", NULL,
+			 sbom) < 0 ||
+	    put_artifact(&l, MT_HELM_CONFIG, NULL, NULL, helm) < 0)
+		goto out;
+	snprintf(entries, sizeof(entries),
+		 "{\"mediaType\":\"" ST_MT_OCI_MANIFEST "\",\"digest\":\"%s\","
+		 "\"artifactType\":\"application/spdx+json\"},"
+		 "{\"mediaType\":\"" ST_MT_OCI_MANIFEST "\",\"digest\":\"%s\"}",
+		 sbom, helm);
+	if (put_index(&l, entries) < 0)
+		goto out;
+
+	snprintf(suffix, sizeof(suffix), "@%s", sbom);
+	if (open_layout(&img, &l, suffix, &w, &err) != STRATA_EUNSUPPORTED ||
+	    !msg_has(&err, "artifact of type 'application/spdx+json'") || !msg_has(&err, sbom))
+		goto out;
+	snprintf(suffix, sizeof(suffix), "@%s", helm);
+	if (open_layout(&img, &l, suffix, &w, &err) != STRATA_EUNSUPPORTED ||
+	    !msg_has(&err, "artifact of type '" MT_HELM_CONFIG "'") || !msg_has(&err, helm))
+		goto out;
+	/* Without a digest: the SBOM is no candidate, and the Helm chart,
+	 * the only one left, is read and passed over. */
+	if (open_layout(&img, &l, "", &w, &err) != STRATA_ENOTFOUND ||
+	    !msg_has(&err, "lists no image"))
+		goto out;
+	result = img == NULL ? ST_TEST_PASS : ST_TEST_FAIL;
+
+out:
+	st_image_free(img);
+	layout_remove(&l);
+	return result;
+}
+
+/* Writes an index.json with the one manifest DIGEST of SIZE bytes. */
+static int put_single_index(struct layout *l, const char *digest, size_t size)
+{
+	char entry[256];
+
+	snprintf(entry, sizeof(entry),
+		 "{\"mediaType\":\"" ST_MT_OCI_MANIFEST "\",\"digest\":\"%s\",\"size\":%zu}",
+		 digest, size);
+	return put_index(l, entry);
+}
+
+/* A foreign layer whose blob is absent is flagged missing and named in a
+ * warning with its urls; the image opens. Reading it fails cleanly. */
+ST_TEST(image_foreign_layer_missing)
+{
+	static const char absent[] = "sha256:"
+		"4444444444444444444444444444444444444444444444444444444444444444";
+	struct layout l;
+	struct st_image *img = NULL;
+	struct st_stream *s = NULL;
+	struct strata_error err;
+	struct warnings w;
+	char manifest[DIGEST_MAX];
+	char layers[1024];
+	char config[512];
+	size_t size;
+	char probe[16];
+	int result = ST_TEST_FAIL;
+
+	ST_CHECK(layout_init(&l) == 0);
+	/* A config for two layers: the empty one and the foreign one. */
+	snprintf(config, sizeof(config),
+		 "{\"architecture\":\"amd64\",\"os\":\"windows\",\"rootfs\":{\"type\":\"layers\","
+		 "\"diff_ids\":[\"%s\",\"%s\"]}}",
+		 absent, l.empty_tar);
+	l.config_len = strlen(config);
+	if (put_text_blob(&l, config, l.config) < 0)
+		goto out;
+	snprintf(layers, sizeof(layers),
+		 "{\"mediaType\":\"" MT_FOREIGN "\",\"digest\":\"%s\",\"size\":5000,"
+		 "\"urls\":[\"https://mcr.example/a\",\"https://mcr.example/b\"]},"
+		 "{\"mediaType\":\"" MT_LAYER_TAR "\",\"digest\":\"%s\",\"size\":1024}",
+		 absent, l.empty_tar);
+	if (put_manifest(&l, layers, manifest, &size) < 0 ||
+	    put_single_index(&l, manifest, size) < 0)
+		goto out;
+	if (open_layout(&img, &l, "", &w, &err) != 0) {
+		fprintf(stderr, "# %s\n", err.msg);
+		goto out;
+	}
+	if (img->layer_count != 2 || !img->layers[0].foreign || !img->layers[0].missing ||
+	    img->layers[1].foreign || img->layers[1].missing)
+		goto out;
+	if (img->layers[0].url_count != 2 ||
+	    strcmp(img->layers[0].urls[1], "https://mcr.example/b") != 0 ||
+	    img->layers[0].size != 5000 || img->layers[0].compression != ST_COMPRESSION_GZIP)
+		goto out;
+	if (w.count != 1 || strstr(w.text, absent) == NULL ||
+	    strstr(w.text, "https://mcr.example/a, https://mcr.example/b") == NULL ||
+	    strstr(w.text, "foreign layer blob not found") == NULL) {
+		fprintf(stderr, "# warnings: %s\n", w.text);
+		goto out;
+	}
+	/* The missing layer reads as an empty stream, so the scan goes on. */
+	if (st_image_open_layer(img, 0, &s, &err) != 0 || s == NULL)
+		goto out;
+	if (st_stream_read(s, probe, sizeof(probe), &err) != 0)
+		goto out;
+	result = ST_TEST_PASS;
+
+out:
+	st_stream_close(s);
+	st_image_free(img);
+	layout_remove(&l);
+	return result;
+}
+
+/* A non-distributable layer whose blob is present is read like any
+ * layer, and only flagged foreign. A missing blob of an ordinary layer
+ * is still an error. */
+ST_TEST(image_foreign_layer_present)
+{
+	struct layout l;
+	struct st_image *img = NULL;
+	struct strata_error err;
+	struct warnings w;
+	char manifest[DIGEST_MAX];
+	char layer[512];
+	uint64_t bytes = 0;
+	size_t size;
+	int result = ST_TEST_FAIL;
+
+	ST_CHECK(layout_init(&l) == 0);
+	snprintf(layer, sizeof(layer),
+		 "{\"mediaType\":\"" MT_NONDIST "\",\"digest\":\"%s\",\"size\":1024,"
+		 "\"urls\":[\"https://example.com/layer\"]}",
+		 l.empty_tar);
+	if (put_manifest(&l, layer, manifest, &size) < 0 ||
+	    put_single_index(&l, manifest, size) < 0)
+		goto out;
+	if (open_layout(&img, &l, "", &w, &err) != 0) {
+		fprintf(stderr, "# %s\n", err.msg);
+		goto out;
+	}
+	if (!img->layers[0].foreign || img->layers[0].missing || w.count != 0)
+		goto out;
+	if (drain_layer(img, 0, &bytes, &err) != 0 || bytes != 1024)
+		goto out;
+	st_image_free(img);
+	img = NULL;
+
+	/* The same layer as an ordinary one, with its blob removed. */
+	snprintf(layer, sizeof(layer),
+		 "{\"mediaType\":\"" MT_LAYER_TAR "\",\"digest\":\"sha256:%064d\",\"size\":1024}",
+		 5);
+	if (put_manifest(&l, layer, manifest, &size) < 0 ||
+	    put_single_index(&l, manifest, size) < 0)
+		goto out;
+	if (open_layout(&img, &l, "", &w, &err) != STRATA_ENOTFOUND ||
+	    !msg_has(&err, "blob not found"))
+		goto out;
+	result = ST_TEST_PASS;
+
+out:
+	st_image_free(img);
+	layout_remove(&l);
+	return result;
+}
+
+/* The layout directory is read without following a symbolic link: not a
+ * blob pointing out of the layout, and not blobs/ or blobs/sha256 when
+ * they are links. Each is rejected naming the link. */
+ST_TEST(image_layout_symlinks_rejected)
+{
+	static const char *const links[] = {"blob", "blobs/sha256", "blobs"};
+	struct layout l;
+	struct layout outside;
+	struct st_image *img = NULL;
+	struct strata_error err;
+	struct warnings w;
+	char manifest[DIGEST_MAX];
+	char path[256];
+	char target[256];
+	char hex_name[ST_BLOB_NAME_MAX];
+	char cmd[300];
+	size_t size;
+	size_t i;
+	int result = ST_TEST_FAIL;
+
+	ST_CHECK(layout_init(&outside) == 0);
+	for (i = 0; i < ST_ARRAY_LEN(links); i++) {
+		if (layout_init(&l) < 0)
+			goto out;
+		if (put_image(&l, manifest, &size) < 0 || put_single_index(&l, manifest, size) < 0)
+			goto fail;
+		/* The same blobs sit in OUTSIDE, where the links point. */
+		if (put_image(&outside, manifest, &size) < 0)
+			goto fail;
+		if (i == 0) {
+			st_blob_name(hex_name, l.config);
+			snprintf(path, sizeof(path), "%s/%s", l.dir, hex_name);
+			snprintf(target, sizeof(target), "%s/%s", outside.dir, hex_name);
+		} else {
+			snprintf(path, sizeof(path), "%s/%s", l.dir, links[i]);
+			snprintf(target, sizeof(target), "%s/%s", outside.dir, links[i]);
+			snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
+			if (system(cmd) != 0)
+				goto fail;
+		}
+		if (unlink(path) < 0 && errno != ENOENT)
+			goto fail;
+		if (symlink(target, path) < 0)
+			goto fail;
+		if (open_layout(&img, &l, "", &w, &err) != STRATA_ECORRUPT ||
+		    !msg_has(&err, "is a symbolic link")) {
+			fprintf(stderr, "# case %s: %s\n", links[i], err.msg);
+			goto fail;
+		}
+		layout_remove(&l);
+	}
+	result = ST_TEST_PASS;
+	goto out;
+
+fail:
+	layout_remove(&l);
+out:
+	st_image_free(img);
+	layout_remove(&outside);
 	return result;
 }

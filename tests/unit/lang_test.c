@@ -327,6 +327,106 @@ ST_TEST(python_fixtures_through_layers)
 	return ST_TEST_PASS;
 }
 
+/* A Python distribution that a Debian package installed is reported once,
+ * as part of that package. python3-yaml's file list (dpkg's .list, taken
+ * from Debian 12) names the dist-info directory. So the pypi package read
+ * from its METADATA is marked ST_PKG_OS_OWNED through the ownership that
+ * the dpkg cataloger records. RECORD is not needed for this, because dpkg
+ * lists the dist-info files themselves. */
+#define DEB_INFO "pkgdb/dpkg/debian12-info/"
+#define DIST "usr/lib/python3/dist-packages/"
+
+ST_TEST(python_dist_info_owned_by_deb)
+{
+	char *status = read_fixture(DEB_INFO "python3-yaml.status");
+	char *list = read_fixture(DEB_INFO "python3-yaml.list");
+	char *metadata = read_fixture(DEB_INFO "PyYAML-6.0.dist-info/METADATA");
+	char *record = read_fixture(DEB_INFO "PyYAML-6.0.dist-info/RECORD");
+	const struct st_test_tar_entry layer0[] = {
+		{"var/lib/dpkg/status", status, NULL},
+		{"var/lib/dpkg/info/python3-yaml.list", list, NULL},
+		{DIST "PyYAML-6.0.dist-info/METADATA", metadata, NULL},
+		{DIST "PyYAML-6.0.dist-info/RECORD", record, NULL},
+	};
+	/* pip installs its own copy under /usr/local, which no OS package
+	 * owns. */
+	const struct st_test_tar_entry layer1[] = {
+		{"usr/local/lib/python3.11/dist-packages/PyYAML-6.0.1.dist-info/METADATA",
+		 "Metadata-Version: 2.1\nName: PyYAML\nVersion: 6.0.1\n", NULL},
+	};
+	struct st_test_layers tl = {{layer0, layer1}, {ST_ARRAY_LEN(layer0), ST_ARRAY_LEN(layer1)}};
+	const struct st_package *p;
+	struct st_inventory inv;
+	struct diag_log log;
+
+	ST_CHECK(status && list && metadata && record);
+	ST_CHECK_INT(catalog(&tl, 2, &inv, &log), 0);
+	ST_CHECK_INT(log.warnings, 0);
+	ST_CHECK_INT(inv.count, 3);
+
+	p = st_test_find_package(&inv, "deb", "python3-yaml");
+	ST_CHECK(p != NULL);
+	ST_CHECK_STR(p->version, "6.0-3+b2");
+	ST_CHECK_INT(p->flags & ST_PKG_OS_OWNED, 0);
+
+	p = find_exact(&inv, "pypi", "PyYAML", "6.0", DIST "PyYAML-6.0.dist-info/METADATA");
+	ST_CHECK(p != NULL);
+	ST_CHECK_INT(p->flags, ST_PKG_OS_OWNED);
+	ST_CHECK_STR(p->owner, "deb:python3-yaml");
+	ST_CHECK_STR(p->found_by, "python");
+
+	p = find_exact(&inv, "pypi", "PyYAML", "6.0.1",
+		       "usr/local/lib/python3.11/dist-packages/PyYAML-6.0.1.dist-info/METADATA");
+	ST_CHECK(p != NULL);
+	ST_CHECK_INT(p->flags, 0);
+	ST_CHECK(p->owner == NULL);
+	st_inventory_dispose(&inv);
+	free(status);
+	free(list);
+	free(metadata);
+	free(record);
+	return ST_TEST_PASS;
+}
+
+/* `pip install --upgrade --break-system-packages PyYAML` over the Debian
+ * package removes the dist-info that dpkg lists and writes a new one: the
+ * new version is pip's, so it is reported on its own even though dpkg's
+ * list still names the old directory. */
+ST_TEST(python_pip_upgrade_over_deb_not_owned)
+{
+	char *status = read_fixture(DEB_INFO "python3-yaml.status");
+	char *list = read_fixture(DEB_INFO "python3-yaml.list");
+	char *metadata = read_fixture(DEB_INFO "PyYAML-6.0.dist-info/METADATA");
+	const struct st_test_tar_entry layer0[] = {
+		{"var/lib/dpkg/status", status, NULL},
+		{"var/lib/dpkg/info/python3-yaml.list", list, NULL},
+		{DIST "PyYAML-6.0.dist-info/METADATA", metadata, NULL},
+	};
+	const struct st_test_tar_entry layer1[] = {
+		{DIST ".wh.PyYAML-6.0.dist-info", "", NULL},
+		{DIST "PyYAML-6.0.1.dist-info/METADATA",
+		 "Metadata-Version: 2.1\nName: PyYAML\nVersion: 6.0.1\n", NULL},
+	};
+	struct st_test_layers tl = {{layer0, layer1}, {ST_ARRAY_LEN(layer0), ST_ARRAY_LEN(layer1)}};
+	const struct st_package *p;
+	struct st_inventory inv;
+	struct diag_log log;
+
+	ST_CHECK(status && list && metadata);
+	ST_CHECK_INT(catalog(&tl, 2, &inv, &log), 0);
+	ST_CHECK_INT(inv.count, 2);
+	p = st_test_find_package(&inv, "pypi", "PyYAML");
+	ST_CHECK(p != NULL);
+	ST_CHECK_STR(p->version, "6.0.1");
+	ST_CHECK_INT(p->layer, 1);
+	ST_CHECK_INT(p->flags, 0);
+	st_inventory_dispose(&inv);
+	free(status);
+	free(list);
+	free(metadata);
+	return ST_TEST_PASS;
+}
+
 ST_TEST(python_flask_fixture_fields)
 {
 	char *flask = read_fixture("pkgdb/lang/python/trivy-Flask-2.0.0.dist-info/METADATA");
@@ -846,7 +946,7 @@ ST_TEST(nuspec_xml_forms)
 		 "<id>A&amp;B</id><version><![CDATA[1.0]]></version>"
 		 "<license type='expression'>MIT OR Apache-2.0</license></metadata></package>",
 		 "A&B", "MIT OR Apache-2.0"},
-		{"<n:package xmlns:n=\"x\"><n:metadata a=\"<id>\"><n:id>Ns</n:id>"
+		{"<n:package xmlns:n=\"x\"><n:metadata a=\"&lt;id&gt;\"><n:id>Ns</n:id>"
 		 "<n:version>2</n:version><n:license type=\"file\">LICENSE.txt</n:license>"
 		 "</n:metadata></n:package>",
 		 "Ns", ""},
@@ -902,6 +1002,165 @@ ST_TEST(nuspec_xml_forms)
 				 "<license type=\"expression\">MIT</license></metadata></package>");
 }
 
+/* libxml2 reads the nuspec: no DTD, so no entity of the document's own,
+ * and only well-formed XML. */
+ST_TEST(nuspec_rejects_dtd_and_bad_xml)
+{
+	static const char *const rejected[] = {
+		/* An entity expansion bomb. */
+		"<?xml version=\"1.0\"?>\n<!DOCTYPE package [<!ENTITY a \"aaaaaaaaaa\">"
+		"<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+		"<package><metadata><id>&b;</id><version>1</version></metadata></package>",
+		/* An external entity. */
+		"<!-- c --><!DOCTYPE package [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+		"<package><metadata><id>&x;</id><version>1</version></metadata></package>",
+		/* A DOCTYPE without a subset is rejected all the same. */
+		"<!DOCTYPE package><package><metadata><id>a</id><version>1</version>"
+		"</metadata></package>",
+		/* '<' in an attribute value is not well-formed. */
+		"<package><metadata x=\"<\"><id>a</id><version>1</version></metadata></package>",
+		/* Another root element. */
+		"<nuspec><metadata><id>a</id><version>1</version></metadata></nuspec>",
+		"<package><metadata><id>a</id><version>1</version></metadata></package><x/>",
+	};
+	struct collected c;
+	struct diag_log log;
+	struct st_buf b;
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(rejected); i++) {
+		if (parse_cstr(st_nuget_parse_nuspec, rejected[i], &c, &log) != STRATA_ECORRUPT)
+			fprintf(stderr, "# case %zu\n", i);
+		ST_CHECK_INT(parse_cstr(st_nuget_parse_nuspec, rejected[i], &c, &log),
+			     STRATA_ECORRUPT);
+		ST_CHECK_INT(c.count, 0);
+	}
+
+	/* Elements nested past libxml2's limit (256) fail cleanly even when
+	 * every one of them is closed. */
+	st_buf_init(&b, 1u << 20);
+	ST_CHECK_INT(st_buf_append(&b, "<package><metadata><id>a</id><version>1</version>", 50,
+				   NULL), 0);
+	for (i = 0; i < 5000; i++)
+		ST_CHECK_INT(st_buf_append(&b, "<a>", 3, NULL), 0);
+	for (i = 0; i < 5000; i++)
+		ST_CHECK_INT(st_buf_append(&b, "</a>", 4, NULL), 0);
+	ST_CHECK_INT(st_buf_append(&b, "</metadata></package>", 21, NULL), 0);
+	ST_CHECK_INT(parse(st_nuget_parse_nuspec, b.ptr, b.len, &c, &log), STRATA_ECORRUPT);
+	st_buf_dispose(&b);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(nuspec_size_limit)
+{
+	static const char text[] =
+		"<package><metadata><id>a</id><version>1</version></metadata></package>";
+	struct strata_limits lim;
+	struct strata_error err;
+	struct collected c;
+
+	strata_limits_default(&lim);
+	lim.cataloged_file_bytes = sizeof(text) - 2;
+	memset(&c, 0, sizeof(c));
+	ST_CHECK_INT(st_nuget_parse_nuspec(st_slice_make(text, sizeof(text) - 1), "n", &lim, NULL,
+					   collect, &c, &err),
+		     STRATA_ELIMIT);
+	ST_CHECK(strstr(err.msg, "n: over the limit") != NULL);
+	lim.cataloged_file_bytes = sizeof(text) - 1;
+	ST_CHECK_INT(st_nuget_parse_nuspec(st_slice_make(text, sizeof(text) - 1), "n", &lim, NULL,
+					   collect, &c, &err),
+		     0);
+	ST_CHECK_INT(c.count, 1);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(packages_config_fixture_through_layers)
+{
+	char *config = read_fixture("pkgdb/lang/nuget/trivy-packages.config");
+	const struct st_test_tar_entry layer0[] = {
+		{"inetpub/site/packages.config", config, NULL},
+		{"inetpub/old/packages.config", config, NULL},
+	};
+	const struct st_test_tar_entry layer1[] = {
+		{"inetpub/old/.wh.packages.config", "", NULL},
+		{"src/Tool/packages.config",
+		 "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<packages>\r\n"
+		 "  <!-- a comment -->\r\n"
+		 "  <package id=\"StyleCop.Analyzers\" version=\"1.1.118\""
+		 " developmentDependency=\"true\" />\r\n"
+		 "  <package id=\"NUnit\" version=\"3.13.3\" developmentDependency=\"false\" />\r\n"
+		 "  <package id=\"NoVersion\" />\r\n"
+		 "</packages>\r\n", NULL},
+		{"src/Broken/packages.config", "<packages><package id=\"a\"", NULL},
+		{"src/my-packages.config", "<packages/>", NULL},
+	};
+	static const struct expect want[] = {
+		{"nuget", "Microsoft.AspNet.WebApi", "5.2.2", "pkg:nuget/Microsoft.AspNet.WebApi@5.2.2",
+		 NULL, "inetpub/site/packages.config", 0, 0, "dotnet"},
+		{"nuget", "Newtonsoft.Json", "6.0.4", "pkg:nuget/Newtonsoft.Json@6.0.4", NULL,
+		 "inetpub/site/packages.config", 0, 0, "dotnet"},
+		{"nuget", "StyleCop.Analyzers", "1.1.118", "pkg:nuget/StyleCop.Analyzers@1.1.118",
+		 NULL, "src/Tool/packages.config", 1, ST_PKG_DEV, "dotnet"},
+		{"nuget", "NUnit", "3.13.3", "pkg:nuget/NUnit@3.13.3", NULL,
+		 "src/Tool/packages.config", 1, 0, "dotnet"},
+	};
+	struct st_test_layers tl = {{layer0, layer1}, {ST_ARRAY_LEN(layer0), ST_ARRAY_LEN(layer1)}};
+	struct st_inventory inv;
+	struct diag_log log;
+
+	ST_CHECK(config != NULL);
+	ST_CHECK_INT(catalog(&tl, 2, &inv, &log), 0);
+	ST_CHECK_INT(check_inventory(&inv, want, ST_ARRAY_LEN(want)), ST_TEST_PASS);
+	ST_CHECK_INT(log.warnings, 2);
+	ST_CHECK(strstr(log.all, "src/Tool/packages.config: line 6: <package> without a valid "
+			"id and version, skipped") != NULL);
+	ST_CHECK(strstr(log.all, "src/Broken/packages.config: invalid XML") != NULL);
+	st_inventory_dispose(&inv);
+	free(config);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(packages_config_bad_input)
+{
+	static const char *const rejected[] = {
+		"",
+		"<package id=\"a\" version=\"1\"/>",
+		"<!DOCTYPE packages [<!ENTITY v \"1\">]><packages><package id=\"a\" version=\"&v;\"/>"
+		"</packages>",
+		"<packages><package id=\"a\" version=\"1\"></packages>",
+	};
+	struct collected c;
+	struct diag_log log;
+	char *huge;
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(rejected); i++) {
+		if (parse_cstr(st_nuget_parse_packages_config, rejected[i], &c, &log) !=
+		    STRATA_ECORRUPT)
+			fprintf(stderr, "# case %zu\n", i);
+		ST_CHECK_INT(parse_cstr(st_nuget_parse_packages_config, rejected[i], &c, &log),
+			     STRATA_ECORRUPT);
+	}
+
+	/* Blank, over-long and spaced ids or versions are skipped, the rest
+	 * reported; nested <package> elements are not the list's. */
+	huge = make_huge("<packages><package id=\"", 'n', 1000,
+			 "\" version=\"1\"/><package id=\" \" version=\"1\"/>"
+			 "<package id=\"a b\" version=\"1\"/>"
+			 "<package id=\"ok\" version=\" 2.0 \"/>"
+			 "<x><package id=\"nested\" version=\"1\"/></x></packages>");
+	ST_CHECK_INT(parse_cstr(st_nuget_parse_packages_config, huge, &c, &log), 0);
+	ST_CHECK_INT(c.count, 1);
+	ST_CHECK_STR(c.names[0], "ok");
+	ST_CHECK_INT(log.warnings, 3);
+	free(huge);
+	ST_CHECK_INT(parse_cstr(st_nuget_parse_packages_config, "<packages/>", &c, &log), 0);
+	ST_CHECK_INT(c.count, 0);
+	return survive_mutations(st_nuget_parse_packages_config,
+				 "<packages><package id=\"a\" version=\"1\" "
+				 "developmentDependency=\"true\"/></packages>");
+}
+
 ST_TEST(dotnet_wants_paths)
 {
 	static const struct {
@@ -918,6 +1177,10 @@ ST_TEST(dotnet_wants_paths)
 		{"newtonsoft.json.nuspec", false},
 		{"12.0.3/newtonsoft.json.nuspec", false},
 		{"a//a.nuspec", false},
+		{"inetpub/site/packages.config", true},
+		{"packages.config", true},
+		{"src/my-packages.config", false},
+		{"src/packages.config.bak", false},
 	};
 	size_t i;
 
@@ -1167,5 +1430,241 @@ ST_TEST(npm_lock_bad_input)
 		ST_CHECK(rc == 0 || rc == STRATA_ECORRUPT);
 	}
 	free(copy);
+	return ST_TEST_PASS;
+}
+
+/* pnpm ---------------------------------------------------------------------- */
+
+#define PNPM "pkgdb/lang/npm/pnpm8-sample/"
+#define PNPM_STORE "node_modules/.pnpm/"
+
+/* A project installed by pnpm 8.15.9 (lockfile 6.0): packages live in
+ * node_modules/.pnpm/NAME@VERSION/node_modules/NAME, and the lock's
+ * "dev: true" marks the two development dependencies. */
+ST_TEST(pnpm_fixture_sets_dev_flags)
+{
+	static const char *const files[] = {
+		"pnpm-lock.yaml",
+		PNPM_STORE "debug@4.3.4/node_modules/debug/package.json",
+		PNPM_STORE "@types+ms@0.7.34/node_modules/@types/ms/package.json",
+		PNPM_STORE "ms@2.1.3/node_modules/ms/package.json",
+		PNPM_STORE "ms@2.1.2/node_modules/ms/package.json",
+		PNPM_STORE "is-number@7.0.0/node_modules/is-number/package.json",
+	};
+	static const struct {
+		const char *name;
+		const char *version;
+		unsigned flags;
+	} want[] = {
+		{"debug", "4.3.4", 0},       {"@types/ms", "0.7.34", ST_PKG_DEV},
+		{"ms", "2.1.3", 0},          {"ms", "2.1.2", 0},
+		{"is-number", "7.0.0", ST_PKG_DEV},
+	};
+	char *text[ST_ARRAY_LEN(files)];
+	char paths[ST_ARRAY_LEN(files)][160];
+	struct st_test_tar_entry layer0[ST_ARRAY_LEN(files)];
+	struct st_test_layers tl;
+	struct st_inventory inv;
+	struct diag_log log;
+	size_t i;
+	size_t j;
+
+	for (i = 0; i < ST_ARRAY_LEN(files); i++) {
+		char rel[200];
+
+		snprintf(rel, sizeof(rel), PNPM "%s", files[i]);
+		snprintf(paths[i], sizeof(paths[i]), "srv/app/%s", files[i]);
+		text[i] = read_fixture(rel);
+		ST_CHECK(text[i] != NULL);
+		layer0[i].path = paths[i];
+		layer0[i].data = text[i];
+		layer0[i].target = NULL;
+	}
+	memset(&tl, 0, sizeof(tl));
+	tl.entries[0] = layer0;
+	tl.counts[0] = ST_ARRAY_LEN(layer0);
+	ST_CHECK_INT(catalog(&tl, 1, &inv, &log), 0);
+	ST_CHECK_INT(log.warnings, 0);
+	ST_CHECK_INT(inv.count, ST_ARRAY_LEN(want));
+	for (i = 0; i < ST_ARRAY_LEN(want); i++) {
+		const struct st_package *p = NULL;
+
+		for (j = 0; j < inv.count; j++) {
+			if (strcmp(inv.packages[j].name, want[i].name) == 0 &&
+			    strcmp(inv.packages[j].version, want[i].version) == 0)
+				p = &inv.packages[j];
+		}
+		ST_CHECK(p != NULL);
+		if (p->flags != want[i].flags)
+			fprintf(stderr, "# %s %s\n", want[i].name, want[i].version);
+		ST_CHECK_INT(p->flags, want[i].flags);
+	}
+	st_inventory_dispose(&inv);
+	for (i = 0; i < ST_ARRAY_LEN(files); i++)
+		free(text[i]);
+	return ST_TEST_PASS;
+}
+
+struct lock_seen {
+	size_t count;
+	char entries[8][80];
+};
+
+static int keep_entry(void *ctx, const struct st_npm_lock_entry *e, struct strata_error *err)
+{
+	struct lock_seen *s = ctx;
+
+	if (e->name == NULL || e->version == NULL || e->install_path != NULL)
+		return st_error_set(err, STRATA_EINTERNAL, "entry without name or version");
+	if (s->count < 8)
+		snprintf(s->entries[s->count], sizeof(s->entries[0]), "%s %s%s", e->name,
+			 e->version, e->dev ? " dev" : "");
+	s->count++;
+	return 0;
+}
+
+static int parse_pnpm(const char *text, size_t len, struct lock_seen *s, struct diag_log *log)
+{
+	struct strata_limits lim;
+	struct strata_error err;
+	struct st_diag diag;
+	int rc;
+
+	strata_limits_default(&lim);
+	lim.json_depth = 16;
+	diag_init(&diag, log);
+	memset(s, 0, sizeof(*s));
+	strata_error_clear(&err);
+	rc = st_pnpm_parse_lock(st_slice_make(text, len), "pnpm-lock.yaml", &lim, &diag,
+				keep_entry, s, &err);
+	if (rc < 0 && strstr(err.msg, "pnpm-lock.yaml") == NULL)
+		fprintf(stderr, "# error without the path: %s\n", err.msg);
+	return rc;
+}
+
+/* Key forms of lockfile versions 5.4, 6.0 and 9.0, and peer suffixes. */
+ST_TEST(pnpm_lock_key_forms)
+{
+	static const char v5[] =
+		"lockfileVersion: 5.4\npackages:\n"
+		"  /ms/2.1.3:\n    resolution: {integrity: x}\n    dev: false\n"
+		"  /@babel/core/7.0.0_supports-color@8.0.0:\n    dev: true\n"
+		"  /tarball/1.0.0:\n    name: real-name\n    version: 2.0.0\n    dev: true\n";
+	static const char v6[] =
+		"lockfileVersion: '6.0'\npackages:\n"
+		"  /@types/ms@0.7.34:\n    dev: true\n"
+		"  /react-dom@18.2.0(react@18.2.0):\n    dev: true\n"
+		"  /ms@2.1.3:\n    dev: false\n";
+	static const char v9[] =
+		"lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies: {}\n"
+		"packages:\n  ms@2.1.3:\n    resolution: {integrity: x}\n"
+		"  '@scope/a@1.0.0':\n    resolution: {integrity: y}\n"
+		"snapshots:\n  ms@2.1.3: {}\n";
+	struct lock_seen s;
+	struct diag_log log;
+
+	ST_CHECK_INT(parse_pnpm(v5, strlen(v5), &s, &log), 0);
+	ST_CHECK_INT(s.count, 3);
+	ST_CHECK_STR(s.entries[0], "ms 2.1.3");
+	ST_CHECK_STR(s.entries[1], "@babel/core 7.0.0 dev");
+	ST_CHECK_STR(s.entries[2], "real-name 2.0.0 dev");
+
+	ST_CHECK_INT(parse_pnpm(v6, strlen(v6), &s, &log), 0);
+	ST_CHECK_INT(s.count, 3);
+	ST_CHECK_STR(s.entries[0], "@types/ms 0.7.34 dev");
+	ST_CHECK_STR(s.entries[1], "react-dom 18.2.0 dev");
+	ST_CHECK_STR(s.entries[2], "ms 2.1.3");
+
+	ST_CHECK_INT(parse_pnpm(v9, strlen(v9), &s, &log), 0);
+	ST_CHECK_INT(s.count, 2);
+	ST_CHECK_STR(s.entries[0], "ms 2.1.3");
+	ST_CHECK_STR(s.entries[1], "@scope/a 1.0.0");
+	ST_CHECK_INT(log.warnings, 0);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(pnpm_lock_bad_input)
+{
+	static const char *const corrupt[] = {
+		"",
+		"[1, 2]\n",
+		"packages: {}\n",
+		"lockfileVersion: '6.0'\npackages:\n  /a@1: [\n",
+		/* An alias could multiply the document: rejected. */
+		"lockfileVersion: '6.0'\nx: &a {dev: true}\npackages:\n  /a@1: *a\n",
+		"\x00\xff\xfe",
+	};
+	static const char skipped[] =
+		"lockfileVersion: '6.0'\npackages:\n"
+		"  /nover:\n    dev: true\n"
+		"  /@scope@1.0.0:\n    dev: true\n"
+		"  '/a b@1':\n    dev: true\n"
+		"  /x@:\n    dev: true\n"
+		"  /list@1: [1]\n"
+		"  /ok@1.0.0:\n    dev: true\n";
+	struct lock_seen s;
+	struct diag_log log;
+	struct strata_limits lim;
+	struct strata_error err;
+	struct st_buf deep;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ST_ARRAY_LEN(corrupt); i++) {
+		rc = parse_pnpm(corrupt[i], i == 5 ? 3 : strlen(corrupt[i]), &s, &log);
+		if (rc != STRATA_ECORRUPT)
+			fprintf(stderr, "# case %zu: %d\n", i, rc);
+		ST_CHECK_INT(rc, STRATA_ECORRUPT);
+		ST_CHECK_INT(s.count, 0);
+	}
+
+	ST_CHECK_INT(parse_pnpm(skipped, strlen(skipped), &s, &log), 0);
+	ST_CHECK_INT(s.count, 1);
+	ST_CHECK_STR(s.entries[0], "ok 1.0.0 dev");
+	ST_CHECK_INT(log.warnings, 4);
+	ST_CHECK(strstr(log.all, "package \"/nover\": no valid name and version") != NULL);
+
+	/* Nesting over json_depth (16 in parse_pnpm). */
+	st_buf_init(&deep, 1u << 16);
+	ST_CHECK_INT(st_buf_append(&deep, "lockfileVersion: '6.0'\npackages: ", 33, NULL), 0);
+	for (i = 0; i < 40; i++)
+		ST_CHECK_INT(st_buf_append(&deep, "[", 1, NULL), 0);
+	for (i = 0; i < 40; i++)
+		ST_CHECK_INT(st_buf_append(&deep, "]", 1, NULL), 0);
+	ST_CHECK_INT(parse_pnpm(deep.ptr, deep.len, &s, &log), STRATA_ELIMIT);
+	st_buf_dispose(&deep);
+
+	strata_limits_default(&lim);
+	lim.cataloged_file_bytes = 10;
+	ST_CHECK_INT(st_pnpm_parse_lock(st_slice_make(skipped, strlen(skipped)), "p", &lim, NULL,
+					keep_entry, &s, &err),
+		     STRATA_ELIMIT);
+
+	/* Every prefix and every flipped byte of a valid lock. */
+	for (i = 0; i <= strlen(skipped); i++) {
+		rc = parse_pnpm(skipped, i, &s, &log);
+		ST_CHECK(rc == 0 || rc == STRATA_ECORRUPT);
+	}
+	{
+		char copy[sizeof(skipped)];
+
+		for (i = 0; i < strlen(skipped); i++) {
+			memcpy(copy, skipped, sizeof(skipped));
+			copy[i] = (char)(copy[i] ^ 0x5a);
+			rc = parse_pnpm(copy, strlen(skipped), &s, &log);
+			ST_CHECK(rc == 0 || rc == STRATA_ECORRUPT);
+		}
+	}
+	return ST_TEST_PASS;
+}
+
+/* A lock inside node_modules is a dependency's, not the project's. */
+ST_TEST(pnpm_lock_paths_wanted)
+{
+	ST_CHECK(st_cataloger_npm.wants("app/pnpm-lock.yaml", 18));
+	ST_CHECK(st_cataloger_npm.wants("pnpm-lock.yaml", 14));
+	ST_CHECK(!st_cataloger_npm.wants("app/node_modules/x/pnpm-lock.yaml", 34));
+	ST_CHECK(!st_cataloger_npm.wants("app/my-pnpm-lock.yaml", 21));
+	ST_CHECK(!st_cataloger_npm.wants("app/yarn.lock", 13));
 	return ST_TEST_PASS;
 }

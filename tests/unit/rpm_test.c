@@ -1526,11 +1526,13 @@ ST_TEST(catalog_wants_database_paths)
 		"var/lib/rpm/Packages",          "var/lib/rpm/rpmdb.sqlite",
 		"var/lib/rpm/Packages.db",       "usr/lib/sysimage/rpm/Packages",
 		"usr/lib/sysimage/rpm/rpmdb.sqlite", "usr/lib/sysimage/rpm/Packages.db",
+		"var/lib/rpmmanifest/container-manifest-2",
 	};
 	static const char *const no[] = {
 		"var/lib/rpm/Name",      "var/lib/rpm/Packages.old", "var/lib/rpm",
 		"lib/rpm/Packages",      "var/lib/rpm/rpmdb.sqlite-wal", "x/var/lib/rpm/Packages",
-		"var/lib/rpm/packages",
+		"var/lib/rpm/packages",  "var/lib/rpmmanifest/container-manifest-1",
+		"x/var/lib/rpmmanifest/container-manifest-2",
 	};
 	size_t i;
 
@@ -1660,5 +1662,214 @@ ST_TEST(catalog_layers_across_conversion)
 	ST_CHECK_INT(find_package(&r.inv, "a")->layer, 0);
 	ST_CHECK_INT(find_package(&r.inv, "b")->layer, 4);
 	st_inventory_dispose(&r.inv);
+	return ST_TEST_PASS;
+}
+
+/* CBL-Mariner distroless manifest ------------------------------------------ */
+
+#define MANIFEST_PATH "var/lib/rpmmanifest/container-manifest-2"
+
+static void set_mariner(struct catalog_run *r)
+{
+	r->inv.os.found = true;
+	r->inv.os.id = "mariner";
+	r->inv.os.version_id = "2.0";
+}
+
+ST_TEST(manifest_fixture_through_cataloger)
+{
+	struct catalog_run r;
+	struct st_buf text;
+	const struct st_package *p;
+
+	ST_CHECK_INT(read_data("pkgdb/rpm/rpmmanifest/syft-cbl-mariner-distroless/"
+			       "container-manifest-2", &text), 0);
+	ST_CHECK_INT(run_begin(&r, false), 0);
+	set_mariner(&r);
+	ST_CHECK_INT(run_file(&r, MANIFEST_PATH, st_slice_make(text.ptr, text.len), 1, false), 0);
+	ST_CHECK_INT(run_file(&r, MANIFEST_PATH, st_slice_make(text.ptr, text.len), 1, true), 0);
+	ST_CHECK_INT(run_end(&r), 0);
+	ST_CHECK_INT(r.inv.count, 5);
+	ST_CHECK_INT(r.w.count, 0);
+
+	p = find_package(&r.inv, "glibc");
+	ST_CHECK(p != NULL);
+	ST_CHECK_STR(p->type, "rpm");
+	ST_CHECK_STR(p->version, "2.35-2.cm2");
+	ST_CHECK_STR(p->arch, "x86_64");
+	ST_CHECK_STR(p->source_name, "glibc");
+	ST_CHECK_STR(p->source_version, "2.35-2.cm2");
+	ST_CHECK_STR(p->path, MANIFEST_PATH);
+	ST_CHECK_STR(p->found_by, "rpm");
+	ST_CHECK_INT(p->layer, 1);
+	ST_CHECK_STR(p->purl, "pkg:rpm/mariner/glibc@2.35-2.cm2?arch=x86_64&distro=mariner-2.0");
+
+	/* The source rpm names another package than the binary one. */
+	p = find_package(&r.inv, "openssl-libs");
+	ST_CHECK(p != NULL);
+	ST_CHECK_STR(p->source_name, "openssl");
+	ST_CHECK_STR(p->source_version, "1.1.1k-15.cm2");
+
+	/* vim is the sample's only line with an epoch. */
+	p = find_package(&r.inv, "vim");
+	ST_CHECK(p != NULL);
+	ST_CHECK_STR(p->version, "2:9.0-1.cm2");
+	ST_CHECK_STR(p->purl, "pkg:rpm/mariner/vim@9.0-1.cm2?arch=x86_64&distro=mariner-2.0&epoch=2");
+
+	p = find_package(&r.inv, "mariner-release");
+	ST_CHECK(p != NULL);
+	ST_CHECK_STR(p->arch, "noarch");
+	ST_CHECK(p->license == NULL);
+	st_inventory_dispose(&r.inv);
+	st_buf_dispose(&text);
+	return ST_TEST_PASS;
+}
+
+/* The manifest is a fallback: an rpm database, when there is one, is the
+ * list rpm itself keeps, and the manifest is then not read into the
+ * inventory nor reported. */
+ST_TEST(manifest_not_used_beside_database)
+{
+	static const char *const v0[] = {"a 1 1"};
+	static unsigned char db0[16384];
+	size_t len0 = build_ndb_packages(db0, sizeof(db0), v0, 1);
+	static const char manifest[] = "zzz\t1-1\t0\t0\tV\t(none)\t1\tx86_64\t0\tzzz-1-1.src.rpm\n";
+	struct catalog_run r;
+
+	ST_CHECK_INT(run_begin(&r, true), 0);
+	ST_CHECK_INT(run_file(&r, MANIFEST_PATH, st_slice_make(manifest, strlen(manifest)), 3,
+			      true),
+		     0);
+	ST_CHECK_INT(run_file(&r, "var/lib/rpm/Packages.db", st_slice_make((char *)db0, len0), 0,
+			      true),
+		     0);
+	ST_CHECK_INT(run_end(&r), 0);
+	ST_CHECK_INT(r.inv.count, 1);
+	ST_CHECK(find_package(&r.inv, "a") != NULL);
+	ST_CHECK(find_package(&r.inv, "zzz") == NULL);
+	ST_CHECK_INT(r.w.count, 0);
+	st_inventory_dispose(&r.inv);
+	return ST_TEST_PASS;
+}
+
+struct manifest_seen {
+	size_t count;
+	char versions[8][64];
+	char sources[8][64];
+};
+
+static int keep_manifest_package(void *ctx, const struct st_rpm_package *pkg,
+				 struct strata_error *err)
+{
+	struct manifest_seen *s = ctx;
+
+	if (pkg->pkg.name == NULL || pkg->pkg.version == NULL || pkg->version_release == NULL)
+		return st_error_set(err, STRATA_EINTERNAL, "package without name or version");
+	if (s->count < 8) {
+		snprintf(s->versions[s->count], sizeof(s->versions[0]), "%s", pkg->pkg.version);
+		snprintf(s->sources[s->count], sizeof(s->sources[0]), "%s",
+			 pkg->pkg.source_name ? pkg->pkg.source_name : "-");
+	}
+	s->count++;
+	return 0;
+}
+
+static int parse_manifest(const char *text, size_t len, struct manifest_seen *s,
+			  struct warnings *w, struct strata_error *err)
+{
+	struct strata_limits lim;
+	struct st_diag diag = {record_warning, w, 0};
+
+	strata_limits_default(&lim);
+	memset(s, 0, sizeof(*s));
+	memset(w, 0, sizeof(*w));
+	return st_rpm_manifest_parse(st_slice_make(text, len), "m2", &lim, &diag,
+				     keep_manifest_package, s, err);
+}
+
+ST_TEST(manifest_bad_lines_are_skipped)
+{
+	static const char text[] =
+		/* Fine, with CRLF, epoch 0 (no epoch) and extra fields. */
+		"a\t1.0-1\t0\t0\tV\t0\t1\tx86_64\t0\ta-src-1.0-1.src.rpm\textra\r\n"
+		/* Too few fields. */
+		"b\t1.0-1\t0\t0\tV\t(none)\t1\tx86_64\n"
+		/* A version-release without a release. */
+		"c\t1.0\t0\t0\tV\t(none)\t1\tx86_64\t0\tc-1.0-1.src.rpm\n"
+		/* An epoch that is no number. */
+		"d\t1.0-1\t0\t0\tV\tone\t1\tx86_64\t0\td-1.0-1.src.rpm\n"
+		/* An epoch over 32 bits. */
+		"e\t1.0-1\t0\t0\tV\t4294967296\t1\tx86_64\t0\te-1.0-1.src.rpm\n"
+		/* A blank in the name. */
+		"f f\t1.0-1\t0\t0\tV\t(none)\t1\tx86_64\t0\tf-1.0-1.src.rpm\n"
+		"\n"
+		/* A source rpm of another form, and no final newline. */
+		"g\t3-4\t0\t0\t\t7\t1\t\t0\tg.tar.gz";
+	struct manifest_seen s;
+	struct warnings w;
+	struct strata_error err;
+
+	ST_CHECK_INT(parse_manifest(text, strlen(text), &s, &w, &err), 0);
+	ST_CHECK_INT(s.count, 2);
+	ST_CHECK_STR(s.versions[0], "1.0-1");
+	ST_CHECK_STR(s.sources[0], "a-src");
+	ST_CHECK_STR(s.versions[1], "7:3-4");
+	ST_CHECK_STR(s.sources[1], "-");
+	ST_CHECK_INT(w.count, 5);
+	ST_CHECK(strstr(w.all, "m2: line 2: fewer than 10") != NULL);
+	ST_CHECK(strstr(w.all, "m2: line 3: version-release") != NULL);
+	ST_CHECK(strstr(w.all, "m2: line 4: invalid epoch") != NULL);
+	ST_CHECK(strstr(w.all, "m2: line 5: invalid epoch") != NULL);
+	ST_CHECK(strstr(w.all, "m2: line 6: invalid name") != NULL);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(manifest_garbage_limit_and_truncation)
+{
+	static const char good[] =
+		"vim\t9.0-1.cm2\t1\t2\tMicrosoft Corporation\t2\t45000\tx86_64\t2\t"
+		"vim-9.0-1.cm2.src.rpm\n";
+	struct manifest_seen s;
+	struct warnings w;
+	struct strata_error err;
+	struct strata_limits lim;
+	char *long_line;
+	size_t i;
+	int rc;
+
+	/* Nothing at all is an empty list, not an error. */
+	ST_CHECK_INT(parse_manifest("", 0, &s, &w, &err), 0);
+	ST_CHECK_INT(s.count, 0);
+	ST_CHECK_INT(parse_manifest("\x00\xff garbage\n\x7f\n", 14, &s, &w, &err),
+		     STRATA_ECORRUPT);
+	ST_CHECK(strstr(err.msg, "m2: no valid package line") != NULL);
+
+	/* A line over 4096 bytes is skipped before its fields are read. */
+	long_line = malloc(5001 + sizeof(good));
+	ST_CHECK(long_line != NULL);
+	memset(long_line, 'x', 5000);
+	long_line[5000] = '\n';
+	memcpy(long_line + 5001, good, sizeof(good));
+	ST_CHECK_INT(parse_manifest(long_line, strlen(long_line), &s, &w, &err), 0);
+	ST_CHECK_INT(s.count, 1);
+	ST_CHECK(strstr(w.all, "line 1: over 4096 bytes") != NULL);
+	free(long_line);
+
+	strata_limits_default(&lim);
+	lim.cataloged_file_bytes = 10;
+	ST_CHECK_INT(st_rpm_manifest_parse(st_slice_make(good, strlen(good)), "m2", &lim, NULL,
+					   keep_manifest_package, &s, &err),
+		     STRATA_ELIMIT);
+
+	/* Every prefix is either a valid package, no line at all or corrupt;
+	 * only the whole line gives the package. */
+	for (i = 0; i < strlen(good); i++) {
+		rc = parse_manifest(good, i, &s, &w, &err);
+		ST_CHECK(rc == 0 || rc == STRATA_ECORRUPT);
+		ST_CHECK(s.count <= 1);
+	}
+	ST_CHECK_INT(parse_manifest(good, strlen(good), &s, &w, &err), 0);
+	ST_CHECK_INT(s.count, 1);
+	ST_CHECK_STR(s.versions[0], "2:9.0-1.cm2");
 	return ST_TEST_PASS;
 }
