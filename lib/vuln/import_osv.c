@@ -137,7 +137,8 @@ out:
 }
 
 /* "Linux Enterprise Server 15 SP5" gives "sles:15.5" and "Linux
- * Enterprise Server 12" "sles:12"; other SUSE products keep their name. */
+ * Enterprise Server 12" "sles:12.0", the keys of st_os_classify; other
+ * SUSE products keep their name. */
 static const char *suse_distro(struct st_arena *arena, const char *release)
 {
 	static const char sles[] = "Linux Enterprise Server ";
@@ -151,7 +152,7 @@ static const char *suse_distro(struct st_arena *arena, const char *release)
 	if (major == 0)
 		return NULL;
 	if (p[major] == '\0')
-		return st_arena_printf(arena, "sles:%.*s", (int)major, p);
+		return st_arena_printf(arena, "sles:%.*s.0", (int)major, p);
 	if (strncmp(p + major, " SP", 3) == 0)
 		sp = strspn(p + major + 3, "0123456789");
 	if (sp == 0 || p[major + 3 + sp] != '\0')

@@ -256,12 +256,9 @@ static const char *sle_key(struct st_xml_strings *s, unsigned major, unsigned sp
 {
 	const char *key;
 
-	/* os-release VERSION_ID is "15" for the first release and "15.5" for
-	 * service pack 5. */
-	if (sp == 0)
-		key = st_arena_printf(&s->arena, "sles:%u", major);
-	else
-		key = st_arena_printf(&s->arena, "sles:%u.%u", major, sp);
+	/* The key of st_os_classify: os-release VERSION_ID "15" (the first
+	 * release) gives "sles:15.0", "15.5" (service pack 5) "sles:15.5". */
+	key = st_arena_printf(&s->arena, "sles:%u.%u", major, sp);
 	if (key == NULL)
 		s->oom = true;
 	return key;

@@ -330,7 +330,7 @@ ST_TEST(osv_ecosystem_distro_keys)
 		{"Red Hat:enterprise_linux:9::appstream", "rpm", "rhel:9"},
 		{"Red Hat:rhel_eus:8.6::baseos", "rpm", "rhel:rhel_eus:8.6::baseos"},
 		{"SUSE:Linux Enterprise Server 15 SP5", "rpm", "sles:15.5"},
-		{"SUSE:Linux Enterprise Server 12", "rpm", "sles:12"},
+		{"SUSE:Linux Enterprise Server 12", "rpm", "sles:12.0"},
 		{"SUSE:Linux Enterprise Micro 5.5", "rpm", "suse:linux enterprise micro 5.5"},
 		{"openSUSE:Leap 15.5", "rpm", "opensuse-leap:15.5"},
 		{"openSUSE:Tumbleweed", "rpm", "opensuse-tumbleweed"},

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "inventory/inventory.h"
 #include "vuln/vuln.h"
 #include "vuln/vuln_internal.h"
 
@@ -253,13 +254,13 @@ ST_TEST(suse_fixture_rows)
 	 * into one sles:15.1 row. The SAP and Workstation Extension branches
 	 * name products without a distro key. "X is not affected" tests
 	 * check version == 0 (ste:2009079458), and the Basesystem and
-	 * Development Tools modules of 15 both mean sles:15. */
+	 * Development Tools modules of 15 both mean sles:15.0. */
 	static const char expected[] =
-		"CVE-1999-0524|sles:15|kernel-default|not-affected||MEDIUM|suse|rpm\n"
-		"CVE-1999-0524|sles:15|kernel-source|not-affected||MEDIUM|suse|rpm\n"
-		"CVE-2021-29154|sles:15|kernel-default|fixed|0:4.12.14-150.72.1|HIGH|suse|rpm\n"
+		"CVE-1999-0524|sles:15.0|kernel-default|not-affected||MEDIUM|suse|rpm\n"
+		"CVE-1999-0524|sles:15.0|kernel-source|not-affected||MEDIUM|suse|rpm\n"
+		"CVE-2021-29154|sles:15.0|kernel-default|fixed|0:4.12.14-150.72.1|HIGH|suse|rpm\n"
 		"CVE-2021-29154|sles:15.1|kernel-default|fixed|0:4.12.14-197.89.2|HIGH|suse|rpm\n"
-		"CVE-2026-34073|sles:15|python3-cryptography|not-affected||MEDIUM|suse|rpm\n";
+		"CVE-2026-34073|sles:15.0|python3-cryptography|not-affected||MEDIUM|suse|rpm\n";
 	struct fixture fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
@@ -906,7 +907,8 @@ ST_TEST(product_names_map_to_distro_keys)
 		const char *distro;
 	} cases[] = {
 		{"SUSE Linux Enterprise Server 15 SP5", "sles:15.5"},
-		{"SUSE Linux Enterprise Server 15", "sles:15"},
+		{"SUSE Linux Enterprise Server 15", "sles:15.0"},
+		{"SUSE Linux Enterprise Server 12-LTSS", "sles:12.0"},
 		{"SUSE Linux Enterprise Server 12 SP5-LTSS", "sles:12.5"},
 		{"SUSE Linux Enterprise Module for Python 3 15 SP4", "sles:15.4"},
 		{"SUSE Linux Enterprise Module for Basesystem 15 SP3", "sles:15.3"},
@@ -953,6 +955,45 @@ ST_TEST(product_names_map_to_distro_keys)
 		st_db_exec(fx.db, "DELETE FROM vulnerability", &err);
 	}
 	teardown(&fx);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(sles_ga_key_matches_os_classify)
+{
+	/* A SLES 15 GA image (os-release VERSION_ID "15") is classified as
+	 * "sles:15.0". The importer used to store "SUSE Linux Enterprise
+	 * Server 15" as "sles:15", so no advisory of the first release ever
+	 * matched such an image. */
+	static const char doc[] =
+		"<oval_definitions><generator><product_name>Marcus Updateinfo to OVAL "
+		"Converter</product_name></generator><definitions><definition id=\"d:1\" "
+		"class=\"vulnerability\"><metadata><title>CVE-2024-0001</title></metadata>"
+		"<criteria operator=\"AND\"><criterion test_ref=\"p\" comment=\"SUSE Linux "
+		"Enterprise Server 15 is installed\"/><criterion test_ref=\"t\" comment=\"x\"/>"
+		"</criteria></definition></definitions><tests><rpminfo_test id=\"t\">"
+		"<object object_ref=\"o\"/><state state_ref=\"s\"/></rpminfo_test></tests>"
+		"<objects><rpminfo_object id=\"o\"><name>pkg</name></rpminfo_object></objects>"
+		"<states><rpminfo_state id=\"s\"><evr operation=\"less than\">0:1-1</evr>"
+		"</rpminfo_state></states></oval_definitions>";
+	struct st_os os = {.id = "sles", .version_id = "15", .found = true};
+	struct st_arena arena;
+	struct fixture fx;
+	struct st_import_stats stats;
+	struct strata_error err = {0};
+	char rows[512];
+	char line[256];
+
+	st_arena_init(&arena);
+	ST_CHECK_INT(st_os_classify(&os, &arena, 0, &err), 0);
+	ST_CHECK(os.distro_key != NULL);
+	ST_CHECK(setup(&fx));
+	ST_CHECK_INT(import_text(&fx, "sles15.xml", doc, &stats, &err), 0);
+	ST_CHECK(dump_rows(&fx, ST_SOURCE_SUSE_OVAL, rows, sizeof(rows)));
+	snprintf(line, sizeof(line), "CVE-2024-0001|%s|pkg|fixed|0:1-1|-||rpm\n",
+		 os.distro_key);
+	ST_CHECK_STR(rows, line);
+	teardown(&fx);
+	st_arena_dispose(&arena);
 	return ST_TEST_PASS;
 }
 
