@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "inventory/lang.h"
-#include "vuln/vuln_internal.h"
+#include "util/util.h"
 
 /* Splits KEY into NAME and VERSION. V5 selects the 5.x key form. */
 static bool split_key(struct st_slice key, bool v5, struct st_slice *name,

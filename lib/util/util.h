@@ -179,6 +179,16 @@ int st_json_parse(struct json_t **out, struct st_slice text, size_t max_bytes,
 		  unsigned max_depth, unsigned flags, const char *what,
 		  struct strata_error *err);
 
+/* Converts a YAML document to a JSON tree in *OUT (the caller decrefs it):
+ * mappings become objects, sequences arrays, and scalars strings, except
+ * plain null, ~, true and false. Aliases are rejected, so an anchor cannot
+ * multiply the document, and nesting is limited to lim->json_depth and
+ * nodes to ST_YAML_MAX_NODES. Returns STRATA_ECORRUPT with the line for
+ * invalid YAML, STRATA_ELIMIT, or STRATA_ENOMEM. */
+int st_yaml_to_json(struct json_t **out, struct st_slice text, const struct strata_limits *lim,
+		    struct strata_error *err);
+#define ST_YAML_MAX_NODES 1000000
+
 /* Returns the nesting depth of TEXT, or UINT32_MAX when it exceeds MAX. */
 unsigned st_json_depth(struct st_slice text, unsigned max);
 

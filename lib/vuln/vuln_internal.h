@@ -176,15 +176,6 @@ int st_import_osv_tree(struct st_import_ctx *ctx, const struct json_t *root,
  * does (osv_yaml.c). Malformed YAML skips the record with a warning. */
 int st_import_osv_yaml(struct st_import_ctx *ctx, struct st_slice text,
 		       struct strata_error *err);
-/* Converts a YAML document to a JSON tree in *OUT (the caller decrefs it):
- * mappings become objects, sequences arrays, and scalars strings, except
- * plain null, ~, true and false. Aliases are rejected, so an anchor cannot
- * multiply the document, and nesting is limited to lim->json_depth and
- * nodes to ST_YAML_MAX_NODES. Returns STRATA_ECORRUPT with the line for
- * invalid YAML, STRATA_ELIMIT, or STRATA_ENOMEM. */
-int st_yaml_to_json(struct json_t **out, struct st_slice text, const struct strata_limits *lim,
-		    struct strata_error *err);
-#define ST_YAML_MAX_NODES 1000000
 
 /* Imports one Alpine secdb document (one release and repository). A
  * malformed package entry is skipped with a warning, while a syntax error
