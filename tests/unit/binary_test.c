@@ -662,6 +662,116 @@ ST_TEST(cargo_lock_packages)
 	return ST_TEST_PASS;
 }
 
+/* Counts the packages of INV with TYPE, NAME and VERSION. */
+static size_t count_packages(const struct st_inventory *inv, const char *type,
+			     const char *name, const char *version)
+{
+	size_t n = 0;
+	size_t i;
+
+	for (i = 0; i < inv->count; i++) {
+		const struct st_package *p = &inv->packages[i];
+
+		if (strcmp(p->type, type) == 0 && strcmp(p->name, name) == 0 &&
+		    strcmp(p->version, version) == 0)
+			n++;
+	}
+	return n;
+}
+
+/* Copies the quoted value of a `KEY = "VALUE"` line into OUT. */
+static bool toml_value(const char *line, size_t len, const char *key, char *out, size_t cap)
+{
+	size_t k = strlen(key);
+	const char *q;
+	const char *end;
+
+	if (len < k + 5 || strncmp(line, key, k) != 0 || strncmp(line + k, " = \"", 4) != 0)
+		return false;
+	q = line + k + 4;
+	end = memchr(q, '"', len - k - 4);
+	if (end == NULL || (size_t)(end - q) >= cap)
+		return false;
+	memcpy(out, q, (size_t)(end - q));
+	out[end - q] = '\0';
+	return true;
+}
+
+/* The real Cargo.lock fixtures: every [[package]] with a name and a version,
+ * as read here line by line, is in the inventory exactly once per entry. */
+ST_TEST(cargo_lock_fixtures)
+{
+	static const char *const files[] = {
+		"pkgdb/lang/rust/syft-image-audit-Cargo.lock",
+		"pkgdb/lang/rust/trivy-cargo-happy/Cargo.lock",
+	};
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(files); i++) {
+		struct st_inventory inv;
+		struct diag_log log;
+		struct st_diag d;
+		struct st_catalog_ctx ctx;
+		struct strata_limits lim;
+		struct strata_error err;
+		struct st_buf text;
+		struct st_walk_file f;
+		char name[128] = "";
+		char version[128] = "";
+		size_t expected = 0;
+		size_t pos = 0;
+
+		st_buf_init(&text, 1u << 20);
+		ST_CHECK(st_read_file(st_test_data_path(files[i]), &text, false, NULL) == 0);
+		ST_CHECK(st_buf_putc(&text, '\0', NULL) == 0);
+		strata_limits_default(&lim);
+		st_inventory_init(&inv);
+		diag_init(&d, &log);
+		ctx.inv = &inv;
+		ctx.diag = &d;
+		ctx.limits = &lim;
+		f = st_test_walk_file("app/Cargo.lock", text.ptr, 0);
+		f.data.len = text.len - 1;
+		ST_CHECK_INT(st_cataloger_cargo_lock.on_final_file(NULL, &f, &ctx, &err), 0);
+		ST_CHECK_INT(log.warnings, 0);
+
+		/* Each package block ends at the next [[package]] or table. */
+		while (pos <= text.len - 1) {
+			const char *line = text.ptr + pos;
+			const char *nl = memchr(line, '\n', text.len - 1 - pos);
+			size_t len = nl ? (size_t)(nl - line) : text.len - 1 - pos;
+			bool block_end = len > 0 && line[0] == '[';
+
+			if (block_end || nl == NULL) {
+				if (!block_end) {
+					toml_value(line, len, "name", name, sizeof(name));
+					toml_value(line, len, "version", version, sizeof(version));
+				}
+				if (name[0] != '\0' && version[0] != '\0') {
+					expected++;
+					if (count_packages(&inv, "cargo", name, version) == 0)
+						fprintf(stderr, "# %s: missing %s %s\n", files[i], name,
+							version);
+					ST_CHECK(count_packages(&inv, "cargo", name, version) >= 1);
+				}
+				name[0] = '\0';
+				version[0] = '\0';
+			} else {
+				toml_value(line, len, "name", name, sizeof(name));
+				toml_value(line, len, "version", version, sizeof(version));
+			}
+			if (nl == NULL)
+				break;
+			pos += len + 1;
+		}
+		ST_CHECK(expected >= 10);
+		ST_CHECK_INT(inv.count, expected);
+		st_inventory_dispose(&inv);
+		st_buf_dispose(&text);
+	}
+	return ST_TEST_PASS;
+}
+
 /* Classifier --------------------------------------------------------------- */
 
 struct snippet_case {
