@@ -11,12 +11,25 @@ static const char usage_text[] =
 	"commands:\n"
 	"  scan IMAGE              inventory an image and report known vulnerabilities\n"
 	"  layers IMAGE            show what each layer adds, changes, removes and wastes\n"
-	"  db import PATH...       load advisories (Debian tracker JSON, OSV JSON, zip)\n"
+	"  db import PATH...       load advisories from vendor and OSV feeds\n"
 	"  db status               list the sources in the vulnerability database\n"
 	"  vercmp ECOSYSTEM A B    compare two versions: prints <, = or >\n"
 	"  version                 print the version\n"
 	"\n"
 	"Run 'strata COMMAND --help' for the options of a command.\n";
+
+/* Writes "strata: LABEL: MSG" to stderr. Messages quote names from images
+ * and feeds, so control bytes (a terminal escape sequence in a file name)
+ * are shown as '?'. */
+static void put_message(const char *label, const char *msg)
+{
+	const unsigned char *p = (const unsigned char *)msg;
+
+	fprintf(stderr, "strata: %s: ", label);
+	for (; *p != '\0'; p++)
+		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
+	fputc('\n', stderr);
+}
 
 void cli_log(void *ctx, int level, const char *msg)
 {
@@ -27,13 +40,13 @@ void cli_log(void *ctx, int level, const char *msg)
 		return;
 	if (level < 0 || level > STRATA_LOG_ERROR)
 		level = STRATA_LOG_ERROR;
-	fprintf(stderr, "strata: %s: %s\n", names[level], msg);
+	put_message(names[level], msg);
 }
 
 void cli_error(const struct strata_error *err)
 {
 	if (err->msg[0] != '\0')
-		fprintf(stderr, "strata: error: %s\n", err->msg);
+		put_message("error", err->msg);
 	else
 		fprintf(stderr, "strata: error: %s\n", strata_strerror(err->code));
 }

@@ -259,7 +259,7 @@ struct strata_import_result {
 };
 
 /* Imports advisories from PATHS (files, directory trees, zip archives:
- * Debian security tracker JSON and OSV JSON) in one transaction. */
+ * every format that docs/internals/vuln-store.md lists) in one transaction. */
 STRATA_PUBLIC int strata_db_import(struct strata_db *db, const char *const *paths, size_t count,
 				   const struct strata_scan_options *opts,
 				   struct strata_import_result *result, struct strata_error *err);

@@ -303,12 +303,58 @@ static const char *lookup(const struct owned_table *t, struct st_slice p)
 	return s != NULL && s->path != NULL ? s->owner : NULL;
 }
 
+/* Top-level directories that merged-/usr systems (Debian 12, Fedora, ...)
+ * turn into links to their /usr counterparts, while package databases
+ * may still list files under the old path (dpkg lists /bin/bash). */
+static const char *const merged_usr_dirs[] = {"bin/", "sbin/", "lib/", "lib32/", "lib64/",
+					      "libx32/"};
+
+/* Writes into BUF the other name of P under merged /usr ("usr/bin/x" for
+ * "bin/x" and the reverse) and returns it, or an empty slice. */
+static struct st_slice merged_usr_alias(struct st_slice p, char *buf, size_t cap)
+{
+	struct st_slice none = {NULL, 0};
+	bool under_usr = p.len > 4 && memcmp(p.ptr, "usr/", 4) == 0;
+	struct st_slice rest = under_usr ? st_slice_make(p.ptr + 4, p.len - 4) : p;
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(merged_usr_dirs); i++) {
+		size_t n = strlen(merged_usr_dirs[i]);
+
+		if (rest.len <= n || memcmp(rest.ptr, merged_usr_dirs[i], n) != 0)
+			continue;
+		if (under_usr)
+			return rest;
+		if (p.len + 4 > cap)
+			return none;
+		memcpy(buf, "usr/", 4);
+		memcpy(buf + 4, p.ptr, p.len);
+		return st_slice_make(buf, p.len + 4);
+	}
+	return none;
+}
+
 const char *st_inventory_file_owner(const struct st_inventory *inv, const char *path,
 				    size_t len)
 {
+	struct st_slice p;
+	struct st_slice alias;
+	const char *owner;
+	char buf[512];
+
 	if (inv->owned == NULL || path == NULL)
 		return NULL;
-	return lookup(&inv->owned->files, normalize(path, len));
+	p = normalize(path, len);
+	owner = lookup(&inv->owned->files, p);
+	if (owner != NULL)
+		return owner;
+	/* NOTE: the alias is tried on every image, merged or not, because
+	 * the walk keeps no map of the image's links; on an unmerged image a
+	 * file at usr/bin/x can then take the owner of bin/x. */
+	alias = merged_usr_alias(p, buf, sizeof(buf));
+	if (alias.len == 0)
+		return NULL;
+	return lookup(&inv->owned->files, alias);
 }
 
 static bool is_os_type(const char *type)

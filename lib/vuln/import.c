@@ -1,6 +1,6 @@
 /* Feed import: walks the given paths (files, directory trees, zip archives
- * of OSV records), detects each document's format from its content, and
- * hands it to the Debian tracker, OSV or Alpine secdb importer, all in one
+ * of OSV records), detects each document's format from its content (JSON,
+ * XML or text), and hands it to that format's importer, all in one
  * transaction. */
 #include <archive.h>
 #include <archive_entry.h>
@@ -312,12 +312,37 @@ int st_feed_detect(struct st_slice text, const struct strata_limits *lim)
 
 /* Documents ---------------------------------------------------------------- */
 
+/* Returns the name of the compression whose magic number starts TEXT
+ * (vendors publish feeds as .gz, .bz2, .xz or .zst files), or NULL. */
+static const char *compression_name(struct st_slice text)
+{
+	static const struct {
+		const char *magic;
+		size_t len;
+		const char *name;
+	} formats[] = {
+		{"\x1f\x8b", 2, "gzip"},
+		{"BZh", 3, "bzip2"},
+		{"\xfd" "7zXZ\0", 6, "xz"},
+		{"\x28\xb5\x2f\xfd", 4, "zstd"},
+	};
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(formats); i++) {
+		if (text.len >= formats[i].len &&
+		    memcmp(text.ptr, formats[i].magic, formats[i].len) == 0)
+			return formats[i].name;
+	}
+	return NULL;
+}
+
 /* Imports one JSON document. EXPLICIT is set for a path the caller named:
  * a document of unknown format is then an error, while one found in a
  * directory or archive is skipped with a warning. */
 static int import_document(struct st_import_ctx *ctx, struct st_slice text, bool explicit,
 			   struct strata_error *err)
 {
+	const char *compression;
 	int rc;
 
 	ctx->stats->files++;
@@ -353,15 +378,20 @@ static int import_document(struct st_import_ctx *ctx, struct st_slice text, bool
 		rc = st_import_alas_rss(ctx, text, err);
 		break;
 	default:
+		compression = compression_name(text);
+		if (compression != NULL && explicit)
+			return st_error_set(err, STRATA_EUNSUPPORTED,
+					    "%s: compressed with %s; decompress it first", ctx->name,
+					    compression);
 		if (explicit)
 			return st_error_set(err, STRATA_EUNSUPPORTED,
-					    "%s: not a Debian security tracker or OSV JSON document, "
-					    "or an Alpine secdb",
+					    "%s: not a feed format strata reads (see 'strata db "
+					    "import --help' for the list)",
 					    ctx->name);
 		st_diag(ctx->diag, ST_DIAG_WARN,
-			"%s: not a Debian security tracker or OSV JSON document, "
-			"or an Alpine secdb; skipped",
-			ctx->name);
+			"%s: %s%s; skipped", ctx->name,
+			compression ? "compressed with " : "not a feed format strata reads",
+			compression ? compression : "");
 		ctx->stats->skipped++;
 		return 0;
 	}

@@ -47,9 +47,9 @@ struct st_import_stats {
 
 /* Imports every file under PATHS (files, directory trees, zip archives of
  * OSV records) in one transaction: on any failure nothing changes. The
- * format of each file is detected from its content: Debian security
- * tracker JSON, OSV JSON, or Alpine secdb JSON. A malformed record is
- * skipped with a warning naming the file and record. */
+ * format of each file is detected from its content (st_feed_detect and
+ * the XML and text detectors; the list is in docs/internals/vuln-store.md).
+ * A malformed record is skipped with a warning naming the file and record. */
 int st_db_import(struct st_db *db, const char *const *paths, size_t count,
 		 const struct strata_limits *lim, struct st_diag *diag,
 		 struct st_import_stats *stats, struct strata_error *err);

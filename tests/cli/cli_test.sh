@@ -75,6 +75,16 @@ expect_stderr "db import names the missing path" "does-not-exist"
 run db status --db "$db"
 after=$(grep -v '^database:' "$cli_out" | sed -E 's/imported .*//')
 expect_eq "failed import leaves the counts unchanged" "$after" "$before"
+gzip -c "$data/feeds/debian/security-tracker-debian.json" >"$cli_tmp/tracker.json.gz"
+run db import --db "$cli_tmp/gz.db" "$cli_tmp/tracker.json.gz"
+expect_status "db import of a gzip file fails" 3
+expect_stderr "db import says to decompress" "compressed with gzip; decompress it first"
+printf 'hello\n' >"$cli_tmp/hello.txt"
+run db import --db "$cli_tmp/txt.db" "$cli_tmp/hello.txt"
+expect_status "db import of a non-feed fails" 3
+expect_stderr "db import points at the format list" "not a feed format strata reads"
+run db import --help
+expect_stdout "db import help lists OVAL" "OVAL"
 run db import --db "$cli_tmp/new/sub/x.db" "$cli_tmp/does-not-exist"
 expect_status "db import into a new directory fails cleanly" 3
 run scan --db "$cli_tmp/missing.db" "$data/images/oci-dir"
@@ -203,5 +213,18 @@ head -c 12000 "$data/images/docker-classic.tar" >"$cli_tmp/cut.tar"
 run scan --no-vuln "$cli_tmp/cut.tar"
 expect_status "truncated docker-archive is a scan error" 3
 expect_stderr "truncated docker-archive names the member" "truncated after member '1{64}/layer.tar'"
+
+# A name from the image with a terminal escape reaches stderr defused.
+esc_dir="$cli_tmp/esc/app/node_modules/ev"$'\e'"il"
+mkdir -p "$esc_dir"
+printf '{"version": 1}\n' >"$esc_dir/package.json"
+run scan --no-vuln "dir:$cli_tmp/esc"
+expect_status "scan of a dir with a hostile name succeeds" 0
+expect_stderr "hostile name shown with ? in its warning" "node_modules/ev\?il/package.json"
+if grep -q $'\e' "$cli_err"; then
+	fail "no escape byte reaches stderr" "$(cat -v "$cli_err" | head -n 2)"
+else
+	pass "no escape byte reaches stderr"
+fi
 
 finish

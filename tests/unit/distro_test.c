@@ -658,6 +658,32 @@ static int run_dpkg(struct st_inventory *inv, const struct st_walk_file *files, 
 	return rc;
 }
 
+/* dpkg lists /bin/bash while a merged-/usr image keeps it at usr/bin/bash
+ * (and the reverse for files listed under /usr): both names find the
+ * owner, and only for the directories that merged /usr links. */
+ST_TEST(own_file_merged_usr_alias)
+{
+	struct st_inventory inv;
+	struct strata_error err;
+
+	st_inventory_init(&inv);
+	ST_CHECK_INT(st_inventory_own_file(&inv, "bin/bash", 8, "deb:bash", &err), 0);
+	ST_CHECK_INT(st_inventory_own_file(&inv, "usr/lib/x86_64-linux-gnu/libz.so.1", 34,
+					   "deb:zlib1g", &err),
+		     0);
+	ST_CHECK_INT(st_inventory_own_file(&inv, "usr/share/doc/x", 15, "deb:x", &err), 0);
+	ST_CHECK_STR(st_inventory_file_owner(&inv, "usr/bin/bash", 12), "deb:bash");
+	ST_CHECK_STR(st_inventory_file_owner(&inv, "bin/bash", 8), "deb:bash");
+	ST_CHECK_STR(st_inventory_file_owner(&inv, "lib/x86_64-linux-gnu/libz.so.1", 30),
+		     "deb:zlib1g");
+	ST_CHECK(st_inventory_file_owner(&inv, "share/doc/x", 11) == NULL);
+	ST_CHECK(st_inventory_file_owner(&inv, "usr/sbin/bash", 13) == NULL);
+	ST_CHECK(st_inventory_file_owner(&inv, "usr/binx/bash", 13) == NULL);
+	ST_CHECK(st_inventory_file_owner(&inv, "usr/bin/", 8) == NULL);
+	st_inventory_dispose(&inv);
+	return ST_TEST_PASS;
+}
+
 ST_TEST(dpkg_list_marks_python_package_owned)
 {
 	static const char status[] = "Package: python3-distro\nStatus: install ok installed\n"

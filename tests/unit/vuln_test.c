@@ -1173,7 +1173,7 @@ ST_TEST(osv_malformed_records_skipped)
 				"too long or has control characters; skipped") != NULL);
 	ST_CHECK(strchr(fx.log, '\x1b') == NULL);
 	ST_CHECK(strstr(fx.log, "truncated.json: record: OSV record: invalid JSON") != NULL);
-	ST_CHECK(strstr(fx.log, "garbage.json: not a Debian security tracker or OSV JSON") != NULL);
+	ST_CHECK(strstr(fx.log, "garbage.json: not a feed format strata reads") != NULL);
 	ST_CHECK(read_status(&fx, &st));
 	ST_CHECK_INT(st.src[0].records, 1);
 	ST_CHECK_INT(st.src[0].affected, 1);
