@@ -114,6 +114,19 @@ int st_pnpm_parse_lock(struct st_slice text, const char *path,
 		       const struct strata_limits *lim, struct st_diag *diag,
 		       st_npm_lock_fn fn, void *ctx, struct strata_error *err);
 
+/* Parses yarn.lock, yarn 1 ("classic") or yarn 2 and later (YAML with a
+ * "__metadata" key). Calls FN once for each name and version the lock
+ * resolves (install_path NULL). dev is set when PROJECT (the project's
+ * parsed package.json, may be NULL) reaches it through devDependencies
+ * and not through dependencies or optionalDependencies; the walk follows
+ * at most lim->json_depth levels. An entry without a valid name and
+ * version is a warning on DIAG and is skipped. Returns STRATA_ECORRUPT
+ * for a malformed file, STRATA_ELIMIT over lim->cataloged_file_bytes, the
+ * YAML limits or ST_YAML_MAX_NODES entries. */
+int st_yarn_parse_lock(struct st_slice text, const char *path, struct json_t *project,
+		       const struct strata_limits *lim, struct st_diag *diag,
+		       st_npm_lock_fn fn, void *ctx, struct strata_error *err);
+
 /* Shared helpers ------------------------------------------------------------ */
 
 /* Runs PARSE over the regular file F and adds each package it reports to

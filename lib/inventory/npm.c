@@ -227,6 +227,19 @@ struct npm_lock_row {
 	bool hidden;              /* from node_modules/.package-lock.json */
 };
 
+/* A yarn.lock kept until the finish step. */
+struct npm_yarn_lock {
+	const char *root;
+	const char *path;
+	struct st_slice text; /* copy in npm_state.arena */
+};
+
+/* A project's package.json, its dependency fields only. */
+struct npm_project {
+	const char *root;
+	json_t *manifest;
+};
+
 /* Packages and lock rows gathered during the walk, added to the
  * inventory in the finish step once every lock file has been read. */
 struct npm_state {
@@ -240,6 +253,16 @@ struct npm_state {
 	struct npm_lock_row *name_rows;
 	size_t name_row_count;
 	size_t name_row_cap;
+	/* yarn.lock files, read in the finish step because computing their
+	 * dev flags needs the project's package.json, which may come later
+	 * in the walk. */
+	struct npm_yarn_lock *yarn_locks;
+	size_t yarn_count;
+	size_t yarn_cap;
+	/* Parsed PROJECT/package.json files that have devDependencies. */
+	struct npm_project *projects;
+	size_t project_count;
+	size_t project_cap;
 };
 
 /* The offset of the first "node_modules" component of PATH, or LEN. */
@@ -256,14 +279,21 @@ static size_t first_node_modules(const char *path, size_t len)
 	return len;
 }
 
-enum lock_kind { LOCK_NONE, LOCK_NPM, LOCK_NPM_HIDDEN, LOCK_PNPM };
+enum lock_kind {
+	LOCK_NONE,
+	LOCK_NPM,
+	LOCK_NPM_HIDDEN,
+	LOCK_PNPM,
+	LOCK_YARN,
+	LOCK_PROJECT /* PROJECT/package.json, read for yarn.lock */
+};
 
-/* package-lock.json or pnpm-lock.yaml of a project (not one shipped
- * inside node_modules), or the hidden lock file
- * PROJECT/node_modules/.package-lock.json.
- * TODO: yarn.lock is not read: neither yarn 1 nor yarn 2 and later mark
- * development dependencies in it, so telling them apart needs the
- * project's package.json and the lock's dependency graph. */
+/* package-lock.json, pnpm-lock.yaml or yarn.lock of a project (not one
+ * shipped inside node_modules), the project's package.json, or the hidden
+ * lock file PROJECT/node_modules/.package-lock.json.
+ * NOTE: every package.json outside node_modules is read, because a
+ * yarn.lock beside it may come later in the walk; those without
+ * devDependencies are dropped at once. */
 static enum lock_kind lock_kind_of(const char *path, size_t len)
 {
 	static const char hidden_lock[] = "node_modules/.package-lock.json";
@@ -273,6 +303,10 @@ static enum lock_kind lock_kind_of(const char *path, size_t len)
 		return first == len ? LOCK_NPM : LOCK_NONE;
 	if (st_lang_basename_is(path, len, "pnpm-lock.yaml"))
 		return first == len ? LOCK_PNPM : LOCK_NONE;
+	if (st_lang_basename_is(path, len, "yarn.lock"))
+		return first == len ? LOCK_YARN : LOCK_NONE;
+	if (st_lang_basename_is(path, len, "package.json"))
+		return first == len ? LOCK_PROJECT : LOCK_NONE;
 	if (!st_lang_ends_with(path, len, hidden_lock))
 		return LOCK_NONE;
 	return first == len - (sizeof(hidden_lock) - 1) ? LOCK_NPM_HIDDEN : LOCK_NONE;
@@ -331,6 +365,10 @@ static void npm_free(void *state)
 	free(st->pkgs);
 	free(st->rows);
 	free(st->name_rows);
+	free(st->yarn_locks);
+	for (size_t i = 0; i < st->project_count; i++)
+		json_decref(st->projects[i].manifest);
+	free(st->projects);
 	st_arena_dispose(&st->arena);
 	free(st);
 }
@@ -375,12 +413,64 @@ static int keep_lock_row(void *ctx, const struct st_npm_lock_entry *e,
 	return 0;
 }
 
+/* Keeps a yarn.lock, or the dependency fields of a project package.json
+ * that has devDependencies, for npm_finish. */
+static int keep_yarn_input(struct npm_state *st, const struct st_walk_file *f,
+			   enum lock_kind kind, const char *root, const char *path,
+			   struct st_catalog_ctx *ctx, struct strata_error *err)
+{
+	size_t max = ctx->limits->cataloged_file_bytes > SIZE_MAX
+			     ? SIZE_MAX
+			     : (size_t)ctx->limits->cataloged_file_bytes;
+	struct strata_error perr;
+	json_t *manifest = NULL;
+	char *copy;
+	int rc;
+
+	if (kind == LOCK_YARN) {
+		rc = st_pkg_array_grow((void **)&st->yarn_locks, &st->yarn_cap, st->yarn_count,
+				       sizeof(*st->yarn_locks), "npm yarn.lock", err);
+		if (rc < 0)
+			return rc;
+		copy = st_arena_strndup(&st->arena, f->data.ptr, f->data.len);
+		if (copy == NULL)
+			return st_error_set(err, STRATA_ENOMEM, "out of memory");
+		st->yarn_locks[st->yarn_count].root = root;
+		st->yarn_locks[st->yarn_count].path = path;
+		st->yarn_locks[st->yarn_count].text = st_slice_make(copy, f->data.len);
+		st->yarn_count++;
+		return 0;
+	}
+	if (memmem(f->data.ptr, f->data.len, "\"devDependencies\"", 17) == NULL)
+		return 0;
+	rc = st_json_parse(&manifest, f->data, max, ctx->limits->json_depth, 0, path, &perr);
+	if (rc == STRATA_ENOMEM)
+		return st_error_set(err, rc, "out of memory");
+	if (rc < 0 || !json_is_object(manifest)) {
+		st_diag(ctx->diag, ST_DIAG_WARN, "%s: not a valid package.json, skipped", path);
+		json_decref(manifest);
+		return 0;
+	}
+	rc = st_pkg_array_grow((void **)&st->projects, &st->project_cap, st->project_count,
+			       sizeof(*st->projects), "npm project", err);
+	if (rc < 0) {
+		json_decref(manifest);
+		return rc;
+	}
+	st->projects[st->project_count].root = root;
+	st->projects[st->project_count].manifest = manifest;
+	st->project_count++;
+	return 0;
+}
+
 static int read_lock(struct npm_state *st, const struct st_walk_file *f, enum lock_kind kind,
 		     struct st_catalog_ctx *ctx, struct strata_error *err)
 {
 	struct lock_ctx lc = {st, NULL, kind == LOCK_NPM_HIDDEN};
 	const char *file = kind == LOCK_NPM_HIDDEN ? "node_modules/.package-lock.json"
 			   : kind == LOCK_PNPM	   ? "pnpm-lock.yaml"
+			   : kind == LOCK_YARN	   ? "yarn.lock"
+			   : kind == LOCK_PROJECT  ? "package.json"
 						   : "package-lock.json";
 	size_t root_len = f->path_len - strlen(file);
 	struct strata_error perr;
@@ -396,6 +486,8 @@ static int read_lock(struct npm_state *st, const struct st_walk_file *f, enum lo
 	if (path == NULL || lc.root == NULL)
 		return st_error_set(err, STRATA_ENOMEM, "out of memory");
 	strata_error_clear(&perr);
+	if (kind == LOCK_YARN || kind == LOCK_PROJECT)
+		return keep_yarn_input(st, f, kind, lc.root, path, ctx, err);
 	if (kind == LOCK_PNPM)
 		rc = st_pnpm_parse_lock(f->data, path, ctx->limits, ctx->diag, keep_lock_row, &lc,
 					&perr);
@@ -515,7 +607,7 @@ static const struct npm_lock_row *find_row(const struct npm_lock_row *rows, size
 
 /* Sets ST_PKG_DEV on PKG when a lock of its project marks the same
  * install path and version (package-lock.json), or the same name and
- * version (pnpm-lock.yaml), as a development dependency. */
+ * version (pnpm-lock.yaml, yarn.lock), as a development dependency. */
 static int apply_lock(const struct npm_state *st, struct st_package *pkg,
 		      struct strata_error *err)
 {
@@ -545,11 +637,59 @@ static int apply_lock(const struct npm_state *st, struct st_package *pkg,
 	return 0;
 }
 
+/* The package.json of the project at ROOT, or NULL. When a layer
+ * replaced it, the last one read is the one in the final tree. */
+static json_t *find_project(const struct npm_state *st, const char *root)
+{
+	size_t i = st->project_count;
+
+	while (i-- > 0) {
+		if (strcmp(st->projects[i].root, root) == 0)
+			return st->projects[i].manifest;
+	}
+	return NULL;
+}
+
+/* Reads each kept yarn.lock into name rows, with dev flags computed from
+ * its project's package.json. */
+static int read_yarn_locks(struct npm_state *st, struct st_catalog_ctx *ctx,
+			   struct strata_error *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < st->yarn_count; i++) {
+		const struct npm_yarn_lock *y = &st->yarn_locks[i];
+		struct lock_ctx lc = {st, y->root, false};
+		size_t name_rows = st->name_row_count;
+		struct strata_error perr;
+
+		strata_error_clear(&perr);
+		rc = st_yarn_parse_lock(y->text, y->path, find_project(st, y->root), ctx->limits,
+					ctx->diag, keep_lock_row, &lc, &perr);
+		if (rc == STRATA_ECORRUPT || rc == STRATA_ELIMIT) {
+			st_diag(ctx->diag, ST_DIAG_WARN, "%s, skipped", perr.msg);
+			st->name_row_count = name_rows;
+			continue;
+		}
+		if (rc < 0) {
+			if (err != NULL)
+				*err = perr;
+			return rc;
+		}
+	}
+	return 0;
+}
+
 static int npm_finish(void *state, struct st_catalog_ctx *ctx, struct strata_error *err)
 {
 	struct npm_state *st = state;
 	size_t i;
 	int rc;
+
+	rc = read_yarn_locks(st, ctx, err);
+	if (rc < 0)
+		return rc;
 
 	if (st->row_count > 1)
 		qsort(st->rows, st->row_count, sizeof(*st->rows), compare_rows);

@@ -809,13 +809,15 @@ ST_TEST(npm_wants_manifests_only)
 		{"node_modules/x/lib/package.json", false},
 		{"node_modules/@scope/package.json", false},
 		{"node_modules/package.json", false},
-		{"package.json", false},
-		{"app/package.json", false},
+		/* Project manifests: read for the devDependencies a yarn.lock
+		 * needs, never reported as packages. */
+		{"package.json", true},
+		{"app/package.json", true},
 		{"node_modules/.bin/package.json", false},
 		{"node_modules/x/package.json.bak", false},
 		{"node_modules/x/xpackage.json", false},
 		{"node_modules/@/x/package.json", false},
-		{"xnode_modules/x/package.json", false},
+		{"xnode_modules/x/package.json", true}, /* a project manifest */
 		{"node_modules/@scope/x/y/package.json", false},
 	};
 	size_t i;

@@ -3,6 +3,7 @@
  * tests/data/pkgdb/lang and on bad input, and each cataloger through
  * st_catalog_layers over in-memory layers, so that layer attribution and
  * whiteouts are covered. */
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1665,6 +1666,313 @@ ST_TEST(pnpm_lock_paths_wanted)
 	ST_CHECK(st_cataloger_npm.wants("pnpm-lock.yaml", 14));
 	ST_CHECK(!st_cataloger_npm.wants("app/node_modules/x/pnpm-lock.yaml", 34));
 	ST_CHECK(!st_cataloger_npm.wants("app/my-pnpm-lock.yaml", 21));
-	ST_CHECK(!st_cataloger_npm.wants("app/yarn.lock", 13));
+	ST_CHECK(!st_cataloger_npm.wants("app/pnpm-lock.yml", 17));
+	return ST_TEST_PASS;
+}
+
+/* yarn ---------------------------------------------------------------------- */
+
+/* Catalogs the yarn sample project SAMPLE (under pkgdb/lang/npm/) as
+ * srv/app in one layer, plus EXTRA (may be NULL) as srv/app/yarn.lock in
+ * place of the sample's lock, and checks the dev flag of each package. */
+static int check_yarn_sample(const char *sample, const char *extra_lock)
+{
+	static const char *const files[] = {
+		"yarn.lock",
+		"package.json",
+		"node_modules/debug/package.json",
+		"node_modules/debug/node_modules/ms/package.json",
+		"node_modules/ms/package.json",
+		"node_modules/is-number/package.json",
+	};
+	static const struct {
+		const char *name;
+		const char *version;
+		unsigned flags;
+	} want[] = {
+		{"debug", "4.3.4", 0},
+		{"ms", "2.1.2", 0},
+		{"ms", "2.1.3", 0},
+		{"is-number", "7.0.0", ST_PKG_DEV},
+	};
+	char *text[ST_ARRAY_LEN(files)];
+	char paths[ST_ARRAY_LEN(files)][160];
+	struct st_test_tar_entry layer0[ST_ARRAY_LEN(files)];
+	struct st_test_layers tl;
+	struct st_inventory inv;
+	struct diag_log log;
+	size_t i;
+	size_t j;
+
+	for (i = 0; i < ST_ARRAY_LEN(files); i++) {
+		char rel[200];
+
+		snprintf(rel, sizeof(rel), "pkgdb/lang/npm/%s/%s", sample, files[i]);
+		snprintf(paths[i], sizeof(paths[i]), "srv/app/%s", files[i]);
+		text[i] = read_fixture(rel);
+		ST_CHECK(text[i] != NULL);
+		layer0[i].path = paths[i];
+		layer0[i].data = i == 0 && extra_lock != NULL ? extra_lock : text[i];
+		layer0[i].target = NULL;
+	}
+	memset(&tl, 0, sizeof(tl));
+	tl.entries[0] = layer0;
+	tl.counts[0] = ST_ARRAY_LEN(layer0);
+	ST_CHECK_INT(catalog(&tl, 1, &inv, &log), 0);
+	if (extra_lock == NULL)
+		ST_CHECK_INT(log.warnings, 0);
+	ST_CHECK_INT(inv.count, ST_ARRAY_LEN(want));
+	for (i = 0; i < ST_ARRAY_LEN(want); i++) {
+		const struct st_package *p = NULL;
+
+		for (j = 0; j < inv.count; j++) {
+			if (strcmp(inv.packages[j].name, want[i].name) == 0 &&
+			    strcmp(inv.packages[j].version, want[i].version) == 0)
+				p = &inv.packages[j];
+		}
+		ST_CHECK(p != NULL);
+		if (p->flags != want[i].flags)
+			fprintf(stderr, "# %s %s %s\n", sample, want[i].name, want[i].version);
+		ST_CHECK_INT(p->flags, want[i].flags);
+	}
+	st_inventory_dispose(&inv);
+	for (i = 0; i < ST_ARRAY_LEN(files); i++)
+		free(text[i]);
+	return ST_TEST_PASS;
+}
+
+/* Projects installed by yarn 1.22.22 and yarn 4.18.1 (node-modules
+ * linker): dependencies debug 4.3.4 (which pulls ms 2.1.2) and ms 2.1.3,
+ * devDependency is-number 7.0.0. */
+ST_TEST(yarn1_fixture_sets_dev_flags)
+{
+	return check_yarn_sample("yarn1-sample", NULL);
+}
+
+ST_TEST(yarn4_fixture_sets_dev_flags)
+{
+	return check_yarn_sample("yarn4-sample", NULL);
+}
+
+/* Lock entries that are not installed (here a dev-only "ghost") add no
+ * package, and a lock that is not valid leaves the flags unset with a
+ * warning naming it. */
+ST_TEST(yarn_lock_never_adds_packages)
+{
+	static const char ghost[] =
+		"debug@4.3.4:\n  version \"4.3.4\"\n  dependencies:\n    ms \"2.1.2\"\n"
+		"ms@2.1.2:\n  version \"2.1.2\"\nms@2.1.3:\n  version \"2.1.3\"\n"
+		"is-number@7.0.0:\n  version \"7.0.0\"\n  dependencies:\n    ghost \"^1\"\n"
+		"ghost@^1:\n  version \"1.0.0\"\n";
+
+	return check_yarn_sample("yarn1-sample", ghost);
+}
+
+ST_TEST(yarn_lock_corrupt_warns_in_catalog)
+{
+	static const char *const bad[] = {
+		"not a lock\n",
+		"__metadata:\n  version: 8\n\"a@npm:1\": [unclosed\n",
+		"__metadata: 3\n",
+		"a@1:\n      version \"1\"\n",
+	};
+	struct st_test_tar_entry layer0[2];
+	struct st_test_layers tl;
+	struct st_inventory inv;
+	struct diag_log log;
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(bad); i++) {
+		layer0[0].path = "srv/app/yarn.lock";
+		layer0[0].data = bad[i];
+		layer0[0].target = NULL;
+		layer0[1].path = "srv/app/node_modules/a/package.json";
+		layer0[1].data = "{\"name\": \"a\", \"version\": \"1.0.0\"}";
+		layer0[1].target = NULL;
+		memset(&tl, 0, sizeof(tl));
+		tl.entries[0] = layer0;
+		tl.counts[0] = ST_ARRAY_LEN(layer0);
+		ST_CHECK_INT(catalog(&tl, 1, &inv, &log), 0);
+		ST_CHECK_INT(log.warnings, 1);
+		ST_CHECK(strstr(log.all, "srv/app/yarn.lock") != NULL);
+		ST_CHECK_INT(inv.count, 1);
+		ST_CHECK_INT(inv.packages[0].flags, 0);
+		st_inventory_dispose(&inv);
+	}
+	return ST_TEST_PASS;
+}
+
+ST_TEST(yarn_lock_paths_wanted)
+{
+	ST_CHECK(st_cataloger_npm.wants("app/yarn.lock", 13));
+	ST_CHECK(st_cataloger_npm.wants("yarn.lock", 9));
+	ST_CHECK(st_cataloger_npm.wants("app/package.json", 16));
+	ST_CHECK(!st_cataloger_npm.wants("app/node_modules/x/yarn.lock", 28));
+	ST_CHECK(!st_cataloger_npm.wants("app/my-yarn.lock", 16));
+	return ST_TEST_PASS;
+}
+
+/* Runs st_yarn_parse_lock with PROJECT_JSON (NULL for none) and a JSON
+ * depth of 16, the depth limit of the walk too. */
+static int parse_yarn(const char *text, size_t len, const char *project_json,
+		      struct lock_seen *s, struct diag_log *log)
+{
+	struct strata_limits lim;
+	struct strata_error err;
+	struct st_diag diag;
+	json_t *project = NULL;
+	int rc;
+
+	strata_limits_default(&lim);
+	lim.json_depth = 16;
+	diag_init(&diag, log);
+	memset(s, 0, sizeof(*s));
+	strata_error_clear(&err);
+	if (project_json != NULL)
+		project = json_loads(project_json, 0, NULL);
+	rc = st_yarn_parse_lock(st_slice_make(text, len), "yarn.lock", project, &lim, &diag,
+				keep_entry, s, &err);
+	if (rc < 0 && strstr(err.msg, "yarn.lock") == NULL)
+		fprintf(stderr, "# error without the path: %s\n", err.msg);
+	json_decref(project);
+	return rc;
+}
+
+/* A package both sides reach is not dev; cycles end; an unreached entry
+ * is not dev; berry's "npm:" protocol is added to a bare range. */
+ST_TEST(yarn_lock_dev_reachability)
+{
+	static const char classic[] =
+		"# yarn lockfile v1\n\n"
+		"\"a@^1.0.0\", a@^1.1.0:\n  version \"1.2.0\"\n  dependencies:\n    c \"~3\"\n\n"
+		"b@^2.0.0:\n  version \"2.0.1\"\n  optionalDependencies:\n    c \"~3\"\n"
+		"    d \"4\"\n\n"
+		"c@~3:\n  version \"3.0.0\"\n  dependencies:\n    b \"^2.0.0\"\n\n"
+		"d@4:\n  version \"4.0.0\"\n\n"
+		"stale@1:\n  version \"1.0.0\"\n";
+	static const char berry[] =
+		"__metadata:\n  version: 8\n\n"
+		"\"x@npm:^1.0.0\":\n  version: 1.0.0\n  resolution: \"x@npm:1.0.0\"\n"
+		"  dependencies:\n    y: \"npm:^2.0.0\"\n\n"
+		"\"y@npm:^2.0.0\":\n  version: 2.0.0\n  resolution: \"y@npm:2.0.0\"\n\n"
+		"\"@s/z@npm:3.0.0\":\n  version: 3.0.0\n  resolution: \"@s/z@npm:3.0.0\"\n";
+	struct lock_seen s;
+	struct diag_log log;
+
+	ST_CHECK_INT(parse_yarn(classic, strlen(classic),
+				"{\"dependencies\": {\"a\": \"^1.1.0\"},"
+				" \"devDependencies\": {\"b\": \"^2.0.0\"}}",
+				&s, &log),
+		     0);
+	ST_CHECK_INT(s.count, 5);
+	ST_CHECK_STR(s.entries[0], "a 1.2.0");
+	ST_CHECK_STR(s.entries[1], "b 2.0.1");
+	ST_CHECK_STR(s.entries[2], "c 3.0.0");
+	ST_CHECK_STR(s.entries[3], "d 4.0.0");
+	ST_CHECK_STR(s.entries[4], "stale 1.0.0");
+	ST_CHECK_INT(log.warnings, 0);
+
+	ST_CHECK_INT(parse_yarn(classic, strlen(classic),
+				"{\"devDependencies\": {\"b\": \"^2.0.0\"}}", &s, &log),
+		     0);
+	ST_CHECK_STR(s.entries[1], "b 2.0.1 dev");
+	ST_CHECK_STR(s.entries[2], "c 3.0.0 dev");
+	ST_CHECK_STR(s.entries[3], "d 4.0.0 dev");
+	ST_CHECK_STR(s.entries[0], "a 1.2.0");
+
+	/* Without a project nothing is dev. */
+	ST_CHECK_INT(parse_yarn(classic, strlen(classic), NULL, &s, &log), 0);
+	ST_CHECK_STR(s.entries[3], "d 4.0.0");
+
+	ST_CHECK_INT(parse_yarn(berry, strlen(berry),
+				"{\"dependencies\": {\"@s/z\": \"3.0.0\"},"
+				" \"devDependencies\": {\"x\": \"^1.0.0\"}}",
+				&s, &log),
+		     0);
+	ST_CHECK_INT(s.count, 3);
+	ST_CHECK_STR(s.entries[0], "x 1.0.0 dev");
+	ST_CHECK_STR(s.entries[1], "y 2.0.0 dev");
+	ST_CHECK_STR(s.entries[2], "@s/z 3.0.0");
+	return ST_TEST_PASS;
+}
+
+/* A dev chain longer than the depth limit (16) stops with one warning;
+ * the entries past it stay unmarked and so are not dev. */
+ST_TEST(yarn_lock_depth_limit)
+{
+	struct st_buf lock;
+	struct lock_seen s;
+	struct diag_log log;
+	int i;
+
+	st_buf_init(&lock, SIZE_MAX);
+	for (i = 0; i < 40; i++)
+		ST_CHECK(st_buf_printf(&lock, NULL, "p%d@1:\n  version \"1.0.0\"\n"
+					     "  dependencies:\n    p%d \"1\"\n",
+				       i, i + 1) == 0);
+	ST_CHECK_INT(parse_yarn(lock.ptr, lock.len, "{\"devDependencies\": {\"p0\": \"1\"}}", &s,
+				&log),
+		     0);
+	ST_CHECK_INT(s.count, 40);
+	ST_CHECK_STR(s.entries[0], "p0 1.0.0 dev");
+	ST_CHECK_INT(log.warnings, 1);
+	ST_CHECK(strstr(log.all, "yarn.lock") != NULL);
+	st_buf_dispose(&lock);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(yarn_lock_bad_input)
+{
+	static const char *const corrupt[] = {
+		"garbage without colon\n",
+		"  version \"1\"\n",
+		"__metadata:\n  - [\n",
+		"__metadata:\n  a: &x 1\n  b: *x\n",
+		"[1, 2]\n__metadata:\n",
+	};
+	static const char skipped[] =
+		"a@1:\n  version \"1.0.0\"\nb@1:\n  resolved \"x\"\n\"@bad:\n  version \"1\"\n";
+	char *sample;
+	struct lock_seen s;
+	struct diag_log log;
+	struct strata_limits lim;
+	struct strata_error err;
+	size_t len;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ST_ARRAY_LEN(corrupt); i++) {
+		rc = parse_yarn(corrupt[i], strlen(corrupt[i]), NULL, &s, &log);
+		if (rc != STRATA_ECORRUPT)
+			fprintf(stderr, "# case %zu\n", i);
+		ST_CHECK_INT(rc, STRATA_ECORRUPT);
+	}
+
+	/* Entries without a version or name: one warning each, skipped. */
+	ST_CHECK_INT(parse_yarn(skipped, strlen(skipped), NULL, &s, &log), 0);
+	ST_CHECK_INT(s.count, 1);
+	ST_CHECK_INT(log.warnings, 2);
+
+	/* Over cataloged_file_bytes. */
+	strata_limits_default(&lim);
+	lim.cataloged_file_bytes = 8;
+	ST_CHECK_INT(st_yarn_parse_lock(st_slice_make(skipped, strlen(skipped)), "yarn.lock", NULL,
+					&lim, NULL, keep_entry, &s, &err),
+		     STRATA_ELIMIT);
+	ST_CHECK(strstr(err.msg, "yarn.lock") != NULL);
+
+	/* Every truncation of both real locks: no crash, no invalid entry. */
+	for (int v = 0; v < 2; v++) {
+		sample = read_fixture(v == 0 ? "pkgdb/lang/npm/yarn1-sample/yarn.lock"
+					     : "pkgdb/lang/npm/yarn4-sample/yarn.lock");
+		ST_CHECK(sample != NULL);
+		len = strlen(sample);
+		for (i = 0; i < len; i++) {
+			rc = parse_yarn(sample, i, "{\"devDependencies\": {\"ms\": \"2.1.3\"}}", &s,
+					&log);
+			ST_CHECK(rc == 0 || rc == STRATA_ECORRUPT || rc == STRATA_ELIMIT);
+		}
+		free(sample);
+	}
 	return ST_TEST_PASS;
 }
