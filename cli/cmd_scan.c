@@ -35,12 +35,15 @@ static const char scan_usage[] =
 	"                        system; all: also the OS packages that a later layer\n"
 	"                        removed, marked as removed and never matched\n"
 	"  --exit-code N         exit with N when findings remain after the filters\n"
-	"                        (default 0: findings do not change the exit code)\n"
+	"                        (default 0: findings do not change the exit code);\n"
+	"                        exit 3 when the database has no advisories for\n"
+	"                        some of the packages (they were not checked)\n"
 	"  --limit NAME=VALUE    change a limit on untrusted input (docs/LIMITS.md)\n"
 	"  -q, --quiet           print errors only, no warnings\n"
 	"  -v, --verbose         print progress messages too\n"
 	"\n"
-	"exit codes: 0 clean, N (--exit-code) findings, 2 usage, 3 scan error\n";
+	"exit codes: 0 clean, N (--exit-code) findings, 2 usage, 3 scan error or\n"
+	"(with --exit-code) packages left unchecked\n";
 
 enum {
 	OPT_PLATFORM = 256,
@@ -253,6 +256,11 @@ static int parse_args(struct scan_cli *c, int argc, char **argv, const char **im
 					       argv[optind - 1]);
 		}
 	}
+	/* A gate that matches nothing would always pass. */
+	if (c->no_vuln && c->exit_code != 0)
+		return cli_usage_error("--exit-code and --no-vuln contradict each other: "
+				       "--no-vuln skips the vulnerability matching that "
+				       "--exit-code gates on");
 	if (optind + 1 != argc)
 		return cli_usage_error("scan takes exactly one IMAGE, got %d; see 'strata scan "
 				       "--help'",
@@ -286,8 +294,8 @@ static int choose_db(struct scan_cli *c)
 	/* A gate must not pass because nothing was checked. */
 	if (c->exit_code != 0) {
 		fprintf(stderr, "strata: error: --exit-code needs a vulnerability database and "
-				"none was found at %s; run 'strata db import PATH...', pass --db, "
-				"or pass --no-vuln\n",
+				"none was found at %s; run 'strata db import PATH...' or pass "
+				"--db PATH\n",
 			c->default_db[0] ? c->default_db : "the default path");
 		return EXIT_SCAN_ERROR;
 	}
@@ -295,6 +303,27 @@ static int choose_db(struct scan_cli *c)
 		fprintf(stderr, "strata: warning: no vulnerability database (run 'strata db "
 				"import' or pass --db); reporting packages only\n");
 	return 0;
+}
+
+/* Prints one error per scope of SCAN that was not checked because the
+ * database has no advisories for it; returns how many scopes hold
+ * packages. */
+static size_t report_unchecked(const struct strata_scan *scan)
+{
+	struct strata_unchecked u;
+	size_t failed = 0;
+	size_t i;
+
+	for (i = 0; i < strata_scan_unchecked_count(scan); i++) {
+		if (strata_scan_get_unchecked(scan, i, &u) < 0 || u.packages == 0)
+			continue;
+		fprintf(stderr, "strata: error: --exit-code: the %s (%zu) were not checked "
+				"because the database has no advisories for them; import their "
+				"feed, since a gate never passes unchecked\n",
+			u.scope, u.packages);
+		failed++;
+	}
+	return failed;
 }
 
 int cmd_scan(int argc, char **argv)
@@ -305,6 +334,7 @@ int cmd_scan(int argc, char **argv)
 	const char *image = NULL;
 	FILE *out = stdout;
 	size_t shown = 0;
+	size_t unchecked;
 	int rc;
 
 	memset(&c, 0, sizeof(c));
@@ -341,12 +371,15 @@ int cmd_scan(int argc, char **argv)
 		rc = -1;
 		err.msg[0] = '\0';
 	}
+	unchecked = c.exit_code != 0 && rc == 0 ? report_unchecked(scan) : 0;
 	strata_scan_free(scan);
 	if (rc < 0) {
 		if (err.msg[0] != '\0')
 			cli_error(&err);
 		return EXIT_SCAN_ERROR;
 	}
+	if (unchecked > 0)
+		return EXIT_SCAN_ERROR;
 	if (shown > 0 && c.exit_code != 0)
 		return c.exit_code;
 	return EXIT_CLEAN;

@@ -46,9 +46,9 @@ static int count_source(void *ctx, const struct st_db_source *src)
 	return 0;
 }
 
-/* Matches the inventory against the database at PATH. A database without
- * any source is an error: matching against it would report a clean image
- * that was never checked. */
+/* Matches the inventory against the database at PATH, opened read-only.
+ * A database without any source is an error: matching against it would
+ * report a clean image that was never checked. */
 static int scan_match(struct strata_scan *scan, const char *path, struct st_diag *diag,
 		      struct strata_error *err)
 {
@@ -257,6 +257,24 @@ STRATA_PUBLIC int strata_scan_get_finding(const struct strata_scan *scan, size_t
 STRATA_PUBLIC bool strata_scan_has_vulnerabilities(const struct strata_scan *scan)
 {
 	return scan->matched;
+}
+
+STRATA_PUBLIC size_t strata_scan_unchecked_count(const struct strata_scan *scan)
+{
+	return scan->findings.unchecked_count;
+}
+
+STRATA_PUBLIC int strata_scan_get_unchecked(const struct strata_scan *scan, size_t index,
+					    struct strata_unchecked *out)
+{
+	const struct st_unchecked *u;
+
+	if (index >= scan->findings.unchecked_count)
+		return STRATA_EINVAL;
+	u = &scan->findings.unchecked[index];
+	out->scope = u->scope;
+	out->packages = u->packages;
+	return 0;
 }
 
 STRATA_PUBLIC void strata_report_options_init(struct strata_report_options *opts)

@@ -98,6 +98,14 @@ struct strata_finding {
 	const char *url;             /* may be NULL */
 };
 
+/* A group of packages that the database holds no advisories for, so they
+ * were not checked: the OS packages of a release whose vendor feed was
+ * not imported, or a language ecosystem without an OSV feed. */
+struct strata_unchecked {
+	const char *scope; /* "deb packages of debian:bookworm", "npm packages" */
+	size_t packages;   /* how many packages of the scan it contains */
+};
+
 /* Image facts. Strings may be NULL when the image does not state them. */
 struct strata_image_info {
 	const char *reference;
@@ -127,6 +135,13 @@ STRATA_PUBLIC int strata_scan_get_finding(const struct strata_scan *scan, size_t
 					  struct strata_finding *out);
 /* Whether the scan matched against a vulnerability database. */
 STRATA_PUBLIC bool strata_scan_has_vulnerabilities(const struct strata_scan *scan);
+/* Returns the number of unchecked scopes (0 when no database was used).
+ * A gate that treats a clean scan as a pass should fail when it is not 0. */
+STRATA_PUBLIC size_t strata_scan_unchecked_count(const struct strata_scan *scan);
+/* Fills OUT with unchecked scope INDEX; its strings live as long as SCAN.
+ * Returns STRATA_EINVAL when INDEX is out of range. */
+STRATA_PUBLIC int strata_scan_get_unchecked(const struct strata_scan *scan, size_t index,
+					    struct strata_unchecked *out);
 
 /* Reports ----------------------------------------------------------------- */
 

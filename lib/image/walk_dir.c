@@ -30,6 +30,7 @@ struct dir_file {
 	size_t data_len;
 	uint64_t size;
 	unsigned mode;
+	bool summarized; /* DATA is the visitor's summary, not the content */
 };
 
 struct dir_walk {
@@ -160,39 +161,58 @@ static int check_budget(struct dir_walk *w, uint64_t size, struct strata_error *
 			    w->root, quote(quoted, w->path), (unsigned long long)total);
 }
 
-/* Captures the regular file NAME in DIRFD, which lstat found regular. */
-static int capture_regular(struct dir_walk *w, int dirfd, const char *name, uint64_t max,
-			   struct strata_error *err)
+/* Opens the file NAME in DIRFD, which lstat found regular, without
+ * following a link, and fstats it into ST. Returns 1 with *FD open, or an
+ * error. Returns 0 when the file is skipped: permission denied (with a
+ * warning), or replaced by a link or a non-regular file, or removed,
+ * since the lstat. */
+static int open_regular(struct dir_walk *w, int dirfd, const char *name, int *fd,
+			struct stat *st, struct strata_error *err)
 {
 	char quoted[ST_WALK_QUOTE_MAX + 8];
-	struct dir_file f = {.type = ST_FILE_REGULAR};
-	struct st_buf data;
-	struct stat st;
-	int fd;
 	int rc;
 
 	/* O_NONBLOCK: if NAME was swapped for a FIFO since the lstat, the
 	 * open must not wait for a writer. */
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 && errno == EACCES) {
+	*fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (*fd < 0 && errno == EACCES) {
 		st_diag(w->diag, ST_DIAG_WARN, "directory %s: skipping '%s': permission denied",
 			w->root, quote(quoted, w->path));
 		return 0;
 	}
-	if (fd < 0 && (errno == ELOOP || errno == ENOENT))
+	if (*fd < 0 && (errno == ELOOP || errno == ENOENT))
 		return 0; /* replaced by a link or removed since the lstat */
-	if (fd < 0)
+	if (*fd < 0)
 		return st_error_sys(err, STRATA_EIO, "directory %s: cannot open '%s'", w->root,
 				    quote(quoted, w->path));
-	st_buf_init(&data, max > SIZE_MAX ? SIZE_MAX : (size_t)max);
-	if (fstat(fd, &st) < 0) {
+	rc = 1;
+	if (fstat(*fd, st) < 0)
 		rc = st_error_sys(err, STRATA_EIO, "directory %s: cannot stat '%s'", w->root,
 				  quote(quoted, w->path));
-		goto out;
+	else if (!S_ISREG(st->st_mode))
+		rc = 0; /* replaced while walking: no longer a regular file */
+	if (rc != 1) {
+		close(*fd);
+		*fd = -1;
 	}
+	return rc;
+}
+
+/* Captures the regular file NAME in DIRFD, which lstat found regular. */
+static int capture_regular(struct dir_walk *w, int dirfd, const char *name, uint64_t max,
+			   struct strata_error *err)
+{
+	struct dir_file f = {.type = ST_FILE_REGULAR};
+	struct st_buf data;
+	struct stat st;
+	int fd = -1;
+	int rc;
+
+	st_buf_init(&data, max > SIZE_MAX ? SIZE_MAX : (size_t)max);
+	rc = open_regular(w, dirfd, name, &fd, &st, err);
+	if (rc <= 0)
+		goto out;
 	rc = 0;
-	if (!S_ISREG(st.st_mode))
-		goto out; /* replaced while walking: no longer a regular file */
 	if ((uint64_t)st.st_size > max) {
 		warn_too_large(w, (uint64_t)st.st_size, max);
 		goto out;
@@ -223,7 +243,8 @@ static int capture_regular(struct dir_walk *w, int dirfd, const char *name, uint
 
 out:
 	st_buf_dispose(&data);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return rc;
 }
 
@@ -259,6 +280,174 @@ static int capture_symlink(struct dir_walk *w, int dirfd, const char *name,
 
 out:
 	free(f.target);
+	return rc;
+}
+
+/* The content of a regular file being summarized, read through its open
+ * descriptor and cut at the size fstat gave when it was opened, so that a
+ * file growing meanwhile cannot make the summarizer read more. A file
+ * that shrinks meanwhile makes the read return STRATA_ECORRUPT: a
+ * summarizer that returns it gets the file skipped with a warning. Valid only
+ * during the summarize() call. */
+struct file_stream {
+	struct st_stream base;
+	struct dir_walk *walk;
+	int fd;
+	uint64_t left; /* content bytes not yet read */
+	uint64_t size;
+	bool failed;   /* a read error or an early end, kept in ERROR */
+	bool io_error; /* FAILED by read(2) itself: the walk stops */
+	struct strata_error error;
+};
+
+static ssize_t file_stream_read(struct st_stream *base, void *buf, size_t len,
+				struct strata_error *err)
+{
+	struct file_stream *s = (struct file_stream *)base;
+	char quoted[ST_WALK_QUOTE_MAX + 8];
+	ssize_t n;
+
+	if (s->failed) {
+		if (err != NULL)
+			*err = s->error;
+		return s->error.code;
+	}
+	if (s->left == 0 || len == 0)
+		return 0;
+	if (len > s->left)
+		len = (size_t)s->left;
+	if (len > READ_CHUNK_BYTES * 16)
+		len = READ_CHUNK_BYTES * 16;
+	do {
+		n = read(s->fd, buf, len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		st_error_sys(&s->error, STRATA_EIO, "directory %s: cannot read '%s'",
+			     s->walk->root, quote(quoted, s->walk->path));
+		s->io_error = true;
+	} else if (n == 0) {
+		st_error_set(&s->error, STRATA_ECORRUPT,
+			     "'%s' ends after %llu of %llu bytes: it shrank while being read",
+			     quote(quoted, s->walk->path),
+			     (unsigned long long)(s->size - s->left),
+			     (unsigned long long)s->size);
+	} else {
+		s->left -= (uint64_t)n;
+		return n;
+	}
+	s->failed = true;
+	if (err != NULL)
+		*err = s->error;
+	return s->error.code;
+}
+
+/* The walk owns the descriptor: closing the stream is a no-op. */
+static void file_stream_close(struct st_stream *base)
+{
+	(void)base;
+}
+
+/* Keeps SUMMARY (taken) as the content of the file at w->path. */
+static int keep_summary(struct dir_walk *w, struct st_buf *summary, const struct stat *st,
+			struct strata_error *err)
+{
+	struct dir_file f = {.type = ST_FILE_REGULAR, .summarized = true};
+	int rc;
+
+	rc = check_budget(w, summary->len, err);
+	if (rc < 0)
+		return rc;
+	f.data = summary->ptr;
+	f.data_len = summary->len;
+	f.size = (uint64_t)st->st_size;
+	f.mode = (unsigned)st->st_mode & 07777u;
+	rc = add_file(w, &f, err);
+	if (rc < 0)
+		return rc;
+	w->data_bytes += summary->len;
+	summary->ptr = NULL;
+	summary->len = 0;
+	summary->cap = 0;
+	return 0;
+}
+
+/* Runs the visitor's summarize() over the open regular file FD, whose
+ * fstat is ST, and keeps the summary as the tar walk does (see
+ * st_walk_judge_summary). */
+static int run_summarize(struct dir_walk *w, int fd, const struct stat *st,
+			 struct strata_error *err)
+{
+	const struct st_walk_visitor *v = w->visitor;
+	struct st_walk_summary_source src = {"directory", w->root, w->limits, w->diag};
+	uint64_t cap = w->limits->summary_bytes;
+	struct file_stream content;
+	struct st_walk_file meta;
+	struct strata_error summary_err;
+	struct st_buf summary;
+	int rc;
+
+	memset(&content, 0, sizeof(content));
+	content.base.read = file_stream_read;
+	content.base.close = file_stream_close;
+	content.walk = w;
+	content.fd = fd;
+	content.left = (uint64_t)st->st_size;
+	content.size = (uint64_t)st->st_size;
+	memset(&meta, 0, sizeof(meta));
+	meta.path = w->path;
+	meta.path_len = w->path_len;
+	meta.type = ST_FILE_REGULAR;
+	meta.data = st_slice_make("", 0);
+	meta.size = (uint64_t)st->st_size;
+	meta.mode = (unsigned)st->st_mode & 07777u;
+	meta.layer = 0;
+	st_buf_init(&summary, cap > SIZE_MAX ? SIZE_MAX : (size_t)cap);
+	strata_error_clear(&summary_err);
+
+	rc = v->summarize(v->ctx, &meta, &content.base, &summary, w->diag, &summary_err);
+	if (content.io_error) {
+		if (err != NULL)
+			*err = content.error;
+		rc = content.error.code;
+	} else {
+		rc = st_walk_judge_summary(&src, w->path, rc, &summary_err, &summary, err);
+		if (rc == 1)
+			rc = keep_summary(w, &summary, st, err);
+	}
+	st_buf_dispose(&summary);
+	return rc;
+}
+
+/* Offers the regular file NAME in DIRFD, which wants() declined and lstat
+ * described as LST, to the visitor's wants_summary() and, when accepted,
+ * keeps the summary that summarize() makes of its content. The question
+ * is asked again when the open file's size or mode differ from LST, so
+ * that summarize() sees the values wants_summary() accepted. */
+static int summarize_regular(struct dir_walk *w, int dirfd, const char *name,
+			     const struct stat *lst, struct strata_error *err)
+{
+	const struct st_walk_visitor *v = w->visitor;
+	unsigned mode = (unsigned)lst->st_mode & 07777u;
+	struct stat st;
+	int fd = -1;
+	int rc;
+
+	if (v->wants_summary == NULL || v->summarize == NULL)
+		return 0;
+	if (!v->wants_summary(v->ctx, w->path, w->path_len, (uint64_t)lst->st_size, mode))
+		return 0;
+	rc = open_regular(w, dirfd, name, &fd, &st, err);
+	if (rc <= 0)
+		return rc;
+	rc = 0;
+	if ((st.st_size != lst->st_size || (st.st_mode & 07777u) != mode) &&
+	    !v->wants_summary(v->ctx, w->path, w->path_len, (uint64_t)st.st_size,
+			      (unsigned)st.st_mode & 07777u))
+		goto out;
+	rc = run_summarize(w, fd, &st, err);
+
+out:
+	close(fd);
 	return rc;
 }
 
@@ -323,8 +512,11 @@ static int visit_entry(struct dir_walk *w, int dirfd, const char *name, unsigned
 		w->stats->special_files++;
 		return 0;
 	}
-	if (!w->visitor->wants(w->visitor->ctx, w->path, w->path_len, &max))
+	if (!w->visitor->wants(w->visitor->ctx, w->path, w->path_len, &max)) {
+		if (S_ISREG(st.st_mode))
+			return summarize_regular(w, dirfd, name, &st, err);
 		return 0;
+	}
 	if (S_ISLNK(st.st_mode))
 		return capture_symlink(w, dirfd, name, &st, err);
 	return capture_regular(w, dirfd, name, max, err);
@@ -456,6 +648,7 @@ static void file_from_dir(struct st_walk_file *f, const struct dir_file *d)
 	f->size = d->size;
 	f->mode = d->mode;
 	f->layer = 0;
+	f->summarized = d->summarized;
 }
 
 /* Hands every collected file to FN (may be NULL), in path order. */

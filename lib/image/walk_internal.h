@@ -188,6 +188,25 @@ void st_walk_insert(struct st_walk *w, struct st_capture *c);
 int st_walk_summarize(struct st_walk *w, struct st_walk_tar *t, struct archive_entry *e,
 		      struct strata_error *err);
 
+/* Where a summarized file comes from, for messages: KIND is "layer" or
+ * "directory" and NAME the layer's digest or the directory's path. */
+struct st_walk_summary_source {
+	const char *kind;
+	const char *name;
+	const struct strata_limits *limits;
+	struct st_diag *diag; /* may be NULL */
+};
+
+/* Turns what the visitor's summarize() returned (RC, SUMMARY_ERR) for the
+ * file PATH into the walk's outcome. STRATA_ENOMEM stops the walk (ERR is
+ * SUMMARY_ERR with SRC and PATH prepended). STRATA_ELIMIT keeps SUMMARY
+ * cut at limits->summary_bytes, with a warning. Any other failure drops
+ * the file with a warning. Returns 1 to keep the summary, 0 to drop it,
+ * or STRATA_ENOMEM. Shared by the tar walk and the directory walk. */
+int st_walk_judge_summary(const struct st_walk_summary_source *src, const char *path, int rc,
+			  const struct strata_error *summary_err, const struct st_buf *summary,
+			  struct strata_error *err);
+
 /* Offers the hard link entry E at W->path, which wants() declined, to
  * wants_summary when its target is a summarized file of the same layer,
  * and captures a copy of the target's summary when accepted. */

@@ -84,42 +84,54 @@ static int keep_summary(struct st_walk *w, struct archive_entry *e, struct st_bu
 	return 0;
 }
 
+int st_walk_judge_summary(const struct st_walk_summary_source *src, const char *path, int rc,
+			  const struct strata_error *summary_err, const struct st_buf *summary,
+			  struct strata_error *err)
+{
+	char quoted[ST_WALK_QUOTE_MAX + 8];
+
+	st_walk_quote(quoted, sizeof(quoted), path);
+	if (rc == STRATA_ENOMEM) {
+		if (err != NULL)
+			*err = *summary_err;
+		return st_error_prefix(err, "%s %s: summarizing '%s'", src->kind, src->name,
+				       quoted);
+	}
+	if (rc == STRATA_ELIMIT) {
+		st_diag(src->diag, ST_DIAG_WARN,
+			"%s %s: summary of '%s' cut at %zu bytes: over the summary_bytes limit of %llu bytes",
+			src->kind, src->name, quoted, summary->len,
+			(unsigned long long)src->limits->summary_bytes);
+		return 1;
+	}
+	if (rc < 0) {
+		st_diag(src->diag, ST_DIAG_WARN, "%s %s: skipping '%s': cannot summarize it: %s",
+			src->kind, src->name, quoted, summary_err->msg);
+		return 0;
+	}
+	return 1;
+}
+
 /* Turns what summarize() returned (RC, ERR) into the walk's outcome: the
- * layer's own error stops the walk, ENOMEM stops it, a summary over the
- * limit is kept cut short, and any other failure drops the file with a
- * warning. Returns 1 to keep the summary, 0 to drop it, or an error. */
+ * layer's own error stops the walk, and the rest is as in
+ * st_walk_judge_summary. Returns 1 to keep the summary, 0 to drop it, or
+ * an error. */
 static int judge_summary(struct st_walk *w, struct entry_stream *content, int rc,
 			 const struct strata_error *summary_err, const struct st_buf *summary,
 			 struct strata_error *err)
 {
+	struct st_walk_summary_source src = {"layer", w->layer_name, w->limits, w->diag};
 	char quoted[ST_WALK_QUOTE_MAX + 8];
 
-	st_walk_quote(quoted, sizeof(quoted), w->path.ptr);
 	if (content->failed) {
+		st_walk_quote(quoted, sizeof(quoted), w->path.ptr);
 		if (err != NULL)
 			*err = content->error;
 		if (!content->tar->failed)
 			st_error_prefix(err, "layer %s: entry '%s'", w->layer_name, quoted);
 		return content->error.code;
 	}
-	if (rc == STRATA_ENOMEM) {
-		if (err != NULL)
-			*err = *summary_err;
-		return st_error_prefix(err, "layer %s: summarizing '%s'", w->layer_name, quoted);
-	}
-	if (rc == STRATA_ELIMIT) {
-		st_diag(w->diag, ST_DIAG_WARN,
-			"layer %s: summary of '%s' cut at %zu bytes: over the summary_bytes limit of %llu bytes",
-			w->layer_name, quoted, summary->len,
-			(unsigned long long)w->limits->summary_bytes);
-		return 1;
-	}
-	if (rc < 0) {
-		st_diag(w->diag, ST_DIAG_WARN, "layer %s: skipping '%s': cannot summarize it: %s",
-			w->layer_name, quoted, summary_err->msg);
-		return 0;
-	}
-	return 1;
+	return st_walk_judge_summary(&src, w->path.ptr, rc, summary_err, summary, err);
 }
 
 int st_walk_summarize(struct st_walk *w, struct st_walk_tar *t, struct archive_entry *e,

@@ -302,6 +302,34 @@ static json_t *finding_json(const struct strata_scan *scan, const struct st_find
 	return o;
 }
 
+/* The scopes the database had no advisories for; null when no database
+ * was used. */
+static json_t *unchecked_json(const struct strata_scan *scan, bool *ok)
+{
+	json_t *list;
+	size_t i;
+
+	if (!scan->matched)
+		return json_null();
+	list = json_array();
+	if (list == NULL) {
+		*ok = false;
+		return NULL;
+	}
+	for (i = 0; i < scan->findings.unchecked_count; i++) {
+		const struct st_unchecked *u = &scan->findings.unchecked[i];
+		json_t *o = json_object();
+
+		if (o == NULL || json_array_append_new(list, o) != 0) {
+			*ok = false;
+			break;
+		}
+		put(o, "scope", jstr(u->scope), ok);
+		put(o, "packages", json_integer((json_int_t)u->packages), ok);
+	}
+	return list;
+}
+
 int st_report_json(const struct strata_scan *scan, FILE *out,
 		   const struct strata_report_options *opts, size_t *shown,
 		   struct strata_error *err)
@@ -344,6 +372,7 @@ int st_report_json(const struct strata_scan *scan, FILE *out,
 		put(root, "packages", packages, &ok);
 		packages = NULL;
 		put(root, "vulnerabilities_checked", json_boolean(scan->matched), &ok);
+		put(root, "unchecked", unchecked_json(scan, &ok), &ok);
 		put(root, "findings", findings, &ok);
 		findings = NULL;
 	}

@@ -1,6 +1,7 @@
 /* The readable report: image and OS lines, package counts, then findings
- * sorted by severity. Text from the image is hostile, so control bytes
- * are replaced before they reach a terminal. */
+ * sorted by severity, or the package list when no vulnerability database
+ * was used. Text from the image is hostile, so control bytes are replaced
+ * before they reach a terminal. */
 #include <stdio.h>
 #include <string.h>
 
@@ -150,6 +151,118 @@ static void write_package_counts(const struct strata_scan *scan, FILE *out,
 	fputc('\n', out);
 }
 
+/* Writes "0 aaaaaaaaaaaa" (index and short layer digest) or "-" for P's
+ * layer into BUF. */
+static const char *layer_cell(const struct strata_scan *scan, const struct st_package *p,
+			      char buf[48])
+{
+	char digest[20];
+
+	if (p->layer >= scan->image->layer_count)
+		return "-";
+	snprintf(buf, 48, "%zu %s", p->layer,
+		 short_digest(scan->image->layers[p->layer].digest, digest));
+	return buf;
+}
+
+/* The flags of a package as shown in the NOTE column. */
+static const struct {
+	unsigned flag;
+	const char *note;
+} package_notes[] = {
+	{ST_PKG_KERNEL_HEADERS, "kernel"}, {ST_PKG_GLOBAL, "global"},
+	{ST_PKG_DEV, "dev"},               {ST_PKG_UNVERSIONED, "unversioned"},
+};
+
+/* Writes P's NOTE cell: "removed in layer N", "owned by OWNER" and the
+ * words of package_notes, separated by ", ". The owner comes from the
+ * image, so it goes through put_cell. */
+static void put_notes(FILE *out, const struct st_package *p)
+{
+	const char *sep = "";
+	size_t i;
+
+	if (p->flags & ST_PKG_REMOVED) {
+		fprintf(out, "removed in layer %zu", p->removed_in);
+		sep = ", ";
+	}
+	if (p->flags & ST_PKG_OS_OWNED) {
+		fprintf(out, "%sowned by ", sep);
+		put_cell(out, p->owner, cell_width(p->owner));
+		sep = ", ";
+	}
+	for (i = 0; i < sizeof(package_notes) / sizeof(package_notes[0]); i++) {
+		if (p->flags & package_notes[i].flag) {
+			fprintf(out, "%s%s", sep, package_notes[i].note);
+			sep = ", ";
+		}
+	}
+}
+
+static bool has_notes(const struct st_package *p)
+{
+	return (p->flags & (ST_PKG_REMOVED | ST_PKG_OS_OWNED | ST_PKG_KERNEL_HEADERS |
+			    ST_PKG_GLOBAL | ST_PKG_DEV | ST_PKG_UNVERSIONED)) != 0;
+}
+
+struct package_columns {
+	size_t type, name, version, layer;
+};
+
+/* Lists the packages that OPTS shows, in inventory order: the table of an
+ * inventory-only scan. The LAYER cell is padded only when a NOTE follows,
+ * so no line ends in spaces. */
+static void write_packages(const struct strata_scan *scan, FILE *out,
+			   const struct strata_report_options *opts)
+{
+	const struct st_inventory *inv = &scan->inv;
+	struct package_columns w = {strlen("TYPE"), strlen("NAME"), strlen("VERSION"),
+				    strlen("LAYER")};
+	size_t shown = 0;
+	char buf[48];
+	size_t i;
+
+	for (i = 0; i < inv->count; i++) {
+		const struct st_package *p = &inv->packages[i];
+
+		if (!st_report_package_shown(p, opts))
+			continue;
+		shown++;
+		if (cell_width(p->type) > w.type)
+			w.type = cell_width(p->type);
+		if (cell_width(p->name) > w.name)
+			w.name = cell_width(p->name);
+		if (cell_width(p->version) > w.version)
+			w.version = cell_width(p->version);
+		if (cell_width(layer_cell(scan, p, buf)) > w.layer)
+			w.layer = cell_width(layer_cell(scan, p, buf));
+	}
+	if (shown == 0)
+		return;
+	fputc('\n', out);
+	put_cell(out, "TYPE", w.type + 2);
+	put_cell(out, "NAME", w.name + 2);
+	put_cell(out, "VERSION", w.version + 2);
+	put_cell(out, "LAYER", w.layer + 2);
+	fputs("NOTE\n", out);
+	for (i = 0; i < inv->count; i++) {
+		const struct st_package *p = &inv->packages[i];
+
+		if (!st_report_package_shown(p, opts))
+			continue;
+		put_cell(out, p->type, w.type + 2);
+		put_cell(out, p->name, w.name + 2);
+		put_cell(out, p->version, w.version + 2);
+		if (has_notes(p)) {
+			put_cell(out, layer_cell(scan, p, buf), w.layer + 2);
+			put_notes(out, p);
+		} else {
+			put_cell(out, layer_cell(scan, p, buf), 0);
+		}
+		fputc('\n', out);
+	}
+}
+
 struct finding_columns {
 	size_t id, package, installed, fixed, severity, status;
 };
@@ -219,6 +332,7 @@ int st_report_table(const struct strata_scan *scan, FILE *out,
 	write_package_counts(scan, out, opts);
 	if (!scan->matched) {
 		fputs("Findings: not checked (no vulnerability database)\n", out);
+		write_packages(scan, out, opts);
 		goto out;
 	}
 

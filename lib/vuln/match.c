@@ -27,6 +27,7 @@ void st_findings_init(struct st_findings *f)
 void st_findings_dispose(struct st_findings *f)
 {
 	free(f->items);
+	free(f->unchecked);
 	st_arena_dispose(&f->arena);
 	memset(f, 0, sizeof(*f));
 }
@@ -252,6 +253,7 @@ enum match_stmt {
 	Q_VERSION,
 	Q_ALIASES,
 	Q_URL,
+	Q_COVERED,
 	Q_COUNT,
 };
 
@@ -271,6 +273,7 @@ static const char *const match_sql[] = {
 	[Q_ALIASES] = "SELECT alias FROM alias WHERE vuln_id = ?1 AND kind = 'alias'"
 		      " ORDER BY alias",
 	[Q_URL] = "SELECT url FROM reference WHERE vuln_id = ?1 ORDER BY seq LIMIT 1",
+	[Q_COVERED] = "SELECT 1 FROM affected WHERE ecosystem = ?1 AND distro = ?2 LIMIT 1",
 };
 
 _Static_assert(ST_ARRAY_LEN(match_sql) == Q_COUNT, "one statement per query");
@@ -1099,29 +1102,237 @@ static bool is_os_type(const char *type)
 	return strcmp(type, "deb") == 0 || strcmp(type, "apk") == 0 || strcmp(type, "rpm") == 0;
 }
 
-static int match_all(struct matcher *m, const struct st_inventory *inv,
-		     struct st_findings *out, struct strata_error *err)
+/* Coverage -------------------------------------------------------------- */
+
+/* Returns true when package P takes part in matching at all. */
+static bool is_matchable(const struct st_package *p)
 {
-	struct os_rule rule;
-	bool rule_known = false;
-	char key[128];
-	char pro[128];
+	if (p->type == NULL || p->name == NULL || p->version == NULL)
+		return false;
+	/* A removed package is history, and one that an OS package owns is
+	 * matched through that package's advisories. */
+	if (p->flags & (ST_PKG_REMOVED | ST_PKG_OS_OWNED))
+		return false;
+	/* "(devel)" and a development toolchain's version name no release,
+	 * so no range can be said to contain them. */
+	return (p->flags & ST_PKG_UNVERSIONED) == 0;
+}
+
+/* Stores in *FOUND whether the store contains any affected row keyed
+ * (ECOSYSTEM, DISTRO). The affected_by_package index serves the query
+ * without a table scan. */
+static int has_advisories(struct matcher *m, const char *ecosystem, const char *distro,
+			  bool *found, struct strata_error *err)
+{
+	sqlite3_stmt *stmt = m->stmt[Q_COVERED];
+	int rc;
+
+	sqlite3_reset(stmt);
+	sqlite3_bind_text(stmt, 1, ecosystem, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, distro, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return step_error(m, rc, "cannot read affected packages", err);
+	*found = rc == SQLITE_ROW;
+	return 0;
+}
+
+/* Appends the scope SCOPE of COUNT packages to out->unchecked. */
+static int add_unchecked(struct st_findings *out, const char *scope, size_t count,
+			 struct strata_error *err)
+{
+	struct st_unchecked *list;
+	size_t n;
+
+	if (!st_add_size(out->unchecked_count, 1, &n))
+		return st_error_set(err, STRATA_ENOMEM, "too many unchecked scopes");
+	list = st_reallocarray(out->unchecked, n, sizeof(*list));
+	if (list == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory");
+	out->unchecked = list;
+	list[out->unchecked_count].scope = st_arena_strdup(&out->arena, scope);
+	list[out->unchecked_count].packages = count;
+	if (list[out->unchecked_count].scope == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory");
+	out->unchecked_count = n;
+	return 0;
+}
+
+/* Checks the OS scope: the packages of RULE's type under its release
+ * keys. Ubuntu Pro rows alone count as coverage, because they are keyed
+ * by the same release. */
+static int check_os_coverage(struct matcher *m, const struct st_inventory *inv,
+			     const struct os_rule *rule, struct st_findings *out,
+			     struct strata_error *err)
+{
+	char scope[192];
+	bool found = false;
+	size_t count = 0;
 	size_t i;
 	int rc;
 
 	for (i = 0; i < inv->count; i++) {
 		const struct st_package *p = &inv->packages[i];
+
+		if (is_matchable(p) && strcmp(p->type, rule->type) == 0)
+			count++;
+	}
+	for (i = 0; count > 0 && !found && i < ST_ARRAY_LEN(rule->keys); i++) {
+		if (rule->keys[i] == NULL)
+			continue;
+		rc = has_advisories(m, rule->type, rule->keys[i], &found, err);
+		if (rc < 0)
+			return rc;
+	}
+	if (count == 0 || found)
+		return 0;
+	snprintf(scope, sizeof(scope), "%.16s packages of %.128s", rule->type, rule->keys[0]);
+	st_diag(m->diag, ST_DIAG_WARN,
+		"the database has no advisories for %s: its %zu %s package%s not checked; "
+		"import that vendor's feed",
+		rule->keys[0], count, rule->type, count == 1 ? " was" : "s were");
+	return add_unchecked(out, scope, count, err);
+}
+
+/* One language ecosystem of the inventory and its matchable packages. */
+struct ecosystem_count {
+	const char *type;
+	size_t packages;
+};
+
+/* Counts the matchable packages of each language ecosystem of INV into
+ * *OUT (in order of first appearance), which the caller frees. */
+static int count_ecosystems(const struct st_inventory *inv, struct ecosystem_count **out,
+			    size_t *count, struct strata_error *err)
+{
+	struct ecosystem_count *list = NULL;
+	size_t n = 0;
+	size_t i, j;
+
+	*out = NULL;
+	*count = 0;
+	for (i = 0; i < inv->count; i++) {
+		const struct st_package *p = &inv->packages[i];
+		struct ecosystem_count *grown;
+
+		if (!is_matchable(p) || is_os_type(p->type))
+			continue;
+		/* NOTE: binaries that the classifier names (type "generic")
+		 * have no advisory feed in the store yet (that takes NVD CPE
+		 * matching), so they are not counted as an unchecked scope
+		 * that would fail every gate on an image holding one. */
+		if (strcmp(p->type, "generic") == 0)
+			continue;
+		/* Catalogers set a small fixed set of types, so a linear
+		 * search stays short. */
+		for (j = 0; j < n && strcmp(list[j].type, p->type) != 0; j++)
+			;
+		if (j < n) {
+			list[j].packages++;
+			continue;
+		}
+		grown = st_reallocarray(list, n + 1, sizeof(*list));
+		if (grown == NULL) {
+			free(list);
+			return st_error_set(err, STRATA_ENOMEM, "out of memory");
+		}
+		list = grown;
+		list[n].type = p->type;
+		list[n].packages = 1;
+		n++;
+	}
+	*out = list;
+	*count = n;
+	return 0;
+}
+
+/* Checks one language ecosystem, keyed (TYPE, ''), as match_package
+ * looks its packages up. */
+static int check_ecosystem_coverage(struct matcher *m, const struct ecosystem_count *e,
+				    struct st_findings *out, struct strata_error *err)
+{
+	char scope[96];
+	bool found;
+	int rc;
+
+	rc = has_advisories(m, e->type, "", &found, err);
+	if (rc < 0 || found)
+		return rc;
+	snprintf(scope, sizeof(scope), "%.64s packages", e->type);
+	st_diag(m->diag, ST_DIAG_WARN,
+		"the database has no %.64s advisories: %zu %.64s package%s not checked; "
+		"import an OSV feed for that ecosystem",
+		e->type, e->packages, e->type, e->packages == 1 ? " was" : "s were");
+	return add_unchecked(out, scope, e->packages, err);
+}
+
+/* Records in out->unchecked each scope of INV that the store has no
+ * advisories for: the OS packages when RULE is usable, then each language
+ * ecosystem.
+ * NOTE: OS packages of a release with no advisory key (RULE not usable)
+ * are not recorded here; os_rule_init only logs a warning for them. */
+static int check_coverage(struct matcher *m, const struct st_inventory *inv,
+			  const struct os_rule *rule, struct st_findings *out,
+			  struct strata_error *err)
+{
+	struct ecosystem_count *ecosystems = NULL;
+	size_t count = 0;
+	size_t i;
+	int rc;
+
+	if (rule != NULL && rule->usable) {
+		rc = check_os_coverage(m, inv, rule, out, err);
+		if (rc < 0)
+			return rc;
+	}
+	rc = count_ecosystems(inv, &ecosystems, &count, err);
+	for (i = 0; rc == 0 && i < count; i++)
+		rc = check_ecosystem_coverage(m, &ecosystems[i], out, err);
+	free(ecosystems);
+	return rc;
+}
+
+/* Matching ------------------------------------------------------------- */
+
+/* Works out the OS rule when INV contains a matchable OS package, and logs
+ * why OS packages cannot be matched. Returns NULL when it contains none. */
+static const struct os_rule *os_rule_for(struct os_rule *rule, const struct st_inventory *inv,
+					 char *key, size_t key_size, char *pro, size_t pro_size,
+					 struct st_diag *diag)
+{
+	size_t i;
+
+	for (i = 0; i < inv->count; i++) {
+		const struct st_package *p = &inv->packages[i];
+
+		if (is_matchable(p) && is_os_type(p->type)) {
+			os_rule_init(rule, &inv->os, key, key_size, pro, pro_size, diag);
+			return rule;
+		}
+	}
+	return NULL;
+}
+
+static int match_all(struct matcher *m, const struct st_inventory *inv,
+		     struct st_findings *out, struct strata_error *err)
+{
+	const struct os_rule *rule;
+	struct os_rule storage;
+	char key[128];
+	char pro[128];
+	size_t i;
+	int rc;
+
+	rule = os_rule_for(&storage, inv, key, sizeof(key), pro, sizeof(pro), m->diag);
+	rc = check_coverage(m, inv, rule, out, err);
+	if (rc < 0)
+		return rc;
+
+	for (i = 0; i < inv->count; i++) {
+		const struct st_package *p = &inv->packages[i];
 		struct lookup l = {i, p, p->type, p->version};
 
-		if (p->type == NULL || p->name == NULL || p->version == NULL)
-			continue;
-		/* A removed package is history, and one that an OS package
-		 * owns is matched through that package's advisories. */
-		if (p->flags & (ST_PKG_REMOVED | ST_PKG_OS_OWNED))
-			continue;
-		/* "(devel)" and a development toolchain's version name no
-		 * release, so no range can be said to contain them. */
-		if (p->flags & ST_PKG_UNVERSIONED)
+		if (!is_matchable(p))
 			continue;
 		if (!is_os_type(p->type)) {
 			rc = match_package(m, &l, NULL, out, err);
@@ -1133,20 +1344,15 @@ static int match_all(struct matcher *m, const struct st_inventory *inv,
 		 * manager installed is matched only against that
 		 * distribution's advisories for its release, never against
 		 * upstream ranges. */
-		if (!rule_known) {
-			os_rule_init(&rule, &inv->os, key, sizeof(key), pro, sizeof(pro),
-				     m->diag);
-			rule_known = true;
-		}
-		if (!rule.usable)
+		if (rule == NULL || !rule->usable)
 			continue;
-		if (strcmp(p->type, rule.type) != 0) {
+		if (strcmp(p->type, rule->type) != 0) {
 			st_diag(m->diag, ST_DIAG_INFO,
 				"%s %s: a %s package on %s is not matched", p->name, p->version,
-				p->type, rule.keys[0]);
+				p->type, rule->keys[0]);
 			continue;
 		}
-		rc = match_package(m, &l, &rule, out, err);
+		rc = match_package(m, &l, rule, out, err);
 		if (rc < 0)
 			return rc;
 	}

@@ -161,6 +161,40 @@ out:
 	return rc;
 }
 
+/* Checks, for a read-only open, that the schema is the current one. An
+ * older schema is not migrated here because that would change the file. */
+static int check_schema(struct st_db *db, struct strata_error *err)
+{
+	int64_t version;
+	int64_t tables;
+	int rc;
+
+	rc = query_int(db, "PRAGMA user_version", &version, err);
+	if (rc < 0)
+		return rc;
+	if (version == ST_DB_SCHEMA_VERSION)
+		return 0;
+	if (version > ST_DB_SCHEMA_VERSION || version < 0)
+		return st_error_set(err, STRATA_EUNSUPPORTED,
+				    "%s: schema version %lld is newer than this strata reads (%d)",
+				    db->path, (long long)version, ST_DB_SCHEMA_VERSION);
+	if (version > 0)
+		return st_error_set(err, STRATA_EUNSUPPORTED,
+				    "%s: schema version %lld is older than this strata reads "
+				    "(%d); run 'strata db import PATH...' to upgrade it",
+				    db->path, (long long)version, ST_DB_SCHEMA_VERSION);
+	rc = query_int(db, "SELECT count(*) FROM sqlite_master", &tables, err);
+	if (rc < 0)
+		return rc;
+	if (tables > 0)
+		return st_error_set(err, STRATA_EUNSUPPORTED,
+				    "%s: not a strata vulnerability database", db->path);
+	return st_error_set(err, STRATA_EUNSUPPORTED,
+			    "%s: empty file, not a strata vulnerability database; run "
+			    "'strata db import PATH...' to create one",
+			    db->path);
+}
+
 /* Applies the migrations from the stored user_version up to the current
  * one, in one transaction. */
 static int migrate(struct st_db *db, struct strata_error *err)
@@ -232,12 +266,14 @@ int st_db_open(struct st_db **out, const char *path, bool create, struct strata_
 {
 	struct st_db *db = NULL;
 	struct stat st;
-	int flags = SQLITE_OPEN_READWRITE;
+	int flags = SQLITE_OPEN_READONLY;
 	int rc;
 
 	*out = NULL;
+	/* Only an import writes: a scan must not create the file or add a
+	 * schema to an empty one. */
 	if (create)
-		flags |= SQLITE_OPEN_CREATE;
+		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	else if (stat(path, &st) < 0)
 		return st_error_sys(err, errno == ENOENT ? STRATA_ENOTFOUND : STRATA_EIO,
 				    "%s", path);
@@ -268,7 +304,7 @@ int st_db_open(struct st_db **out, const char *path, bool create, struct strata_
 	rc = st_db_exec(db, "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY", err);
 	if (rc < 0)
 		goto out;
-	rc = migrate(db, err);
+	rc = create ? migrate(db, err) : check_schema(db, err);
 	if (rc < 0)
 		goto out;
 

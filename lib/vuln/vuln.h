@@ -34,8 +34,12 @@ const char *st_vuln_status_name(int status);      /* "fixed", "affected", ... */
 
 struct st_db;
 
-/* Opens (creating when CREATE and missing) the database at PATH and
- * brings its schema up to date. The caller frees *OUT with st_db_close. */
+/* Opens the database at PATH. With CREATE (db import) it is opened
+ * read-write, created when missing and its schema brought up to date.
+ * Without CREATE (scan, db status) it is opened read-only and never
+ * created or changed: a missing file is STRATA_ENOTFOUND, and an empty
+ * file, a foreign database or another schema version is
+ * STRATA_EUNSUPPORTED. The caller frees *OUT with st_db_close. */
 int st_db_open(struct st_db **out, const char *path, bool create, struct strata_error *err);
 void st_db_close(struct st_db *db);
 
@@ -81,11 +85,20 @@ struct st_finding {
 	const char *url;             /* first reference; may be NULL */
 };
 
+/* A group of inventory packages that the database has no advisories for
+ * at all, so that matching them could find nothing. */
+struct st_unchecked {
+	const char *scope;  /* "deb packages of debian:bookworm", "npm packages" */
+	size_t packages;    /* packages in the scope that were to be matched */
+};
+
 struct st_findings {
 	struct st_arena arena;
 	struct st_finding *items;
 	size_t count;
 	size_t cap;
+	struct st_unchecked *unchecked; /* the OS scope, then by first package */
+	size_t unchecked_count;
 };
 
 void st_findings_init(struct st_findings *f);
@@ -97,7 +110,10 @@ void st_findings_dispose(struct st_findings *f);
  * against secdb and OSV Alpine records, other packages by ecosystem and
  * name against OSV ranges.
  * Aliases collapse into one finding per vulnerability and package.
- * Findings come out sorted by severity (worst first), id, package. */
+ * Findings come out sorted by severity (worst first), id, package.
+ * Each scope (the OS packages under their release key, each language
+ * ecosystem) that the database holds no affected rows for is appended to
+ * out->unchecked and logged once as a warning. */
 int st_match_inventory(struct st_db *db, const struct st_inventory *inv,
 		       struct st_findings *out, struct st_diag *diag,
 		       struct strata_error *err);

@@ -194,6 +194,62 @@ expect_stdout "status of an empty database says so" "no sources"
 run scan --db "$cli_tmp/empty.db" "$img"
 expect_status "scan against an empty database is a scan error" 3
 expect_stderr "empty database error names the fix" "has no advisories"
+# A CI gate passed green on a Debian 12 + npm image against a database
+# that held only the Alpine secdb.
+run db import --db "$cli_tmp/alpine.db" "$data/feeds/alpine/secdb-v3.10-community.json"
+expect_status "import of the Alpine secdb succeeds" 0
+run scan --db "$cli_tmp/alpine.db" --exit-code 1 "dir:$rootfs"
+expect_status "gate with unchecked packages is a scan error" 3
+expect_stderr "gate names the unchecked release" \
+	"error: --exit-code: the deb packages of debian:bookworm \(1\) were not checked"
+expect_stderr "gate names the unchecked ecosystem" "error: --exit-code: the npm packages \(1\)"
+expect_stdout "gate still writes the report" "Findings: 0"
+run scan --db "$cli_tmp/alpine.db" "dir:$rootfs"
+expect_status "unchecked packages without --exit-code are a warning" 0
+expect_stderr "warning names the release and count" \
+	"warning: the database has no advisories for debian:bookworm: its 1 deb package"
+run scan --db "$cli_tmp/alpine.db" --format json "dir:$rootfs"
+if jq -e '.unchecked == [{"scope": "deb packages of debian:bookworm", "packages": 1},
+			 {"scope": "npm packages", "packages": 1}]' "$cli_out" >/dev/null 2>&1; then
+	pass "JSON lists the unchecked scopes"
+else
+	fail "JSON lists the unchecked scopes" "$(head -c 600 "$cli_out")"
+fi
+run scan --db "$db" --exit-code 1 --format json "dir:$rootfs"
+expect_status "gate with covered packages and no findings passes" 0
+if jq -e '.unchecked == []' "$cli_out" >/dev/null 2>&1; then
+	pass "JSON lists no unchecked scope when all are covered"
+else
+	fail "JSON lists no unchecked scope when all are covered" "$(head -c 600 "$cli_out")"
+fi
+run scan --no-vuln --exit-code 1 "dir:$rootfs"
+expect_status "--exit-code with --no-vuln is a usage error" 2
+expect_stderr "--exit-code with --no-vuln says why" "--exit-code and --no-vuln contradict"
+XDG_CACHE_HOME="$cli_tmp/empty-cache" run scan --exit-code 1 "$img"
+if grep -q -- "--no-vuln" "$cli_err"; then
+	fail "missing database error does not suggest --no-vuln to a gate"
+else
+	pass "missing database error does not suggest --no-vuln to a gate"
+fi
+
+# A scan opens the database read-only: `scan --db empty.db` wrote a
+# schema into a 0-byte file.
+: >"$cli_tmp/zero.db"
+run scan --db "$cli_tmp/zero.db" "$img"
+expect_status "scan against a 0-byte database is a scan error" 3
+expect_stderr "0-byte database error names the fix" "empty file.*strata db import"
+expect_eq "scan leaves a 0-byte database empty" "$(stat -c %s "$cli_tmp/zero.db")" "0"
+sum_before=$(sha256sum <"$db")
+run scan --db "$db" "dir:$rootfs"
+expect_status "scan against an imported database succeeds" 0
+expect_eq "scan leaves the database byte-identical" "$(sha256sum <"$db")" "$sum_before"
+run scan --db "$cli_tmp/never.db" "$img"
+expect_status "scan against a missing database is a scan error" 3
+if [ -e "$cli_tmp/never.db" ]; then
+	fail "scan does not create a missing database"
+else
+	pass "scan does not create a missing database"
+fi
 
 # Usage errors ---------------------------------------------------------------
 run scan --platform linux "$img"

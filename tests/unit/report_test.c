@@ -206,6 +206,95 @@ ST_TEST(table_without_database_says_so)
 	return ST_TEST_PASS;
 }
 
+/* Regression: with no vulnerability database (strata scan --no-vuln) the
+ * table showed only the package counts, never the packages. */
+ST_TEST(table_lists_packages_without_database)
+{
+	static const char expected[] =
+		"Findings: not checked (no vulnerability database)\n"
+		"\n"
+		"TYPE  NAME                                              VERSION      LAYER           NOTE\n"
+		"deb   bash                                              5.2.15-2+b2  0 aaaaaaaaaaaa  kernel\n"
+		"npm   evil?]0;title?pkg                                 1.0.0        1 bbbbbbbbbbbb\n"
+		"npm   lodash                                            4.17.15      1 bbbbbbbbbbbb  owned by deb:node-?[2Jlodash, dev\n"
+		"npm   left-pad-with-a-name-longer-than-the-column-cap~  -            0 aaaaaaaaaaaa  removed in layer 1, global, unversioned\n";
+	struct strata_report_options opts;
+	struct fixture fx;
+	char *text;
+
+	fixture_init(&fx);
+	fx.scan.matched = false;
+	fx.scan.inv.packages[0].flags = ST_PKG_KERNEL_HEADERS;
+	fx.scan.inv.packages[2].flags = ST_PKG_OS_OWNED | ST_PKG_DEV;
+	fx.scan.inv.packages[2].owner = "deb:node-\x1b[2Jlodash";
+	add_package(&fx.scan.inv, "npm", "left-pad-with-a-name-longer-than-the-column-cap-of-48",
+		    NULL, 0);
+	fx.scan.inv.packages[3].flags = ST_PKG_REMOVED | ST_PKG_GLOBAL | ST_PKG_UNVERSIONED;
+	fx.scan.inv.packages[3].removed_in = 1;
+	strata_report_options_init(&opts);
+	opts.show_owned = true;
+	text = render(&fx, &opts, NULL);
+	ST_CHECK(text != NULL);
+	ST_CHECK(strstr(text, "Packages: 4 (deb 1, npm 3), 1 of them removed by a later layer\n") !=
+		 NULL);
+	if (strstr(text, expected) == NULL)
+		fprintf(stderr, "# got:\n%s", text);
+	ST_CHECK(strstr(text, expected) != NULL);
+	ST_CHECK(strstr(text, "\x1b") == NULL);
+	ST_CHECK(strstr(text, "\x07") == NULL);
+	free(text);
+
+	/* Without --show-owned the OS-owned package is counted, not listed. */
+	opts.show_owned = false;
+	text = render(&fx, &opts, NULL);
+	ST_CHECK(text != NULL);
+	ST_CHECK(strstr(text, "1 more owned by OS packages") != NULL);
+	ST_CHECK(strstr(text, "lodash") == NULL);
+	ST_CHECK(strstr(text, "\nnpm   evil?]0;title?pkg") != NULL);
+	free(text);
+	fixture_dispose(&fx);
+	return ST_TEST_PASS;
+}
+
+/* With a database the table lists findings, not the inventory. */
+ST_TEST(table_with_database_lists_no_packages)
+{
+	struct strata_report_options opts;
+	struct fixture fx;
+	char *text;
+
+	fixture_init(&fx);
+	strata_report_options_init(&opts);
+	text = render(&fx, &opts, NULL);
+	ST_CHECK(text != NULL);
+	ST_CHECK(strstr(text, "TYPE") == NULL);
+	ST_CHECK(strstr(text, "\nbash") == NULL);
+	ST_CHECK(strstr(text, "\nID ") != NULL);
+	free(text);
+	fixture_dispose(&fx);
+	return ST_TEST_PASS;
+}
+
+/* An inventory-only scan that found nothing prints no empty table. */
+ST_TEST(table_without_packages_has_no_header)
+{
+	struct strata_report_options opts;
+	struct fixture fx;
+	char *text;
+
+	fixture_init(&fx);
+	fx.scan.matched = false;
+	fx.scan.inv.count = 0;
+	strata_report_options_init(&opts);
+	text = render(&fx, &opts, NULL);
+	ST_CHECK(text != NULL);
+	ST_CHECK(strstr(text, "Packages: 0\n") != NULL);
+	ST_CHECK(strstr(text, "TYPE") == NULL);
+	free(text);
+	fixture_dispose(&fx);
+	return ST_TEST_PASS;
+}
+
 ST_TEST(json_report_follows_schema)
 {
 	struct strata_report_options opts;

@@ -2111,3 +2111,276 @@ ST_TEST(ubuntu_pro_rows_need_esm)
 	fixture_teardown(&fx);
 	return ST_TEST_PASS;
 }
+
+/* Unchecked scopes ----------------------------------------------------------- */
+
+/* Returns the unchecked scope named SCOPE in F, or NULL. */
+static const struct st_unchecked *unchecked_scope(const struct st_findings *f,
+						  const char *scope)
+{
+	size_t i;
+
+	for (i = 0; i < f->unchecked_count; i++) {
+		if (strcmp(f->unchecked[i].scope, scope) == 0)
+			return &f->unchecked[i];
+	}
+	return NULL;
+}
+
+/* A CI gate passed green on a Debian 12 + npm image against a database
+ * that contained only the Alpine secdb: nothing was checked, and no
+ * warning was printed. */
+ST_TEST(unchecked_deb_and_npm_scopes)
+{
+	static const struct vendor_row rows[] = {
+		{"ALPINE-1", "apk", "alpine:v3.10", "zlib", ST_STATUS_AFFECTED, NULL},
+	};
+	struct fixture fx;
+	struct strata_error err = {0};
+	struct st_inventory inv;
+	struct st_findings f;
+	const struct st_unchecked *u;
+
+	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(write_rows(&fx, rows, ST_ARRAY_LEN(rows)));
+	st_inventory_init(&inv);
+	st_findings_init(&f);
+	set_debian(&inv, "12", "bookworm");
+	ST_CHECK(add_package(&inv, "deb", "zlib1g", "1:1.2.13.dfsg-1", "zlib"));
+	ST_CHECK(add_package(&inv, "deb", "libc6", "2.36-9", "glibc"));
+	ST_CHECK(add_package(&inv, "npm", "left-pad", "1.3.0", NULL));
+	ST_CHECK_INT(st_match_inventory(fx.db, &inv, &f, &fx.diag, &err), 0);
+
+	ST_CHECK_INT(f.count, 0);
+	ST_CHECK_INT(f.unchecked_count, 2);
+	ST_CHECK_STR(f.unchecked[0].scope, "deb packages of debian:bookworm");
+	ST_CHECK_INT(f.unchecked[0].packages, 2);
+	u = unchecked_scope(&f, "npm packages");
+	ST_CHECK(u != NULL);
+	ST_CHECK_INT(u->packages, 1);
+	ST_CHECK(strstr(fx.log, "no advisories for debian:bookworm: its 2 deb packages were "
+				"not checked") != NULL);
+	ST_CHECK(strstr(fx.log, "no npm advisories: 1 npm package was not checked") != NULL);
+	st_findings_dispose(&f);
+	st_inventory_dispose(&inv);
+	fixture_teardown(&fx);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(unchecked_none_when_covered)
+{
+	static const struct vendor_row rows[] = {
+		/* Rows for other packages still prove the feed was imported. */
+		{"DEB-1", "deb", "debian:bookworm", "openssl", ST_STATUS_AFFECTED, NULL},
+		{"NPM-1", "npm", "", "lodash", ST_STATUS_AFFECTED, NULL},
+	};
+	struct fixture fx;
+	struct strata_error err = {0};
+	struct st_inventory inv;
+	struct st_findings f;
+
+	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(write_rows(&fx, rows, ST_ARRAY_LEN(rows)));
+	st_inventory_init(&inv);
+	st_findings_init(&f);
+	set_debian(&inv, "12", "bookworm");
+	ST_CHECK(add_package(&inv, "deb", "zlib1g", "1:1.2.13.dfsg-1", "zlib"));
+	ST_CHECK(add_package(&inv, "npm", "left-pad", "1.3.0", NULL));
+	ST_CHECK_INT(st_match_inventory(fx.db, &inv, &f, &fx.diag, &err), 0);
+	ST_CHECK_INT(f.unchecked_count, 0);
+	ST_CHECK(strstr(fx.log, "no advisories") == NULL);
+	st_findings_dispose(&f);
+
+	/* Another release of the same vendor does not cover bookworm, and a
+	 * distro row of npm does not cover the npm ecosystem. */
+	st_findings_init(&f);
+	set_debian(&inv, "11", "bullseye");
+	inv.packages[1].type = "pypi";
+	ST_CHECK_INT(st_match_inventory(fx.db, &inv, &f, &fx.diag, &err), 0);
+	ST_CHECK_INT(f.unchecked_count, 2);
+	ST_CHECK(unchecked_scope(&f, "deb packages of debian:bullseye") != NULL);
+	ST_CHECK(unchecked_scope(&f, "pypi packages") != NULL);
+	st_findings_dispose(&f);
+	st_inventory_dispose(&inv);
+	fixture_teardown(&fx);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(unchecked_apk_and_rpm_keys)
+{
+	static const struct vendor_row rows[] = {
+		{"DEB-1", "deb", "debian:bookworm", "openssl", ST_STATUS_AFFECTED, NULL},
+		{"RHSA-1", "rpm", "rhel:8", "openssl", ST_STATUS_AFFECTED, NULL},
+	};
+	struct fixture fx;
+	struct strata_error err = {0};
+	struct st_inventory inv;
+	struct st_findings f;
+
+	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(write_rows(&fx, rows, ST_ARRAY_LEN(rows)));
+
+	/* Alpine: the key is the secdb release vMAJOR.MINOR. */
+	st_inventory_init(&inv);
+	st_findings_init(&f);
+	inv.os.id = "alpine";
+	inv.os.version_id = "3.10.4";
+	ST_CHECK(add_package(&inv, "apk", "zlib", "1.2.11-r1", "zlib"));
+	ST_CHECK_INT(st_match_inventory(fx.db, &inv, &f, &fx.diag, &err), 0);
+	ST_CHECK_INT(f.unchecked_count, 1);
+	ST_CHECK_STR(f.unchecked[0].scope, "apk packages of alpine:v3.10");
+	ST_CHECK_INT(f.unchecked[0].packages, 1);
+	st_findings_dispose(&f);
+	st_inventory_dispose(&inv);
+
+	/* RHEL 9 against a database with rows for RHEL 8 only. */
+	st_inventory_init(&inv);
+	st_findings_init(&f);
+	inv.os.id = "rhel";
+	inv.os.family = "rhel";
+	inv.os.version_id = "9.3";
+	inv.os.distro_key = "rhel:9";
+	ST_CHECK(add_package(&inv, "rpm", "openssl", "3.0.7-24.el9", NULL));
+	ST_CHECK(add_package(&inv, "rpm", "bash", "5.1.8-6.el9", NULL));
+	ST_CHECK_INT(st_match_inventory(fx.db, &inv, &f, &fx.diag, &err), 0);
+	ST_CHECK_INT(f.unchecked_count, 1);
+	ST_CHECK_STR(f.unchecked[0].scope, "rpm packages of rhel:9");
+	ST_CHECK_INT(f.unchecked[0].packages, 2);
+	st_findings_dispose(&f);
+
+	/* The same image on RHEL 8 is covered. */
+	st_findings_init(&f);
+	inv.os.distro_key = "rhel:8";
+	ST_CHECK_INT(st_match_inventory(fx.db, &inv, &f, &fx.diag, &err), 0);
+	ST_CHECK_INT(f.unchecked_count, 0);
+	ST_CHECK_INT(f.count, 1);
+	st_findings_dispose(&f);
+	st_inventory_dispose(&inv);
+	fixture_teardown(&fx);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(unchecked_skips_unmatched_packages)
+{
+	static const struct vendor_row rows[] = {
+		{"NPM-1", "npm", "", "lodash", ST_STATUS_AFFECTED, NULL},
+	};
+	struct fixture fx;
+	struct strata_error err = {0};
+	struct st_inventory inv;
+	struct st_findings f;
+
+	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(write_rows(&fx, rows, ST_ARRAY_LEN(rows)));
+	st_inventory_init(&inv);
+	st_findings_init(&f);
+	set_debian(&inv, "12", "bookworm");
+	ST_CHECK(add_package(&inv, "deb", "zlib1g", "1:1.2.13.dfsg-1", "zlib"));
+	ST_CHECK(add_package(&inv, "golang", "example.com/tool", "(devel)", NULL));
+	ST_CHECK(add_package(&inv, "pypi", "requests", "2.31.0", NULL));
+	ST_CHECK(add_package(&inv, "deb", "libc6", "2.36-9", "glibc"));
+	/* Removed, OS-owned and unversioned packages are never matched, so
+	 * they neither count nor make a scope of their own. */
+	inv.packages[0].flags = ST_PKG_REMOVED;
+	inv.packages[1].flags = ST_PKG_UNVERSIONED;
+	inv.packages[2].flags = ST_PKG_OS_OWNED;
+	ST_CHECK_INT(st_match_inventory(fx.db, &inv, &f, &fx.diag, &err), 0);
+	ST_CHECK_INT(f.unchecked_count, 1);
+	ST_CHECK_STR(f.unchecked[0].scope, "deb packages of debian:bookworm");
+	ST_CHECK_INT(f.unchecked[0].packages, 1);
+	st_findings_dispose(&f);
+
+	/* An inventory without packages has nothing unchecked. */
+	st_inventory_dispose(&inv);
+	st_inventory_init(&inv);
+	st_findings_init(&f);
+	set_debian(&inv, "12", "bookworm");
+	ST_CHECK_INT(st_match_inventory(fx.db, &inv, &f, &fx.diag, &err), 0);
+	ST_CHECK_INT(f.unchecked_count, 0);
+	st_findings_dispose(&f);
+	st_inventory_dispose(&inv);
+	fixture_teardown(&fx);
+	return ST_TEST_PASS;
+}
+
+/* Read-only open ------------------------------------------------------------ */
+
+/* Writes the SHA-256 of the file at PATH into HEX; false when unreadable. */
+static bool file_sha256(const char *path, char hex[ST_SHA256_HEX_LEN + 1])
+{
+	size_t len = 0;
+	char *text = slurp(path, &len);
+
+	if (text == NULL)
+		return false;
+	st_sha256_hex(text, len, hex);
+	free(text);
+	return true;
+}
+
+/* `strata scan --db empty.db` wrote a 77 KB schema into a 0-byte file. */
+ST_TEST(db_open_read_only_leaves_file)
+{
+	char before[ST_SHA256_HEX_LEN + 1];
+	char after[ST_SHA256_HEX_LEN + 1];
+	struct fixture fx;
+	struct strata_error err = {0};
+	struct st_import_stats stats = {0};
+	struct st_inventory inv;
+	struct st_findings f;
+	struct st_db *db = NULL;
+	struct stat st;
+	char path[256];
+
+	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/debian/security-tracker-debian.json",
+				 NULL),
+		     0);
+	st_db_close(fx.db);
+	fx.db = NULL;
+
+	/* A scan of a current database reads it and changes no byte. */
+	ST_CHECK(file_sha256(fx.db_path, before));
+	ST_CHECK_INT(st_db_open(&db, fx.db_path, false, &err), 0);
+	st_inventory_init(&inv);
+	st_findings_init(&f);
+	set_debian(&inv, "12", "bookworm");
+	ST_CHECK(add_package(&inv, "deb", "zlib1g", "1:1.2.13.dfsg-1", "zlib"));
+	ST_CHECK_INT(st_match_inventory(db, &inv, &f, &fx.diag, &err), 0);
+	st_findings_dispose(&f);
+	st_inventory_dispose(&inv);
+	/* A read-only handle rejects writes. */
+	ST_CHECK(st_db_exec(db, "DELETE FROM source", &err) < 0);
+	st_db_close(db);
+	db = NULL;
+	ST_CHECK(file_sha256(fx.db_path, after));
+	ST_CHECK_STR(after, before);
+
+	/* A 0-byte file is rejected and stays empty. */
+	ST_CHECK(write_file(fx.dir, "empty.db", "", 0, path, sizeof(path)) != NULL);
+	ST_CHECK_INT(st_db_open(&db, path, false, &err), STRATA_EUNSUPPORTED);
+	ST_CHECK(db == NULL);
+	ST_CHECK(strstr(err.msg, "empty.db: empty file") != NULL);
+	ST_CHECK(strstr(err.msg, "strata db import") != NULL);
+	ST_CHECK(stat(path, &st) == 0);
+	ST_CHECK_INT(st.st_size, 0);
+
+	/* A missing file is not created, nor are journal files left. */
+	snprintf(path, sizeof(path), "%s/missing.db", fx.dir);
+	ST_CHECK_INT(st_db_open(&db, path, false, &err), STRATA_ENOTFOUND);
+	ST_CHECK(access(path, F_OK) != 0);
+	snprintf(path, sizeof(path), "%s/empty.db-journal", fx.dir);
+	ST_CHECK(access(path, F_OK) != 0);
+
+	/* An import (CREATE) still creates and migrates the empty file. */
+	snprintf(path, sizeof(path), "%s/empty.db", fx.dir);
+	ST_CHECK_INT(st_db_open(&db, path, true, &err), 0);
+	st_db_close(db);
+	db = NULL;
+	ST_CHECK(stat(path, &st) == 0);
+	ST_CHECK(st.st_size > 0);
+	ST_CHECK_INT(st_db_open(&db, path, false, &err), 0);
+	st_db_close(db);
+	fixture_teardown(&fx);
+	return ST_TEST_PASS;
+}

@@ -445,6 +445,319 @@ ST_TEST(walk_dir_missing_root)
 	return ST_TEST_PASS;
 }
 
+/* Summaries ------------------------------------------------------------------ */
+
+/* What the summary tests do inside summarize(). */
+enum summary_mode {
+	SUMMARY_COPY,     /* the summary is "S:" and the content */
+	SUMMARY_OVERSIZE, /* appends the content, then more, until the cap stops it */
+	SUMMARY_FAIL,     /* returns STRATA_ECORRUPT */
+	SUMMARY_NOMEM,    /* returns STRATA_ENOMEM */
+	SUMMARY_GROW,     /* appends to the file before reading it */
+	SUMMARY_SHRINK,   /* truncates the file after its first 4 bytes */
+};
+
+/* A visitor that captures nothing whole, asks for a summary of every
+ * "*.bin" file, and logs each question and what summarize() read. */
+struct summary_log {
+	struct visit_log visits;
+	const struct tree *tree;
+	enum summary_mode mode;
+	char asked[LOG_CAP]; /* "PATH SIZE MODE\n" per wants_summary() call */
+	size_t asked_len;
+	char seen[LOG_CAP];  /* the content summarize() read */
+	size_t seen_len;
+	int summarize_calls;
+};
+
+static bool want_none(void *ctx, const char *path, size_t len, uint64_t *max_bytes)
+{
+	(void)ctx;
+	(void)path;
+	(void)len;
+	(void)max_bytes;
+	return false;
+}
+
+static bool want_bin_summary(void *ctx, const char *path, size_t len, uint64_t size,
+			     unsigned mode)
+{
+	struct summary_log *log = ctx;
+	int n;
+
+	n = snprintf(log->asked + log->asked_len, sizeof(log->asked) - log->asked_len,
+		     "%s %llu %o\n", path, (unsigned long long)size, mode);
+	if (n > 0 && (size_t)n < sizeof(log->asked) - log->asked_len)
+		log->asked_len += (size_t)n;
+	return len > 4 && memcmp(path + len - 4, ".bin", 4) == 0;
+}
+
+/* Changes the file META names on disk while summarize() runs. */
+static int change_file(const struct summary_log *log, const struct st_walk_file *meta)
+{
+	char path[512];
+	FILE *f;
+
+	if (make_path(log->tree, meta->path, path, sizeof(path)) < 0)
+		return -1;
+	if (log->mode == SUMMARY_SHRINK)
+		return truncate(path, 2);
+	f = fopen(path, "ab");
+	if (f == NULL)
+		return -1;
+	fputs("-appended-after-open", f);
+	return fclose(f);
+}
+
+static int summarize_bin(void *ctx, const struct st_walk_file *meta, struct st_stream *content,
+			 struct st_buf *out, struct st_diag *diag, struct strata_error *err)
+{
+	struct summary_log *log = ctx;
+	char chunk[4];
+	ssize_t n;
+	int rc;
+
+	(void)diag;
+	log->summarize_calls++;
+	if (log->mode == SUMMARY_FAIL)
+		return st_error_set(err, STRATA_ECORRUPT, "bad archive");
+	if (log->mode == SUMMARY_NOMEM)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory");
+	if (log->mode == SUMMARY_GROW && change_file(log, meta) < 0)
+		return st_error_set(err, STRATA_EIO, "cannot grow %s", meta->path);
+	rc = st_buf_append(out, "S:", 2, err);
+	/* Small reads, so that a shrink lands between two of them. */
+	for (;;) {
+		n = st_stream_read(content, chunk, sizeof(chunk), err);
+		if (n <= 0)
+			break;
+		if (log->seen_len + (size_t)n < sizeof(log->seen)) {
+			memcpy(log->seen + log->seen_len, chunk, (size_t)n);
+			log->seen_len += (size_t)n;
+		}
+		if (rc == 0)
+			rc = st_buf_append(out, chunk, (size_t)n, err);
+		if (log->mode == SUMMARY_SHRINK && log->seen_len == 4 && change_file(log, meta) < 0)
+			return st_error_set(err, STRATA_EIO, "cannot shrink %s", meta->path);
+	}
+	if (n < 0)
+		return (int)n;
+	while (rc == 0 && log->mode == SUMMARY_OVERSIZE)
+		rc = st_buf_putc(out, '+', err);
+	return rc;
+}
+
+static int on_final_summary(void *ctx, const struct st_walk_file *f, struct strata_error *err)
+{
+	struct summary_log *log = ctx;
+	struct visit_log *v = &log->visits;
+	int n;
+
+	(void)err;
+	n = snprintf(v->text + v->len, sizeof(v->text) - v->len, "%s %s size %llu mode %o [%.*s]\n",
+		     f->summarized ? "S" : "F", f->path, (unsigned long long)f->size, f->mode,
+		     (int)f->data.len, f->data.ptr);
+	if (n > 0 && (size_t)n < sizeof(v->text) - v->len)
+		v->len += (size_t)n;
+	return 0;
+}
+
+static int walk_summaries(const struct tree *t, const struct strata_limits *lim,
+			  struct summary_log *log, struct diag_log *dlog,
+			  struct strata_error *err)
+{
+	struct st_diag diag = {diag_record, dlog, 0};
+	struct st_walk_visitor v = {.wants = want_none,
+				    .on_final_file = on_final_summary,
+				    .ctx = log,
+				    .wants_summary = want_bin_summary,
+				    .summarize = summarize_bin};
+	struct st_walk_options opts = {lim, &diag};
+
+	log->tree = t;
+	return st_walk_directory(t->root, &v, &opts, NULL, err);
+}
+
+/* A tree with one "*.bin" file of 10 bytes, mode 0755, plus a text file,
+ * two links named "*.bin" (one out of the root) and a FIFO named "*.bin". */
+static int summary_tree(struct tree *t)
+{
+	char path[512];
+	int rc = 0;
+
+	memcpy(t->root, "/tmp/strata-walk-dir-XXXXXX", sizeof("/tmp/strata-walk-dir-XXXXXX"));
+	if (mkdtemp(t->root) == NULL)
+		return -1;
+	rc |= tree_dir(t, "usr");
+	rc |= tree_dir(t, "usr/bin");
+	rc |= tree_file(t, "usr/bin/tool.bin", "0123456789", 10);
+	rc |= tree_file(t, "usr/bin/readme.txt", "text", 4);
+	rc |= tree_link(t, "usr/bin/host.bin", "/etc/passwd");
+	rc |= tree_link(t, "usr/bin/alias.bin", "tool.bin");
+	rc |= tree_fifo(t, "usr/bin/pipe.bin");
+	rc |= make_path(t, "usr/bin/tool.bin", path, sizeof(path));
+	if (rc == 0)
+		rc = chmod(path, 0755);
+	rc |= make_path(t, "usr/bin/readme.txt", path, sizeof(path));
+	if (rc == 0)
+		rc = chmod(path, 0644);
+	return rc;
+}
+
+ST_TEST(walk_dir_summarizes_declined_file)
+{
+	struct strata_limits lim;
+	struct strata_error err = {0};
+	struct summary_log log = {.mode = SUMMARY_COPY};
+	struct diag_log dlog = {0};
+	struct tree t = {0};
+	int rc;
+
+	strata_limits_default(&lim);
+	ST_CHECK_INT(summary_tree(&t), 0);
+	rc = walk_summaries(&t, &lim, &log, &dlog, &err);
+	tree_remove(&t);
+	ST_CHECK_INT(rc, 0);
+	/* Only regular files are offered: no link or FIFO is asked about. */
+	ST_CHECK_STR(log.asked, "usr/bin/readme.txt 4 644\nusr/bin/tool.bin 10 755\n");
+	ST_CHECK_INT(log.summarize_calls, 1);
+	ST_CHECK_INT(log.seen_len, 10);
+	ST_CHECK(memcmp(log.seen, "0123456789", 10) == 0);
+	ST_CHECK_STR(log.visits.text, "S usr/bin/tool.bin size 10 mode 755 [S:0123456789]\n");
+	ST_CHECK_INT(dlog.len, 0);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_dir_summary_over_cap_is_cut)
+{
+	struct strata_limits lim;
+	struct strata_error err = {0};
+	struct summary_log log = {.mode = SUMMARY_OVERSIZE};
+	struct diag_log dlog = {0};
+	struct tree t = {0};
+	char expected[512];
+	int rc;
+
+	strata_limits_default(&lim);
+	lim.summary_bytes = 8;
+	ST_CHECK_INT(summary_tree(&t), 0);
+	rc = walk_summaries(&t, &lim, &log, &dlog, &err);
+	snprintf(expected, sizeof(expected),
+		 "directory %s: summary of 'usr/bin/tool.bin' cut at 6 bytes: over the "
+		 "summary_bytes limit of 8 bytes\n",
+		 t.root);
+	tree_remove(&t);
+	ST_CHECK_INT(rc, 0);
+	/* The append of the second 4-byte chunk would pass the 8 bytes. */
+	ST_CHECK_STR(log.visits.text, "S usr/bin/tool.bin size 10 mode 755 [S:0123]\n");
+	ST_CHECK_STR(dlog.text, expected);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_dir_summary_error_is_warning)
+{
+	struct strata_limits lim;
+	struct strata_error err = {0};
+	struct summary_log log = {.mode = SUMMARY_FAIL};
+	struct diag_log dlog = {0};
+	struct tree t = {0};
+	int rc;
+
+	strata_limits_default(&lim);
+	ST_CHECK_INT(summary_tree(&t), 0);
+	rc = walk_summaries(&t, &lim, &log, &dlog, &err);
+	tree_remove(&t);
+	ST_CHECK_INT(rc, 0);
+	ST_CHECK_INT(log.summarize_calls, 1);
+	ST_CHECK_INT(log.visits.len, 0);
+	ST_CHECK(strstr(dlog.text, ": skipping 'usr/bin/tool.bin': cannot summarize it: "
+				   "bad archive\n") != NULL);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_dir_summary_nomem_stops)
+{
+	struct strata_limits lim;
+	struct strata_error err = {0};
+	struct summary_log log = {.mode = SUMMARY_NOMEM};
+	struct diag_log dlog = {0};
+	struct tree t = {0};
+	int rc;
+
+	strata_limits_default(&lim);
+	ST_CHECK_INT(summary_tree(&t), 0);
+	rc = walk_summaries(&t, &lim, &log, &dlog, &err);
+	tree_remove(&t);
+	ST_CHECK_INT(rc, STRATA_ENOMEM);
+	ST_CHECK(strstr(err.msg, "summarizing 'usr/bin/tool.bin': out of memory") != NULL);
+	ST_CHECK_INT(log.visits.len, 0);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_dir_summary_reads_size_at_open)
+{
+	struct strata_limits lim;
+	struct strata_error err = {0};
+	struct summary_log log = {.mode = SUMMARY_GROW};
+	struct diag_log dlog = {0};
+	struct tree t = {0};
+	int rc;
+
+	strata_limits_default(&lim);
+	ST_CHECK_INT(summary_tree(&t), 0);
+	rc = walk_summaries(&t, &lim, &log, &dlog, &err);
+	tree_remove(&t);
+	ST_CHECK_INT(rc, 0);
+	/* The bytes appended after the open are not read. */
+	ST_CHECK_INT(log.seen_len, 10);
+	ST_CHECK_STR(log.visits.text, "S usr/bin/tool.bin size 10 mode 755 [S:0123456789]\n");
+	ST_CHECK_INT(dlog.len, 0);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_dir_summary_of_shrunk_file)
+{
+	struct strata_limits lim;
+	struct strata_error err = {0};
+	struct summary_log log = {.mode = SUMMARY_SHRINK};
+	struct diag_log dlog = {0};
+	struct tree t = {0};
+	int rc;
+
+	strata_limits_default(&lim);
+	ST_CHECK_INT(summary_tree(&t), 0);
+	rc = walk_summaries(&t, &lim, &log, &dlog, &err);
+	tree_remove(&t);
+	ST_CHECK_INT(rc, 0);
+	ST_CHECK_INT(log.seen_len, 4);
+	ST_CHECK_INT(log.visits.len, 0);
+	ST_CHECK(strstr(dlog.text, "skipping 'usr/bin/tool.bin': cannot summarize it: "
+				   "'usr/bin/tool.bin' ends after 4 of 10 bytes") != NULL);
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_dir_summary_counts_in_budget)
+{
+	struct strata_limits lim;
+	struct strata_error err = {0};
+	struct summary_log log = {.mode = SUMMARY_COPY};
+	struct diag_log dlog = {0};
+	struct tree t = {0};
+	int rc;
+
+	strata_limits_default(&lim);
+	lim.cataloged_total_bytes = 5;
+	ST_CHECK_INT(summary_tree(&t), 0);
+	rc = walk_summaries(&t, &lim, &log, &dlog, &err);
+	tree_remove(&t);
+	/* The 12-byte summary is kept like captured content, so the total
+	 * counts it. */
+	ST_CHECK_INT(rc, STRATA_ELIMIT);
+	ST_CHECK(strstr(err.msg, "file 'usr/bin/tool.bin': captured files would exceed the "
+				 "cataloged_total_bytes limit of 5 bytes") != NULL);
+	return ST_TEST_PASS;
+}
+
 /* Image and inventory -------------------------------------------------------- */
 
 static const struct st_package *find_package(const struct st_inventory *inv, const char *name)
