@@ -727,9 +727,17 @@ static int import_path(struct st_import_ctx *ctx, const char *path, bool explici
 		st_diag(ctx->diag, ST_DIAG_DEBUG, "%s: not a regular file; skipped", path);
 		return 0;
 	}
+	/* Inside a directory, only names that feeds use are read: a vendor
+	 * mirror also holds READMEs, signatures and indexes. Debian's lists
+	 * are files named "list" in DSA/ and DLA/ (its security tracker's
+	 * data/ directory). */
 	if (!explicit && !has_suffix(path, ".json") && !has_suffix(path, ".zip") &&
-	    !is_yaml_name(path) && !has_suffix(path, ".xml")) {
-		st_diag(ctx->diag, ST_DIAG_DEBUG, "%s: neither *.json nor *.zip; skipped", path);
+	    !is_yaml_name(path) && !has_suffix(path, ".xml") && !has_suffix(path, "/DSA/list") &&
+	    !has_suffix(path, "/DLA/list")) {
+		st_diag(ctx->diag, ST_DIAG_INFO,
+			"%s: not named like a feed (*.json, *.zip, *.xml, *.yaml, DSA/list, "
+			"DLA/list); skipped, name it on the command line to import it",
+			path);
 		return 0;
 	}
 	return import_file(ctx, path, (uint64_t)st.st_size, explicit, err);

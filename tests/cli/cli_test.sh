@@ -85,6 +85,12 @@ expect_status "db import of a non-feed fails" 3
 expect_stderr "db import points at the format list" "not a feed format strata reads"
 run db import --help
 expect_stdout "db import help lists OVAL" "OVAL"
+mkdir -p "$cli_tmp/tracker-data/DSA"
+cp "$data/feeds/debian/DSA-list-excerpt" "$cli_tmp/tracker-data/DSA/list"
+printf 'not a feed\n' >"$cli_tmp/tracker-data/README"
+run db import --db "$cli_tmp/dsa.db" "$cli_tmp/tracker-data"
+expect_status "db import of a tracker data directory succeeds" 0
+expect_stdout "db import reads DSA/list inside a directory" "imported [1-9][0-9]* records from 1 files"
 run db import --db "$cli_tmp/new/sub/x.db" "$cli_tmp/does-not-exist"
 expect_status "db import into a new directory fails cleanly" 3
 run scan --db "$cli_tmp/missing.db" "$data/images/oci-dir"
