@@ -555,10 +555,25 @@ static int open_image_layer(void *ctx, size_t index, struct st_stream **out,
 	return st_image_open_layer(ctx, index, out, err);
 }
 
+/* Orders layer indexes by blob size, largest first, then by index. */
+static int compare_layer_size(const void *pa, const void *pb, void *ctx)
+{
+	const struct st_image *img = ctx;
+	size_t a = *(const size_t *)pa;
+	size_t b = *(const size_t *)pb;
+	uint64_t sa = img->layers[a].size;
+	uint64_t sb = img->layers[b].size;
+
+	if (sa != sb)
+		return sa > sb ? -1 : 1;
+	return (a > b) - (a < b);
+}
+
 int st_walk_image(struct st_image *img, const struct st_walk_visitor *v,
 		  const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
 		  struct strata_error *err)
 {
+	size_t *order;
 	const char **names;
 	size_t i;
 	int rc;
@@ -569,8 +584,20 @@ int st_walk_image(struct st_image *img, const struct st_walk_visitor *v,
 				    img->layer_count);
 	for (i = 0; i < img->layer_count; i++)
 		names[i] = img->layers[i].digest;
-	rc = st_walk_layers(img->layer_count, open_image_layer, img, names, v, opts, stats,
-			   err);
+	order = st_calloc(img->layer_count ? img->layer_count : 1, sizeof(*order));
+	if (order == NULL) {
+		free(names);
+		return st_error_set(err, STRATA_ENOMEM, "out of memory for %zu layers",
+				    img->layer_count);
+	}
+	for (i = 0; i < img->layer_count; i++)
+		order[i] = i;
+	/* Largest blob first: on a few cores, the layer that takes longest
+	 * to inflate then overlaps the others instead of following them. */
+	qsort_r(order, img->layer_count, sizeof(*order), compare_layer_size, img);
+	rc = st_walk_layers_ordered(img->layer_count, open_image_layer, img, names, order, v,
+				   opts, stats, err);
+	free(order);
 	free(names);
 	return rc;
 }

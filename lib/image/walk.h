@@ -102,6 +102,15 @@ int st_walk_layers(size_t count, st_layer_opener open, void *open_ctx,
 		   const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
 		   struct strata_error *err);
 
+/* The same, with worker threads taking the layers in ORDER (a permutation
+ * of 0 .. COUNT-1; NULL = index order), for example largest first so that
+ * the longest layer does not start last. Merging and every callback still
+ * follow layer order, so the result does not depend on ORDER. */
+int st_walk_layers_ordered(size_t count, st_layer_opener open, void *open_ctx,
+			   const char *const *names, const size_t *order,
+			   const struct st_walk_visitor *v, const struct st_walk_options *opts,
+			   struct st_walk_layer_stats *stats, struct strata_error *err);
+
 /* Normalizes an archive entry name into OUT (cap OUT_CAP bytes): strips
  * a leading "./", collapses "//" and ".", rejects absolute names and ".."
  * components (STRATA_ECORRUPT) and paths over limits (STRATA_ELIMIT). An empty result

@@ -37,7 +37,8 @@ struct layer_job {
 	struct st_walk_layer_stats stats;
 	struct strata_error err;
 	int rc;
-	bool done; /* read by the worker; under run->lock when threaded */
+	bool started; /* taken by a worker; under run->lock */
+	bool done;    /* read by the worker; under run->lock when threaded */
 };
 
 struct walk_run {
@@ -53,9 +54,11 @@ struct walk_run {
 	/* Worker scheduling, under LOCK. */
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
-	size_t next;   /* next layer to read */
+	const size_t *order; /* the order to start layers in; NULL = index order */
+	size_t next;   /* next position in ORDER to consider */
+	size_t started; /* layers taken by workers so far */
 	size_t merged; /* layers merged so far */
-	size_t window; /* layers read or waiting at once */
+	size_t window; /* layers read or waiting at once, beyond the next to merge */
 	_Atomic int cancel;
 };
 
@@ -83,22 +86,45 @@ static void read_job(struct walk_run *run, size_t index)
 	job->rc = st_walk_read_layer(w, &job->stats, &job->err);
 }
 
+/* Picks the next layer for a worker, under RUN->lock, or returns COUNT
+ * when none may start now. The next layer to merge always may, so the merge
+ * never waits for a layer that no worker took; any other starts only while
+ * fewer than WINDOW layers are read or waiting, in RUN->order (largest
+ * first, so that the longest layer does not start last). */
+static size_t pick_layer(struct walk_run *run)
+{
+	size_t index;
+
+	if (run->merged < run->count && !run->jobs[run->merged].started)
+		return run->merged;
+	if (run->started - run->merged >= run->window)
+		return run->count;
+	while (run->next < run->count) {
+		index = run->order != NULL ? run->order[run->next] : run->next;
+		if (!run->jobs[index].started)
+			return index;
+		run->next++;
+	}
+	return run->count;
+}
+
 static void *worker_main(void *arg)
 {
 	struct walk_run *run = arg;
 
 	for (;;) {
-		size_t index;
+		size_t index = 0;
 
 		pthread_mutex_lock(&run->lock);
-		while (!atomic_load(&run->cancel) && run->next < run->count &&
-		       run->next >= run->merged + run->window)
+		while (!atomic_load(&run->cancel) && run->started < run->count &&
+		       (index = pick_layer(run)) == run->count)
 			pthread_cond_wait(&run->changed, &run->lock);
-		if (atomic_load(&run->cancel) || run->next >= run->count) {
+		if (atomic_load(&run->cancel) || run->started >= run->count) {
 			pthread_mutex_unlock(&run->lock);
 			return NULL;
 		}
-		index = run->next++;
+		run->jobs[index].started = true;
+		run->started++;
 		pthread_mutex_unlock(&run->lock);
 
 		read_job(run, index);
@@ -262,6 +288,14 @@ int st_walk_layers(size_t count, st_layer_opener open, void *open_ctx,
 		   const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
 		   struct strata_error *err)
 {
+	return st_walk_layers_ordered(count, open, open_ctx, names, NULL, v, opts, stats, err);
+}
+
+int st_walk_layers_ordered(size_t count, st_layer_opener open, void *open_ctx,
+			   const char *const *names, const size_t *order,
+			   const struct st_walk_visitor *v, const struct st_walk_options *opts,
+			   struct st_walk_layer_stats *stats, struct strata_error *err)
+{
 	pthread_t tids[MAX_THREADS];
 	struct walk_run run;
 	struct visit visit;
@@ -283,6 +317,7 @@ int st_walk_layers(size_t count, st_layer_opener open, void *open_ctx,
 	run.open = open;
 	run.open_ctx = open_ctx;
 	run.names = names;
+	run.order = order;
 	run.count = count;
 	st_view_init(&run.view);
 	if (stats != NULL)
