@@ -4,13 +4,12 @@
 
 #include <jansson.h>
 
+#include "report/report.h"
 #include "scan.h"
 
 #define JSON_SCHEMA_ID "strata-scan/1"
 
-/* Returns a JSON string for S, or null for NULL. Image text need not be
- * UTF-8: invalid bytes become U+FFFD so the document stays valid. */
-static json_t *jstr(const char *s)
+json_t *st_report_jstr(const char *s)
 {
 	json_t *v;
 	char *fixed;
@@ -42,8 +41,7 @@ static json_t *jstr(const char *s)
 	return v;
 }
 
-/* json_object_set_new that records a failure in *OK instead of returning. */
-static void put(json_t *obj, const char *key, json_t *value, bool *ok)
+void st_report_put(json_t *obj, const char *key, json_t *value, bool *ok)
 {
 	if (value == NULL || json_object_set_new(obj, key, value) != 0)
 		*ok = false;
@@ -67,9 +65,9 @@ static json_t *referrers_json(const struct st_image_referrer *list, size_t count
 			*ok = false;
 			break;
 		}
-		put(o, "digest", jstr(list[i].digest), ok);
-		put(o, "type", jstr(list[i].type), ok);
-		put(o, "subject", jstr(list[i].subject), ok);
+		st_report_put(o, "digest", st_report_jstr(list[i].digest), ok);
+		st_report_put(o, "type", st_report_jstr(list[i].type), ok);
+		st_report_put(o, "subject", st_report_jstr(list[i].subject), ok);
 	}
 	return a;
 }
@@ -87,15 +85,17 @@ static json_t *image_json(const struct strata_scan *scan, bool *ok)
 	snprintf(platform, sizeof(platform), "%s/%s%s%s", img->os ? img->os : "",
 		 img->architecture ? img->architecture : "", img->variant ? "/" : "",
 		 img->variant ? img->variant : "");
-	put(o, "reference", jstr(img->reference), ok);
-	put(o, "form", jstr(st_image_form_name(img->form)), ok);
-	put(o, "manifest_digest", jstr(img->manifest_digest), ok);
-	put(o, "config_digest", jstr(img->config_digest), ok);
+	st_report_put(o, "reference", st_report_jstr(img->reference), ok);
+	st_report_put(o, "form", st_report_jstr(st_image_form_name(img->form)), ok);
+	st_report_put(o, "manifest_digest", st_report_jstr(img->manifest_digest), ok);
+	st_report_put(o, "config_digest", st_report_jstr(img->config_digest), ok);
 	/* A dir: image has no config, so no platform. */
-	put(o, "platform", img->os || img->architecture ? jstr(platform) : json_null(), ok);
-	put(o, "tag", jstr(img->tag), ok);
-	put(o, "attestations", referrers_json(img->attestations, img->attestation_count, ok), ok);
-	put(o, "referrers", referrers_json(img->referrers, img->referrer_count, ok), ok);
+	st_report_put(o, "platform",
+		      img->os || img->architecture ? st_report_jstr(platform) : json_null(), ok);
+	st_report_put(o, "tag", st_report_jstr(img->tag), ok);
+	st_report_put(o, "attestations",
+		      referrers_json(img->attestations, img->attestation_count, ok), ok);
+	st_report_put(o, "referrers", referrers_json(img->referrers, img->referrer_count, ok), ok);
 	return o;
 }
 
@@ -110,18 +110,18 @@ static json_t *os_json(const struct st_os *os, bool *ok)
 		*ok = false;
 		return NULL;
 	}
-	put(o, "id", jstr(os->id), ok);
-	put(o, "id_like", jstr(os->id_like), ok);
-	put(o, "version_id", jstr(os->version_id), ok);
-	put(o, "version_codename", jstr(os->version_codename), ok);
-	put(o, "pretty_name", jstr(os->pretty_name), ok);
-	put(o, "path", jstr(os->path), ok);
-	put(o, "layer_index", json_integer((json_int_t)os->layer), ok);
-	put(o, "family", jstr(os->family), ok);
-	put(o, "distro_key", jstr(os->distro_key), ok);
-	put(o, "eol_date", jstr(os->eol_date), ok);
-	put(o, "esm", json_boolean(os->esm), ok);
-	put(o, "distroless", json_boolean(os->distroless), ok);
+	st_report_put(o, "id", st_report_jstr(os->id), ok);
+	st_report_put(o, "id_like", st_report_jstr(os->id_like), ok);
+	st_report_put(o, "version_id", st_report_jstr(os->version_id), ok);
+	st_report_put(o, "version_codename", st_report_jstr(os->version_codename), ok);
+	st_report_put(o, "pretty_name", st_report_jstr(os->pretty_name), ok);
+	st_report_put(o, "path", st_report_jstr(os->path), ok);
+	st_report_put(o, "layer_index", json_integer((json_int_t)os->layer), ok);
+	st_report_put(o, "family", st_report_jstr(os->family), ok);
+	st_report_put(o, "distro_key", st_report_jstr(os->distro_key), ok);
+	st_report_put(o, "eol_date", st_report_jstr(os->eol_date), ok);
+	st_report_put(o, "esm", json_boolean(os->esm), ok);
+	st_report_put(o, "distroless", json_boolean(os->distroless), ok);
 	return o;
 }
 
@@ -144,17 +144,18 @@ static json_t *layers_json(const struct strata_scan *scan, bool *ok)
 			*ok = false;
 			break;
 		}
-		put(o, "index", json_integer((json_int_t)i), ok);
-		put(o, "digest", jstr(l->digest), ok);
-		put(o, "diff_id", jstr(l->diff_id), ok);
-		put(o, "media_type", jstr(l->media_type), ok);
-		put(o, "size", json_integer((json_int_t)l->size), ok);
-		put(o, "uncompressed_size", json_integer((json_int_t)st->uncompressed_bytes), ok);
-		put(o, "entries", json_integer((json_int_t)st->entries), ok);
-		put(o, "created_by", jstr(l->created_by), ok);
-		put(o, "created", jstr(l->created), ok);
-		put(o, "foreign", json_boolean(l->foreign), ok);
-		put(o, "skipped", json_boolean(l->missing), ok);
+		st_report_put(o, "index", json_integer((json_int_t)i), ok);
+		st_report_put(o, "digest", st_report_jstr(l->digest), ok);
+		st_report_put(o, "diff_id", st_report_jstr(l->diff_id), ok);
+		st_report_put(o, "media_type", st_report_jstr(l->media_type), ok);
+		st_report_put(o, "size", json_integer((json_int_t)l->size), ok);
+		st_report_put(o, "uncompressed_size",
+			      json_integer((json_int_t)st->uncompressed_bytes), ok);
+		st_report_put(o, "entries", json_integer((json_int_t)st->entries), ok);
+		st_report_put(o, "created_by", st_report_jstr(l->created_by), ok);
+		st_report_put(o, "created", st_report_jstr(l->created), ok);
+		st_report_put(o, "foreign", json_boolean(l->foreign), ok);
+		st_report_put(o, "skipped", json_boolean(l->missing), ok);
 	}
 	return a;
 }
@@ -179,9 +180,9 @@ static json_t *setuid_json(const struct st_inventory *inv, bool *ok)
 			break;
 		}
 		snprintf(mode, sizeof(mode), "%04o", n->mode & 07777u);
-		put(o, "path", jstr(n->path), ok);
-		put(o, "mode", json_string(mode), ok);
-		put(o, "layer_index", json_integer((json_int_t)n->layer), ok);
+		st_report_put(o, "path", st_report_jstr(n->path), ok);
+		st_report_put(o, "mode", json_string(mode), ok);
+		st_report_put(o, "layer_index", json_integer((json_int_t)n->layer), ok);
 	}
 	return a;
 }
@@ -226,23 +227,23 @@ static json_t *package_json(const struct strata_scan *scan, size_t index, bool *
 	}
 	if (p->layer < scan->image->layer_count)
 		layer_digest = scan->image->layers[p->layer].digest;
-	put(o, "index", json_integer((json_int_t)index), ok);
-	put(o, "type", jstr(p->type), ok);
-	put(o, "name", jstr(p->name), ok);
-	put(o, "version", jstr(p->version), ok);
-	put(o, "arch", jstr(p->arch), ok);
-	put(o, "source_name", jstr(p->source_name), ok);
-	put(o, "source_version", jstr(p->source_version), ok);
-	put(o, "license", jstr(p->license), ok);
-	put(o, "purl", jstr(p->purl), ok);
-	put(o, "path", jstr(p->path), ok);
-	put(o, "layer_index", json_integer((json_int_t)p->layer), ok);
-	put(o, "layer_digest", jstr(layer_digest), ok);
-	put(o, "found_by", jstr(p->found_by), ok);
-	put(o, "flags", flags_json(p->flags, ok), ok);
-	put(o, "owner", jstr(p->owner), ok);
+	st_report_put(o, "index", json_integer((json_int_t)index), ok);
+	st_report_put(o, "type", st_report_jstr(p->type), ok);
+	st_report_put(o, "name", st_report_jstr(p->name), ok);
+	st_report_put(o, "version", st_report_jstr(p->version), ok);
+	st_report_put(o, "arch", st_report_jstr(p->arch), ok);
+	st_report_put(o, "source_name", st_report_jstr(p->source_name), ok);
+	st_report_put(o, "source_version", st_report_jstr(p->source_version), ok);
+	st_report_put(o, "license", st_report_jstr(p->license), ok);
+	st_report_put(o, "purl", st_report_jstr(p->purl), ok);
+	st_report_put(o, "path", st_report_jstr(p->path), ok);
+	st_report_put(o, "layer_index", json_integer((json_int_t)p->layer), ok);
+	st_report_put(o, "layer_digest", st_report_jstr(layer_digest), ok);
+	st_report_put(o, "found_by", st_report_jstr(p->found_by), ok);
+	st_report_put(o, "flags", flags_json(p->flags, ok), ok);
+	st_report_put(o, "owner", st_report_jstr(p->owner), ok);
 	if (p->flags & ST_PKG_REMOVED)
-		put(o, "removed_in", json_integer((json_int_t)p->removed_in), ok);
+		st_report_put(o, "removed_in", json_integer((json_int_t)p->removed_in), ok);
 	return o;
 }
 
@@ -281,24 +282,24 @@ static json_t *finding_json(const struct strata_scan *scan, const struct st_find
 		*ok = false;
 		return NULL;
 	}
-	put(pkg, "type", jstr(p->type), ok);
-	put(pkg, "name", jstr(p->name), ok);
-	put(pkg, "version", jstr(p->version), ok);
-	put(pkg, "purl", jstr(p->purl), ok);
-	put(pkg, "index", json_integer((json_int_t)f->package), ok);
-	put(pkg, "flags", flags_json(p->flags, ok), ok);
-	put(o, "id", jstr(f->id), ok);
-	put(o, "aliases", aliases_json(f->aliases, ok), ok);
-	put(o, "package", pkg, ok);
-	put(o, "installed_version", jstr(p->version), ok);
-	put(o, "fixed_version", jstr(f->fixed_version), ok);
-	put(o, "status", jstr(st_vuln_status_name(f->status)), ok);
-	put(o, "severity", jstr(st_severity_name(f->severity)), ok);
-	put(o, "severity_source", jstr(f->severity_source), ok);
-	put(o, "summary", jstr(f->summary), ok);
-	put(o, "source", jstr(f->source), ok);
-	put(o, "url", jstr(f->url), ok);
-	put(o, "layer_index", json_integer((json_int_t)p->layer), ok);
+	st_report_put(pkg, "type", st_report_jstr(p->type), ok);
+	st_report_put(pkg, "name", st_report_jstr(p->name), ok);
+	st_report_put(pkg, "version", st_report_jstr(p->version), ok);
+	st_report_put(pkg, "purl", st_report_jstr(p->purl), ok);
+	st_report_put(pkg, "index", json_integer((json_int_t)f->package), ok);
+	st_report_put(pkg, "flags", flags_json(p->flags, ok), ok);
+	st_report_put(o, "id", st_report_jstr(f->id), ok);
+	st_report_put(o, "aliases", aliases_json(f->aliases, ok), ok);
+	st_report_put(o, "package", pkg, ok);
+	st_report_put(o, "installed_version", st_report_jstr(p->version), ok);
+	st_report_put(o, "fixed_version", st_report_jstr(f->fixed_version), ok);
+	st_report_put(o, "status", st_report_jstr(st_vuln_status_name(f->status)), ok);
+	st_report_put(o, "severity", st_report_jstr(st_severity_name(f->severity)), ok);
+	st_report_put(o, "severity_source", st_report_jstr(f->severity_source), ok);
+	st_report_put(o, "summary", st_report_jstr(f->summary), ok);
+	st_report_put(o, "source", st_report_jstr(f->source), ok);
+	st_report_put(o, "url", st_report_jstr(f->url), ok);
+	st_report_put(o, "layer_index", json_integer((json_int_t)p->layer), ok);
 	return o;
 }
 
@@ -324,8 +325,8 @@ static json_t *unchecked_json(const struct strata_scan *scan, bool *ok)
 			*ok = false;
 			break;
 		}
-		put(o, "scope", jstr(u->scope), ok);
-		put(o, "packages", json_integer((json_int_t)u->packages), ok);
+		st_report_put(o, "scope", st_report_jstr(u->scope), ok);
+		st_report_put(o, "packages", json_integer((json_int_t)u->packages), ok);
 	}
 	return list;
 }
@@ -364,16 +365,16 @@ int st_report_json(const struct strata_scan *scan, FILE *out,
 			ok = false;
 	}
 	if (ok) {
-		put(root, "schema", json_string(JSON_SCHEMA_ID), &ok);
-		put(root, "image", image_json(scan, &ok), &ok);
-		put(root, "os", os_json(&scan->inv.os, &ok), &ok);
-		put(root, "layers", layers_json(scan, &ok), &ok);
-		put(root, "setuid_files", setuid_json(&scan->inv, &ok), &ok);
-		put(root, "packages", packages, &ok);
+		st_report_put(root, "schema", json_string(JSON_SCHEMA_ID), &ok);
+		st_report_put(root, "image", image_json(scan, &ok), &ok);
+		st_report_put(root, "os", os_json(&scan->inv.os, &ok), &ok);
+		st_report_put(root, "layers", layers_json(scan, &ok), &ok);
+		st_report_put(root, "setuid_files", setuid_json(&scan->inv, &ok), &ok);
+		st_report_put(root, "packages", packages, &ok);
 		packages = NULL;
-		put(root, "vulnerabilities_checked", json_boolean(scan->matched), &ok);
-		put(root, "unchecked", unchecked_json(scan, &ok), &ok);
-		put(root, "findings", findings, &ok);
+		st_report_put(root, "vulnerabilities_checked", json_boolean(scan->matched), &ok);
+		st_report_put(root, "unchecked", unchecked_json(scan, &ok), &ok);
+		st_report_put(root, "findings", findings, &ok);
 		findings = NULL;
 	}
 	if (!ok) {

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "layers_api.h"
+#include "report/report.h"
 
 #define LAYERS_SCHEMA_ID "strata-layers/1"
 
@@ -243,47 +244,6 @@ int st_report_layers_table(const struct strata_layers *layers, FILE *out,
 
 /* JSON ----------------------------------------------------------------------- */
 
-/* Returns a JSON string for S, or null for NULL. Bytes that are not valid
- * UTF-8 become U+FFFD so that the document stays valid. */
-static json_t *jtext(const char *s)
-{
-	json_t *v;
-	char *fixed;
-	size_t n;
-	size_t i;
-	size_t o = 0;
-
-	if (s == NULL)
-		return json_null();
-	v = json_string(s);
-	if (v != NULL)
-		return v;
-	n = strlen(s);
-	fixed = st_calloc(n + 1, 3);
-	if (fixed == NULL)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x80) {
-			fixed[o++] = (char)c;
-		} else {
-			fixed[o++] = (char)0xef;
-			fixed[o++] = (char)0xbf;
-			fixed[o++] = (char)0xbd;
-		}
-	}
-	fixed[o] = '\0';
-	v = json_string(fixed);
-	free(fixed);
-	return v;
-}
-
-static void put(json_t *obj, const char *key, json_t *value, bool *ok)
-{
-	if (value == NULL || json_object_set_new(obj, key, value) != 0)
-		*ok = false;
-}
 
 static json_t *juint(uint64_t v)
 {
@@ -304,8 +264,8 @@ static json_t *counts_json(const struct st_file_counts *c, bool *ok)
 		*ok = false;
 		return NULL;
 	}
-	put(o, "count", juint(c->files), ok);
-	put(o, "bytes", juint(c->bytes), ok);
+	st_report_put(o, "count", juint(c->files), ok);
+	st_report_put(o, "bytes", juint(c->bytes), ok);
 	return o;
 }
 
@@ -317,12 +277,12 @@ static json_t *change_json(const struct st_pkg_change *c, bool *ok)
 		*ok = false;
 		return NULL;
 	}
-	put(o, "change", jtext(st_change_kind_name(c->kind)), ok);
-	put(o, "type", jtext(c->type), ok);
-	put(o, "name", jtext(c->name), ok);
-	put(o, "arch", jtext(c->arch), ok);
-	put(o, "version", jtext(c->new_version), ok);
-	put(o, "previous_version", jtext(c->old_version), ok);
+	st_report_put(o, "change", st_report_jstr(st_change_kind_name(c->kind)), ok);
+	st_report_put(o, "type", st_report_jstr(c->type), ok);
+	st_report_put(o, "name", st_report_jstr(c->name), ok);
+	st_report_put(o, "arch", st_report_jstr(c->arch), ok);
+	st_report_put(o, "version", st_report_jstr(c->new_version), ok);
+	st_report_put(o, "previous_version", st_report_jstr(c->old_version), ok);
 	return o;
 }
 
@@ -343,28 +303,28 @@ static json_t *layer_json(const struct strata_layers *layers, size_t i, bool *ok
 		*ok = false;
 		return NULL;
 	}
-	put(files, "added", counts_json(&f->added, ok), ok);
-	put(files, "modified", counts_json(&f->modified, ok), ok);
-	put(files, "removed", counts_json(&f->removed, ok), ok);
+	st_report_put(files, "added", counts_json(&f->added, ok), ok);
+	st_report_put(files, "modified", counts_json(&f->modified, ok), ok);
+	st_report_put(files, "removed", counts_json(&f->removed, ok), ok);
 	for (j = f->change_first; j < f->change_first + f->change_count; j++) {
 		if (json_array_append_new(changes, change_json(&l->changes[j], ok)) != 0)
 			*ok = false;
 	}
-	put(o, "index", juint(i), ok);
-	put(o, "digest", jtext(info->digest), ok);
-	put(o, "diff_id", jtext(info->diff_id), ok);
-	put(o, "media_type", jtext(info->media_type), ok);
-	put(o, "size", juint(info->size), ok);
-	put(o, "uncompressed_size", juint(f->uncompressed_bytes), ok);
-	put(o, "entries", juint(f->entries), ok);
-	put(o, "history_index", jindex(f->history_index), ok);
-	put(o, "created_by", jtext(f->created_by), ok);
-	put(o, "created", jtext(f->created), ok);
-	put(o, "content_bytes", juint(f->content_bytes), ok);
-	put(o, "files", files, ok);
-	put(o, "wasted_bytes", juint(f->wasted_bytes), ok);
-	put(o, "packages_unknown", json_boolean(f->packages_unknown), ok);
-	put(o, "packages", changes, ok);
+	st_report_put(o, "index", juint(i), ok);
+	st_report_put(o, "digest", st_report_jstr(info->digest), ok);
+	st_report_put(o, "diff_id", st_report_jstr(info->diff_id), ok);
+	st_report_put(o, "media_type", st_report_jstr(info->media_type), ok);
+	st_report_put(o, "size", juint(info->size), ok);
+	st_report_put(o, "uncompressed_size", juint(f->uncompressed_bytes), ok);
+	st_report_put(o, "entries", juint(f->entries), ok);
+	st_report_put(o, "history_index", jindex(f->history_index), ok);
+	st_report_put(o, "created_by", st_report_jstr(f->created_by), ok);
+	st_report_put(o, "created", st_report_jstr(f->created), ok);
+	st_report_put(o, "content_bytes", juint(f->content_bytes), ok);
+	st_report_put(o, "files", files, ok);
+	st_report_put(o, "wasted_bytes", juint(f->wasted_bytes), ok);
+	st_report_put(o, "packages_unknown", json_boolean(f->packages_unknown), ok);
+	st_report_put(o, "packages", changes, ok);
 	return o;
 }
 
@@ -385,11 +345,11 @@ static json_t *history_json(const struct st_layers *l, bool *ok)
 			*ok = false;
 			break;
 		}
-		put(o, "index", juint(i), ok);
-		put(o, "created_by", jtext(h->created_by), ok);
-		put(o, "created", jtext(h->created), ok);
-		put(o, "empty_layer", json_boolean(h->empty_layer), ok);
-		put(o, "layer_index", jindex(h->layer), ok);
+		st_report_put(o, "index", juint(i), ok);
+		st_report_put(o, "created_by", st_report_jstr(h->created_by), ok);
+		st_report_put(o, "created", st_report_jstr(h->created), ok);
+		st_report_put(o, "empty_layer", json_boolean(h->empty_layer), ok);
+		st_report_put(o, "layer_index", jindex(h->layer), ok);
 	}
 	return a;
 }
@@ -404,13 +364,13 @@ static json_t *totals_json(const struct strata_layers *layers, bool *ok)
 		return NULL;
 	}
 	strata_layers_get_totals(layers, &t);
-	put(o, "layer_count", juint(t.layer_count), ok);
-	put(o, "size", juint(t.size), ok);
-	put(o, "uncompressed_size", juint(t.uncompressed_size), ok);
-	put(o, "content_bytes", juint(t.content_bytes), ok);
-	put(o, "wasted_bytes", juint(t.wasted_bytes), ok);
-	put(o, "efficiency", json_real(t.efficiency), ok);
-	put(o, "distinct_paths", juint(t.distinct_paths), ok);
+	st_report_put(o, "layer_count", juint(t.layer_count), ok);
+	st_report_put(o, "size", juint(t.size), ok);
+	st_report_put(o, "uncompressed_size", juint(t.uncompressed_size), ok);
+	st_report_put(o, "content_bytes", juint(t.content_bytes), ok);
+	st_report_put(o, "wasted_bytes", juint(t.wasted_bytes), ok);
+	st_report_put(o, "efficiency", json_real(t.efficiency), ok);
+	st_report_put(o, "distinct_paths", juint(t.distinct_paths), ok);
 	return o;
 }
 
@@ -430,8 +390,8 @@ static json_t *wasted_json(const struct st_layers *l, bool *ok)
 			*ok = false;
 			break;
 		}
-		put(o, "path", jtext(l->wasted[i].path), ok);
-		put(o, "bytes", juint(l->wasted[i].bytes), ok);
+		st_report_put(o, "path", st_report_jstr(l->wasted[i].path), ok);
+		st_report_put(o, "bytes", juint(l->wasted[i].bytes), ok);
 	}
 	return a;
 }
@@ -444,11 +404,11 @@ static json_t *image_json(const struct st_image *img, bool *ok)
 		*ok = false;
 		return NULL;
 	}
-	put(o, "reference", jtext(img->reference), ok);
-	put(o, "form", jtext(st_image_form_name(img->form)), ok);
-	put(o, "manifest_digest", jtext(img->manifest_digest), ok);
-	put(o, "config_digest", jtext(img->config_digest), ok);
-	put(o, "tag", jtext(img->tag), ok);
+	st_report_put(o, "reference", st_report_jstr(img->reference), ok);
+	st_report_put(o, "form", st_report_jstr(st_image_form_name(img->form)), ok);
+	st_report_put(o, "manifest_digest", st_report_jstr(img->manifest_digest), ok);
+	st_report_put(o, "config_digest", st_report_jstr(img->config_digest), ok);
+	st_report_put(o, "tag", st_report_jstr(img->tag), ok);
 	return o;
 }
 
@@ -467,13 +427,13 @@ int st_report_layers_json(const struct strata_layers *layers, FILE *out,
 			ok = false;
 	}
 	if (ok) {
-		put(root, "schema", json_string(LAYERS_SCHEMA_ID), &ok);
-		put(root, "image", image_json(layers->scan->image, &ok), &ok);
-		put(root, "layers", list, &ok);
+		st_report_put(root, "schema", json_string(LAYERS_SCHEMA_ID), &ok);
+		st_report_put(root, "image", image_json(layers->scan->image, &ok), &ok);
+		st_report_put(root, "layers", list, &ok);
 		list = NULL;
-		put(root, "history", history_json(l, &ok), &ok);
-		put(root, "totals", totals_json(layers, &ok), &ok);
-		put(root, "wasted_paths", wasted_json(l, &ok), &ok);
+		st_report_put(root, "history", history_json(l, &ok), &ok);
+		st_report_put(root, "totals", totals_json(layers, &ok), &ok);
+		st_report_put(root, "wasted_paths", wasted_json(l, &ok), &ok);
 	}
 	if (!ok) {
 		rc = st_error_set(err, STRATA_ENOMEM, "out of memory building the JSON layer report");
