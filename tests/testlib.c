@@ -1,12 +1,14 @@
 /* Helpers shared by several unit-test programs; see testlib.h. */
 #include <archive.h>
 #include <archive_entry.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
 #include "testlib.h"
+#include "vuln/vuln.h"
 
 /* Vector files ------------------------------------------------------------ */
 
@@ -166,4 +168,58 @@ const struct st_package *st_test_find_package(const struct st_inventory *inv, co
 			return &inv->packages[i];
 	}
 	return NULL;
+}
+
+/* Temporary vulnerability store ------------------------------------------ */
+
+static void store_log(void *ctx, int level, const char *msg)
+{
+	struct st_test_store *fx = ctx;
+	size_t room = sizeof(fx->log) - fx->log_len;
+	int n;
+
+	if (level < fx->min_level)
+		return;
+	n = snprintf(fx->log + fx->log_len, room, "%s\n", msg);
+	if (n > 0 && (size_t)n < room)
+		fx->log_len += (size_t)n;
+}
+
+bool st_test_store_setup(struct st_test_store *fx, const char *tag, int min_level)
+{
+	struct strata_error err = {0};
+
+	memset(fx, 0, sizeof(*fx));
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/strata-%.16s-test-XXXXXX", tag);
+	if (mkdtemp(fx->dir) == NULL) {
+		fprintf(stderr, "# mkdtemp %s failed\n", fx->dir);
+		fx->dir[0] = '\0';
+		return false;
+	}
+	snprintf(fx->db_path, sizeof(fx->db_path), "%s/vuln.db", fx->dir);
+	strata_limits_default(&fx->lim);
+	fx->min_level = min_level;
+	fx->diag.fn = store_log;
+	fx->diag.ctx = fx;
+	if (st_db_open(&fx->db, fx->db_path, true, &err) < 0) {
+		fprintf(stderr, "# %s\n", err.msg);
+		return false;
+	}
+	return true;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void st_test_store_teardown(struct st_test_store *fx)
+{
+	st_db_close(fx->db);
+	fx->db = NULL;
+	if (fx->dir[0] != '\0')
+		nftw(fx->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

@@ -1,6 +1,6 @@
 /* Helpers shared by several unit-test programs: a line reader for the
- * version vector files under tests/data/ and in-memory tar layers for
- * st_catalog_layers. Failures are printed to stderr or abort the test
+ * version vector files under tests/data/, in-memory tar layers for
+ * st_catalog_layers, and a temporary vulnerability store. Failures are printed to stderr or abort the test
  * program, because only tests call these. */
 #ifndef STRATA_TEST_TESTLIB_H
 #define STRATA_TEST_TESTLIB_H
@@ -67,5 +67,30 @@ struct st_walk_file st_test_walk_file(const char *path, const char *data, size_t
 /* Returns the first package of INV with TYPE and NAME, or NULL. */
 const struct st_package *st_test_find_package(const struct st_inventory *inv, const char *type,
 					      const char *name);
+
+/* Temporary vulnerability store ------------------------------------------ */
+
+struct st_db;
+
+/* A new store in its own temporary directory, with limits at their
+ * defaults and a diag sink that appends each message at MIN_LEVEL or above
+ * (enum st_diag_level) to LOG, one per line, as long as LOG has room. */
+struct st_test_store {
+	char dir[64];
+	char db_path[128];
+	struct st_db *db;
+	struct strata_limits lim;
+	struct st_diag diag;
+	int min_level;
+	char log[32768];
+	size_t log_len;
+};
+
+/* Creates /tmp/strata-TAG-test-XXXXXX and the store in it. Prints the
+ * error and returns false on failure. */
+bool st_test_store_setup(struct st_test_store *fx, const char *tag, int min_level);
+
+/* Closes the store and removes its directory. */
+void st_test_store_teardown(struct st_test_store *fx);
 
 #endif

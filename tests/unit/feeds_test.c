@@ -2,79 +2,23 @@
  * Red Hat CSAF advisories and VEX, Debian DSA/DLA lists and Photon OS CVE
  * files. Each test imports into its own database in a temporary directory
  * and reads the stored rows back with SQL. */
-#include <ftw.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "harness.h"
+#include "testlib.h"
 #include "vuln/vuln.h"
 #include "vuln/vuln_internal.h"
 
 /* Fixtures ----------------------------------------------------------------- */
 
-struct fixture {
-	char dir[64];
-	char db_path[128];
-	struct st_db *db;
-	struct strata_limits lim;
-	struct st_diag diag;
-	char log[16384];
-	size_t log_len;
-};
-
-static void log_message(void *ctx, int level, const char *msg)
-{
-	struct fixture *fx = ctx;
-	int n;
-
-	if (level < ST_DIAG_WARN)
-		return;
-	n = snprintf(fx->log + fx->log_len, sizeof(fx->log) - fx->log_len, "%s\n", msg);
-	if (n > 0 && (size_t)n < sizeof(fx->log) - fx->log_len)
-		fx->log_len += (size_t)n;
-}
-
-static bool fixture_setup(struct fixture *fx)
-{
-	struct strata_error err = {0};
-
-	memset(fx, 0, sizeof(*fx));
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/strata-feeds-test-XXXXXX");
-	if (mkdtemp(fx->dir) == NULL)
-		return false;
-	snprintf(fx->db_path, sizeof(fx->db_path), "%s/vuln.db", fx->dir);
-	strata_limits_default(&fx->lim);
-	fx->diag.fn = log_message;
-	fx->diag.ctx = fx;
-	if (st_db_open(&fx->db, fx->db_path, true, &err) < 0) {
-		fprintf(stderr, "# %s\n", err.msg);
-		return false;
-	}
-	return true;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void fixture_teardown(struct fixture *fx)
-{
-	st_db_close(fx->db);
-	fx->db = NULL;
-	if (fx->dir[0] != '\0')
-		nftw(fx->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* Imports one path: REL under tests/data, or an absolute path. */
-static int import_one(struct fixture *fx, struct st_import_stats *stats, const char *rel)
+static int import_one(struct st_test_store *fx, struct st_import_stats *stats, const char *rel)
 {
 	struct strata_error err = {0};
 	char path[512];
@@ -92,7 +36,7 @@ static int import_one(struct fixture *fx, struct st_import_stats *stats, const c
 }
 
 /* Writes N bytes of TEXT to DIR/NAME and returns the path (static). */
-static const char *write_file(const struct fixture *fx, const char *name, const char *text,
+static const char *write_file(const struct st_test_store *fx, const char *name, const char *text,
 			      size_t n)
 {
 	static char path[256];
@@ -137,7 +81,7 @@ static char *slurp(const char *rel, size_t *len)
 
 /* Runs SQL with up to three text parameters and returns the first column
  * of the first row as an integer (-1 when there is no row). */
-static long long query_int(struct fixture *fx, const char *sql, const char *a, const char *b,
+static long long query_int(struct st_test_store *fx, const char *sql, const char *a, const char *b,
 			   const char *c)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -163,7 +107,7 @@ static long long query_int(struct fixture *fx, const char *sql, const char *a, c
  * DISTRO as "ecosystem status fixed severity purl;" items in row order,
  * into BUF. A missing fixed version or purl prints as "-", a missing
  * severity as -1. */
-static const char *rows(struct fixture *fx, const char *source, const char *id,
+static const char *rows(struct st_test_store *fx, const char *source, const char *id,
 			const char *package, const char *distro, char *buf, size_t size)
 {
 	static const char sql[] =
@@ -198,7 +142,7 @@ static const char *rows(struct fixture *fx, const char *source, const char *id,
 }
 
 /* Counts of the rows of every table, to compare two imports. */
-static long long content_digest(struct fixture *fx)
+static long long content_digest(struct st_test_store *fx)
 {
 	return query_int(fx,
 			 "SELECT (SELECT count(*) FROM vulnerability) * 1000000000 +"
@@ -209,7 +153,7 @@ static long long content_digest(struct fixture *fx)
 }
 
 /* A snapshot of the affected rows, independent of row ids. */
-static long long rows_checksum(struct fixture *fx)
+static long long rows_checksum(struct st_test_store *fx)
 {
 	return query_int(fx,
 			 "SELECT total(length(v.name || a.package || a.distro || a.status ||"
@@ -219,7 +163,7 @@ static long long rows_checksum(struct fixture *fx)
 			 NULL, NULL, NULL);
 }
 
-static bool has_warning(const struct fixture *fx, const char *a, const char *b)
+static bool has_warning(const struct st_test_store *fx, const char *a, const char *b)
 {
 	const char *line = fx->log;
 
@@ -289,11 +233,11 @@ ST_TEST(feeds_detected_by_content)
 
 ST_TEST(wolfi_fixture_rows)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	char buf[512];
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "feeds", ST_DIAG_WARN));
 	ST_CHECK_INT(import_one(&fx, &stats, "feeds/wolfi/security.json"), 0);
 	/* 27 packages list 59 ids, each once. */
 	ST_CHECK_INT(stats.records, 59);
@@ -310,17 +254,17 @@ ST_TEST(wolfi_fixture_rows)
 			  sizeof(buf)), "apk fixed 2.5.0-r0 -1 -;");
 	ST_CHECK_INT(query_int(&fx, "SELECT count(*) FROM affected WHERE distro = 'chainguard'",
 			       NULL, NULL, NULL), 0);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(chainguard_fixture_rows)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	char buf[512];
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "feeds", ST_DIAG_WARN));
 	ST_CHECK_INT(import_one(&fx, &stats, "feeds/chainguard/security.json"), 0);
 	/* 197 items name 189 distinct ids: shared ids merge into one record. */
 	ST_CHECK_INT(stats.records, 189);
@@ -334,26 +278,26 @@ ST_TEST(chainguard_fixture_rows)
 			  buf, sizeof(buf)), "apk not-affected - -1 -;");
 	ST_CHECK_STR(rows(&fx, "chainguard-secdb", "CVE-2023-0464", "openssl", "chainguard",
 			  buf, sizeof(buf)), "apk fixed 3.1.0-r1 -1 -;");
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(wolfi_and_chainguard_kept_apart)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	char buf[512];
 
 	/* Both list CVE-2022-38126 for binutils: separate sources, so the
 	 * second import does not replace the first. */
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "feeds", ST_DIAG_WARN));
 	ST_CHECK_INT(import_one(&fx, &stats, "feeds/wolfi/security.json"), 0);
 	ST_CHECK_INT(import_one(&fx, &stats, "feeds/chainguard/security.json"), 0);
 	ST_CHECK_STR(rows(&fx, "wolfi-secdb", "CVE-2022-38126", "binutils", "wolfi", buf,
 			  sizeof(buf)), "apk fixed 2.39-r1 -1 -;");
 	ST_CHECK_STR(rows(&fx, "chainguard-secdb", "CVE-2022-38126", "binutils", "chainguard",
 			  buf, sizeof(buf)), "apk fixed 2.39-r1 -1 -;");
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -368,10 +312,10 @@ ST_TEST(secfixes_undecidable_distro_skipped)
 		" \"https://packages.wolfi.dev\", \"packages\": []}";
 	static const char lookalike[] =
 		"{\"urlprefix\": \"https://notwolfi.dev.example\", \"packages\": []}";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "feeds", ST_DIAG_WARN));
 	ST_CHECK_INT(import_one(&fx, &stats, write_file(&fx, "a.json", neither,
 							 sizeof(neither) - 1)), 0);
 	ST_CHECK_INT(stats.records, 0);
@@ -385,7 +329,7 @@ ST_TEST(secfixes_undecidable_distro_skipped)
 							 sizeof(lookalike) - 1)), 0);
 	ST_CHECK_INT(stats.skipped, 1);
 	ST_CHECK_INT(query_int(&fx, "SELECT count(*) FROM affected", NULL, NULL, NULL), 0);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -400,10 +344,10 @@ ST_TEST(secfixes_malformed_packages_skipped)
 		" {\"pkg\": {\"name\": \"baditem\", \"secfixes\": {\"1.0-r1\": [\"CVE-2099-0004\", 5]}}},"
 		" {\"pkg\": {\"name\": 7}},"
 		" \"not an object\"]}";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "feeds", ST_DIAG_WARN));
 	ST_CHECK_INT(import_one(&fx, &stats, write_file(&fx, "security.json", text,
 							 sizeof(text) - 1)), 0);
 	ST_CHECK_INT(stats.records, 1);
@@ -414,7 +358,7 @@ ST_TEST(secfixes_malformed_packages_skipped)
 	ST_CHECK(has_warning(&fx, "security.json: packages[4]", NULL));
 	/* The skipped package's first id left nothing behind. */
 	ST_CHECK_INT(query_int(&fx, "SELECT count(*) FROM vulnerability", NULL, NULL, NULL), 1);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -424,11 +368,11 @@ ST_TEST(secfixes_malformed_packages_skipped)
 
 ST_TEST(csaf_vex_case_rows)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	char buf[512];
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "feeds", ST_DIAG_WARN));
 	ST_CHECK_INT(import_one(&fx, &stats, VEX_CASES), 0);
 	ST_CHECK_INT(stats.records, 1);
 	ST_CHECK_INT(stats.skipped, 0);
@@ -473,17 +417,17 @@ ST_TEST(csaf_vex_case_rows)
 	ST_CHECK_INT(query_int(&fx, "SELECT count(*) FROM reference WHERE type = 'ADVISORY'"
 			       " AND url = 'https://access.redhat.com/security/cve/CVE-2099-0001'",
 			       NULL, NULL, NULL), 1);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(csaf_advisory_fixtures)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	char buf[512];
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "feeds", ST_DIAG_WARN));
 	/* RHSA-2024:6163 lists the python3.9 source rpm for RHEL 9. */
 	ST_CHECK_INT(import_one(&fx, &stats, "feeds/redhat/csaf/rhsa-2024_6163.json"), 0);
 	ST_CHECK_INT(stats.records, 1);
@@ -517,7 +461,7 @@ ST_TEST(csaf_advisory_fixtures)
 	ST_CHECK_INT(query_int(&fx, "SELECT count(*) FROM affected a JOIN vulnerability v ON"
 			       " v.id = a.vuln_id WHERE v.name = 'CVE-2024-24786'", NULL, NULL,
 			       NULL), 0);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -532,7 +476,7 @@ ST_TEST(csaf_malformed_records_skipped)
 		" \"default_component_of\", \"full_product_name\": {\"product_id\": \"el9:a\"},"
 		" \"product_reference\": \"a\", \"relates_to_product_reference\": \"el9\"}]}";
 	char text[4096];
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	int n;
 
@@ -548,7 +492,7 @@ ST_TEST(csaf_malformed_records_skipped)
 		     " {\"cve\": 5}, \"text\"]}",
 		     tree);
 	ST_CHECK(n > 0 && (size_t)n < sizeof(text));
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "feeds", ST_DIAG_WARN));
 	ST_CHECK_INT(import_one(&fx, &stats, write_file(&fx, "vex.json", text, (size_t)n)), 0);
 	ST_CHECK_INT(stats.records, 1);
 	ST_CHECK_INT(stats.skipped, 6);
@@ -573,7 +517,7 @@ ST_TEST(csaf_malformed_records_skipped)
 		     " \"2.0\", \"tracking\": {\"id\": \"B\"}}, %s, \"vulnerabilities\": []}", tree);
 	ST_CHECK_INT(import_one(&fx, &stats, write_file(&fx, "base.json", text, (size_t)n)), 0);
 	ST_CHECK(has_warning(&fx, "base.json: B: CSAF category csaf_base", NULL));
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -590,13 +534,13 @@ ST_TEST(csaf_purl_forms)
 		{"pkg:rpm/redhat/a%00@1.0-1.el9", NULL, NULL},
 		{"pkg:deb/debian/a@1.0-1", NULL, NULL},
 	};
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	char text[2048];
 	char buf[512];
 	size_t i;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "feeds", ST_DIAG_WARN));
 	for (i = 0; i < ST_ARRAY_LEN(purls); i++) {
 		char name[32];
 		int n = snprintf(text, sizeof(text),
@@ -632,7 +576,7 @@ ST_TEST(csaf_purl_forms)
 			return ST_TEST_FAIL;
 		}
 	}
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -640,11 +584,11 @@ ST_TEST(csaf_purl_forms)
 
 ST_TEST(dsa_fixture_rows)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	char buf[512];
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "feeds", ST_DIAG_WARN));
 	ST_CHECK_INT(import_one(&fx, &stats, "feeds/debian/DSA-list-excerpt"), 0);
 	ST_CHECK_INT(stats.records, 10);
 	ST_CHECK_INT(stats.skipped, 0);
@@ -666,7 +610,7 @@ ST_TEST(dsa_fixture_rows)
 	ST_CHECK_INT(query_int(&fx, "SELECT count(*) FROM vulnerability WHERE name IN"
 			       " ('DSA-2819-1', 'DSA-3281-1', 'DSA-4205-1')", NULL, NULL, NULL), 3);
 	ST_CHECK_INT(query_int(&fx, "SELECT count(*) FROM affected", NULL, NULL, NULL), 9);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -695,11 +639,11 @@ ST_TEST(dsa_statuses_and_malformed)
 		"\tsomething else\n"
 		"[08 Jan 2099] DLA-9007-1 h - good\n"
 		"\t[bookworm] - h 2.0-1\n";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	char buf[512];
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "feeds", ST_DIAG_WARN));
 	ST_CHECK_INT(import_one(&fx, &stats, write_file(&fx, "list", text, sizeof(text) - 1)),
 		     0);
 	ST_CHECK_INT(stats.records, 2);
@@ -723,7 +667,7 @@ ST_TEST(dsa_statuses_and_malformed)
 	ST_CHECK(has_warning(&fx, "list: line 17:", "header"));
 	ST_CHECK(has_warning(&fx, "list: line 19: DLA-9006-1", "unexpected line"));
 	ST_CHECK_INT(query_int(&fx, "SELECT count(*) FROM vulnerability", NULL, NULL, NULL), 2);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -731,11 +675,11 @@ ST_TEST(dsa_statuses_and_malformed)
 
 ST_TEST(photon_fixture_rows)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	char buf[512];
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "feeds", ST_DIAG_WARN));
 	ST_CHECK_INT(import_one(&fx, &stats, "feeds/photon/cve_data_photon4.0.json"), 0);
 	/* 7 entries: CVE-2023-50447 is "Fixed" without res_ver. */
 	ST_CHECK_INT(stats.records, 4);
@@ -753,7 +697,7 @@ ST_TEST(photon_fixture_rows)
 	ST_CHECK_INT(query_int(&fx, "SELECT count(*) FROM affected", NULL, NULL, NULL), 6);
 	ST_CHECK_INT(query_int(&fx, "SELECT count(*) FROM score WHERE type = 'Photon' AND"
 			       " score = '9.8'", NULL, NULL, NULL), 1);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -765,11 +709,11 @@ ST_TEST(photon_release_from_name_or_tag)
 	static const char untagged[] =
 		"[{\"cve_id\": \"CVE-2099-2\", \"pkg\": \"a\", \"cve_score\": null,"
 		" \"aff_ver\": \"\", \"res_ver\": \"1.0-1\", \"status\": \"Fixed\"}]";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	char buf[256];
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "feeds", ST_DIAG_WARN));
 	ST_CHECK_INT(import_one(&fx, &stats, write_file(&fx, "cve_data_photon3.0.json", text,
 							 sizeof(text) - 1)), 0);
 	ST_CHECK_STR(rows(&fx, "photon", "CVE-2099-1", "a", "photon:3.0", buf, sizeof(buf)),
@@ -782,7 +726,7 @@ ST_TEST(photon_release_from_name_or_tag)
 							 sizeof(untagged) - 1)), 0);
 	ST_CHECK_INT(stats.skipped, 1);
 	ST_CHECK(has_warning(&fx, "other.json: Photon file without a release", NULL));
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -802,11 +746,11 @@ ST_TEST(photon_malformed_entries_skipped)
 		" {\"pkg\": \"b\"}, 17,"
 		" {\"cve_id\": \"CVE-2099-1\", \"pkg\": \"c\", \"res_ver\": \"NA\","
 		" \"status\": \"Affected\"}]";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	char buf[256];
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "feeds", ST_DIAG_WARN));
 	ST_CHECK_INT(import_one(&fx, &stats, write_file(&fx, "cve_data_photon4.0.json", text,
 							 sizeof(text) - 1)), 0);
 	ST_CHECK_INT(stats.records, 1);
@@ -824,7 +768,7 @@ ST_TEST(photon_malformed_entries_skipped)
 		     "rpm fixed 1-1.ph4 3 -;");
 	/* The entry skipped after writing its record left no row. */
 	ST_CHECK_INT(query_int(&fx, "SELECT count(*) FROM vulnerability", NULL, NULL, NULL), 1);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -843,13 +787,13 @@ static const char *const all_fixtures[] = {
 
 ST_TEST(reimport_gives_same_content)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	long long digest;
 	long long checksum;
 	size_t i;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "feeds", ST_DIAG_WARN));
 	for (i = 0; i < ST_ARRAY_LEN(all_fixtures); i++)
 		ST_CHECK_INT(import_one(&fx, &stats, all_fixtures[i]), 0);
 	digest = content_digest(&fx);
@@ -859,17 +803,17 @@ ST_TEST(reimport_gives_same_content)
 		ST_CHECK_INT(import_one(&fx, &stats, all_fixtures[i]), 0);
 	ST_CHECK_INT(content_digest(&fx), digest);
 	ST_CHECK_INT(rows_checksum(&fx), checksum);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(truncated_files_fail_cleanly)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	size_t i;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "feeds", ST_DIAG_WARN));
 	for (i = 0; i < ST_ARRAY_LEN(all_fixtures); i++) {
 		size_t len = 0;
 		char *text = slurp(all_fixtures[i], &len);
@@ -895,13 +839,13 @@ ST_TEST(truncated_files_fail_cleanly)
 	ST_CHECK_INT(query_int(&fx, "SELECT count(*) FROM vulnerability v JOIN source s ON"
 			       " s.id = v.source_id WHERE s.name <> 'debian-dsa'", NULL, NULL,
 			       NULL), 0);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(oversized_fields_rejected)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	char big[ST_FEED_NAME_MAX + 2];
 	char text[8192];
@@ -909,7 +853,7 @@ ST_TEST(oversized_fields_rejected)
 
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "feeds", ST_DIAG_WARN));
 
 	n = snprintf(text, sizeof(text),
 		     "{\"apkurl\": \"x\", \"urlprefix\": \"https://packages.wolfi.dev\","
@@ -944,19 +888,19 @@ ST_TEST(oversized_fields_rejected)
 	ST_CHECK_INT(stats.skipped, 5);
 	ST_CHECK_INT(stats.records, 0);
 	ST_CHECK_INT(query_int(&fx, "SELECT count(*) FROM affected", NULL, NULL, NULL), 0);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(feed_file_bytes_limit_applies)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	char path[512];
 	const char *paths[1] = {path};
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "feeds", ST_DIAG_WARN));
 	fx.lim.feed_file_bytes = 512;
 	snprintf(path, sizeof(path), "%s", st_test_data_path(VEX_CASES));
 	ST_CHECK_INT(st_db_import(fx.db, paths, 1, &fx.lim, &fx.diag, &stats, &err),
@@ -965,6 +909,6 @@ ST_TEST(feed_file_bytes_limit_applies)
 	fx.lim.json_depth = 4;
 	ST_CHECK(st_db_import(fx.db, paths, 1, &fx.lim, &fx.diag, &stats, &err) < 0);
 	ST_CHECK_INT(query_int(&fx, "SELECT count(*) FROM vulnerability", NULL, NULL, NULL), 0);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }

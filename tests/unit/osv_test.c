@@ -2,15 +2,16 @@
  * form of OSV records, and imports of the full Go and PyPI snapshots. Each
  * test builds its own database in a temporary directory from
  * tests/data/feeds/osv-eco, osv-full and records it writes itself. */
-#include <ftw.h>
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "harness.h"
+#include "testlib.h"
 #include "inventory/inventory.h"
 #include "vuln/cvss.h"
 #include "vuln/vuln.h"
@@ -18,64 +19,8 @@
 
 /* Fixtures ----------------------------------------------------------------- */
 
-struct fixture {
-	char dir[64];
-	struct st_db *db;
-	struct strata_limits lim;
-	struct st_diag diag;
-	char log[16384];
-	size_t log_len;
-};
-
-static void log_message(void *ctx, int level, const char *msg)
-{
-	struct fixture *fx = ctx;
-	int n;
-
-	if (level < ST_DIAG_INFO)
-		return;
-	n = snprintf(fx->log + fx->log_len, sizeof(fx->log) - fx->log_len, "%s\n", msg);
-	if (n > 0 && (size_t)n < sizeof(fx->log) - fx->log_len)
-		fx->log_len += (size_t)n;
-}
-
-static bool setup(struct fixture *fx)
-{
-	struct strata_error err = {0};
-	char path[128];
-
-	memset(fx, 0, sizeof(*fx));
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/strata-osv-test-XXXXXX");
-	if (mkdtemp(fx->dir) == NULL)
-		return false;
-	snprintf(path, sizeof(path), "%s/vuln.db", fx->dir);
-	strata_limits_default(&fx->lim);
-	fx->diag.fn = log_message;
-	fx->diag.ctx = fx;
-	if (st_db_open(&fx->db, path, true, &err) < 0) {
-		fprintf(stderr, "# %s\n", err.msg);
-		return false;
-	}
-	return true;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void teardown(struct fixture *fx)
-{
-	st_db_close(fx->db);
-	if (fx->dir[0] != '\0')
-		nftw(fx->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* Imports one path: REL under tests/data, or an absolute path. */
-static int import_one(struct fixture *fx, const char *rel, struct st_import_stats *stats)
+static int import_one(struct st_test_store *fx, const char *rel, struct st_import_stats *stats)
 {
 	struct strata_error err = {0};
 	char buf[512];
@@ -95,7 +40,7 @@ static int import_one(struct fixture *fx, const char *rel, struct st_import_stat
 
 /* Writes TEXT to NAME in the fixture directory and returns the path in
  * BUF. */
-static const char *write_file(struct fixture *fx, const char *name, const char *text,
+static const char *write_file(struct st_test_store *fx, const char *name, const char *text,
 			      char *buf, size_t size)
 {
 	FILE *f;
@@ -111,7 +56,7 @@ static const char *write_file(struct fixture *fx, const char *name, const char *
 
 /* Runs SQL returning one row and copies its columns, joined by '|', into
  * OUT ("" when there is no row, NULL columns as "-"). */
-static const char *query(struct fixture *fx, const char *sql, char *out, size_t size)
+static const char *query(struct st_test_store *fx, const char *sql, char *out, size_t size)
 {
 	sqlite3 *h = fx->db->sql;
 	sqlite3_stmt *stmt = NULL;
@@ -369,11 +314,11 @@ ST_TEST(osv_ecosystem_distro_keys)
 
 ST_TEST(osv_rows_per_ecosystem)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats = {0};
 	char row[1024];
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "osv", ST_DIAG_INFO));
 	ST_CHECK_INT(import_one(&fx, "feeds/osv-eco", &stats), 0);
 	ST_CHECK_INT(stats.records, 16);
 	ST_CHECK_INT(stats.skipped, 0);
@@ -461,7 +406,7 @@ ST_TEST(osv_rows_per_ecosystem)
 	/* Withdrawn: stored with its date, rated from its vector (7.5). */
 	ST_CHECK_STR(query(&fx, VULN_SQL("UBUNTU-CVE-2020-36325"), row, sizeof(row)),
 		     "4|osv:cvss_v3|1|1");
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -475,7 +420,7 @@ static const char npm_record[] =
 	" {\"type\": \"SEMVER\", \"events\": [{\"introduced\": \"1.0.0\"},"
 	"  {\"fixed\": \"1.3.0\"}]}]}]}";
 
-static int count_findings(struct fixture *fx, const char *version)
+static int count_findings(struct st_test_store *fx, const char *version)
 {
 	struct strata_error err = {0};
 	struct st_inventory inv;
@@ -499,12 +444,12 @@ static int count_findings(struct fixture *fx, const char *version)
 
 ST_TEST(osv_withdrawn_never_matched)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats = {0};
 	char text[2048];
 	char path[256];
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "osv", ST_DIAG_INFO));
 	snprintf(text, sizeof(text), npm_record, "");
 	ST_CHECK(write_file(&fx, "live.json", text, path, sizeof(path)) != NULL);
 	ST_CHECK_INT(import_one(&fx, path, &stats), 0);
@@ -518,13 +463,13 @@ ST_TEST(osv_withdrawn_never_matched)
 	ST_CHECK_INT(import_one(&fx, path, &stats), 0);
 	ST_CHECK_INT(stats.records, 1);
 	ST_CHECK_INT(count_findings(&fx, "1.2.0"), 0);
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(osv_git_ranges_noted_once)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats = {0};
 	char text[2048];
 	char path[256];
@@ -532,7 +477,7 @@ ST_TEST(osv_git_ranges_noted_once)
 	char dir[128];
 	const char *note;
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "osv", ST_DIAG_INFO));
 	snprintf(dir, sizeof(dir), "%s/feed", fx.dir);
 	ST_CHECK(mkdir(dir, 0700) == 0);
 	snprintf(text, sizeof(text), npm_record, "");
@@ -551,7 +496,7 @@ ST_TEST(osv_git_ranges_noted_once)
 	note = strstr(fx.log, "2 OSV ranges of type GIT left out");
 	ST_CHECK(note != NULL);
 	ST_CHECK(strstr(note + strlen("2 OSV ranges of type GIT left out"), "left out") == NULL);
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -564,12 +509,12 @@ ST_TEST(osv_invalid_vector_warns_unknown)
 		" \"affected\": [{\"package\": {\"ecosystem\": \"npm\", \"name\": \"x\"},"
 		" \"severity\": [{\"type\": \"CVSS_V4\", \"score\":"
 		" \"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:L/VA:L/SC:N/SI:N/SA:N\"}]}]}";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats = {0};
 	char path[256];
 	char row[256];
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "osv", ST_DIAG_INFO));
 	ST_CHECK(write_file(&fx, "cvss.json", record, path, sizeof(path)) != NULL);
 	ST_CHECK_INT(import_one(&fx, path, &stats), 0);
 	ST_CHECK_INT(stats.records, 1);
@@ -583,25 +528,25 @@ ST_TEST(osv_invalid_vector_warns_unknown)
 		     "3|osv:cvss_v4");
 	/* Vectors are stored as written, valid or not. */
 	ST_CHECK_STR(query(&fx, "SELECT count(*) FROM score", row, sizeof(row)), "3");
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 /* YAML ------------------------------------------------------------------------ */
 
-static int yaml(struct fixture *fx, const char *text, json_t **out, struct strata_error *err)
+static int yaml(struct st_test_store *fx, const char *text, json_t **out, struct strata_error *err)
 {
 	return st_yaml_to_json(out, st_slice_make(text, strlen(text)), &fx->lim, err);
 }
 
 ST_TEST(yaml_scalars_and_structure)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct strata_error err = {0};
 	json_t *root = NULL;
 	const json_t *list;
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "osv", ST_DIAG_INFO));
 	ST_CHECK_INT(yaml(&fx,
 			  "id: X-1\nversions:\n- 2.10\n- '2.0'\n- 1.0e3\nwithdrawn: ~\n"
 			  "flag: true\nempty:\nquoted: \"null\"\n",
@@ -618,7 +563,7 @@ ST_TEST(yaml_scalars_and_structure)
 	ST_CHECK(json_is_null(json_object_get(root, "empty")));
 	ST_CHECK_STR(json_string_value(json_object_get(root, "quoted")), "null");
 	json_decref(root);
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -628,13 +573,13 @@ ST_TEST(yaml_bomb_and_limits_rejected)
 		"a: &a [x, x, x, x, x, x, x, x, x]\n"
 		"b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
 		"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct strata_error err = {0};
 	json_t *root = NULL;
 	char deep[256];
 	size_t i;
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "osv", ST_DIAG_INFO));
 	ST_CHECK_INT(yaml(&fx, bomb, &root, &err), STRATA_ECORRUPT);
 	ST_CHECK(strstr(err.msg, "aliases are not supported") != NULL);
 	ST_CHECK(root == NULL);
@@ -661,19 +606,19 @@ ST_TEST(yaml_bomb_and_limits_rejected)
 	ST_CHECK_INT(yaml(&fx, "", &root, &err), 0);
 	ST_CHECK(json_is_null(root));
 	json_decref(root);
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(yaml_records_skipped_or_imported)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats = {0};
 	char path[256];
 	char dir[128];
 	char row[256];
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "osv", ST_DIAG_INFO));
 	snprintf(dir, sizeof(dir), "%s/vulns", fx.dir);
 	ST_CHECK(mkdir(dir, 0700) == 0);
 	ST_CHECK(write_file(&fx, "vulns/bomb.yaml", "id: &x PYSEC-X\naliases: [*x]\n", path,
@@ -691,7 +636,7 @@ ST_TEST(yaml_records_skipped_or_imported)
 	ST_CHECK(strstr(fx.log, "bomb.yaml: record: YAML alias at line 2") != NULL);
 	ST_CHECK_STR(query(&fx, "SELECT ecosystem, package FROM affected", row, sizeof(row)),
 		     "pypi|demo");
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -717,7 +662,7 @@ static long manifest_count(const char *rel)
 
 /* A digest of everything an import stores except row ids and the import
  * time: each table's rows keyed by advisory name and feed order. */
-static bool content_digest(struct fixture *fx, char *out, size_t size)
+static bool content_digest(struct st_test_store *fx, char *out, size_t size)
 {
 	static const char *const tables[] = {
 		"SELECT s.name, v.name, v.summary, v.details, v.published, v.modified,"
@@ -782,7 +727,7 @@ static bool content_digest(struct fixture *fx, char *out, size_t size)
 
 ST_TEST(osv_full_go_pypi_idempotent)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats = {0};
 	long go = manifest_count("feeds/osv-full/MANIFEST-go.tsv");
 	long pypi = manifest_count("feeds/osv-full/MANIFEST-pypi.tsv");
@@ -792,7 +737,7 @@ ST_TEST(osv_full_go_pypi_idempotent)
 
 	ST_CHECK_INT(go, 4291);
 	ST_CHECK_INT(pypi, 2661);
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "osv", ST_DIAG_INFO));
 	ST_CHECK_INT(import_one(&fx, "feeds/osv-full/go.zip", &stats), 0);
 	ST_CHECK_INT(stats.records, go);
 	ST_CHECK_INT(stats.skipped, 0);
@@ -816,6 +761,6 @@ ST_TEST(osv_full_go_pypi_idempotent)
 	ST_CHECK_STR(second, first);
 	ST_CHECK_STR(query(&fx, "SELECT count(*) FROM vulnerability", row, sizeof(row)),
 		     "6952");
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }

@@ -5,82 +5,26 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <netinet/in.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "harness.h"
+#include "testlib.h"
 #include "inventory/inventory.h"
 #include "vuln/vuln.h"
 #include "vuln/vuln_internal.h"
 
 /* Fixtures ----------------------------------------------------------------- */
 
-struct fixture {
-	char dir[64];
-	char db_path[128];
-	struct st_db *db;
-	struct strata_limits lim;
-	struct st_diag diag;
-	char log[16384];
-	size_t log_len;
-};
-
-static void log_message(void *ctx, int level, const char *msg)
-{
-	struct fixture *fx = ctx;
-	int n;
-
-	if (level < ST_DIAG_WARN)
-		return;
-	n = snprintf(fx->log + fx->log_len, sizeof(fx->log) - fx->log_len, "%s\n", msg);
-	if (n > 0 && (size_t)n < sizeof(fx->log) - fx->log_len)
-		fx->log_len += (size_t)n;
-}
-
-static bool setup(struct fixture *fx)
-{
-	struct strata_error err = {0};
-
-	memset(fx, 0, sizeof(*fx));
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/strata-oval-test-XXXXXX");
-	if (mkdtemp(fx->dir) == NULL)
-		return false;
-	snprintf(fx->db_path, sizeof(fx->db_path), "%s/vuln.db", fx->dir);
-	strata_limits_default(&fx->lim);
-	fx->diag.fn = log_message;
-	fx->diag.ctx = fx;
-	if (st_db_open(&fx->db, fx->db_path, true, &err) < 0) {
-		fprintf(stderr, "# %s\n", err.msg);
-		return false;
-	}
-	return true;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void teardown(struct fixture *fx)
-{
-	st_db_close(fx->db);
-	fx->db = NULL;
-	if (fx->dir[0] != '\0')
-		nftw(fx->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* Imports one path: relative to tests/data, or absolute. */
-static int import_one(struct fixture *fx, const char *rel, struct st_import_stats *stats,
+static int import_one(struct st_test_store *fx, const char *rel, struct st_import_stats *stats,
 		      struct strata_error *err)
 {
 	char path[512];
@@ -94,7 +38,7 @@ static int import_one(struct fixture *fx, const char *rel, struct st_import_stat
 }
 
 /* Writes TEXT to DIR/NAME and returns the path in BUF. */
-static const char *write_file(const struct fixture *fx, const char *name, const char *text,
+static const char *write_file(const struct st_test_store *fx, const char *name, const char *text,
 			      size_t n, char *buf, size_t size)
 {
 	FILE *f;
@@ -112,7 +56,7 @@ static const char *write_file(const struct fixture *fx, const char *name, const 
 }
 
 /* Imports the document TEXT written to a file named NAME. */
-static int import_text(struct fixture *fx, const char *name, const char *text,
+static int import_text(struct st_test_store *fx, const char *name, const char *text,
 		       struct st_import_stats *stats, struct strata_error *err)
 {
 	char path[256];
@@ -124,7 +68,7 @@ static int import_text(struct fixture *fx, const char *name, const char *text,
 
 /* Appends one line per affected row of source SOURCE, sorted:
  * "advisory|distro|package|status|fixed|severity|severity_source". */
-static bool dump_rows(struct fixture *fx, const char *source, char *out, size_t size)
+static bool dump_rows(struct st_test_store *fx, const char *source, char *out, size_t size)
 {
 	static const char sql[] =
 		"SELECT v.name, a.distro, a.package, a.status, ifnull(a.fixed_version, ''),"
@@ -162,7 +106,7 @@ static bool dump_rows(struct fixture *fx, const char *source, char *out, size_t 
 }
 
 /* Returns the integer result of SQL with one text parameter ARG, or -1. */
-static long long query_int(struct fixture *fx, const char *sql, const char *arg)
+static long long query_int(struct st_test_store *fx, const char *sql, const char *arg)
 {
 	sqlite3_stmt *stmt = NULL;
 	long long v = -1;
@@ -177,13 +121,13 @@ static long long query_int(struct fixture *fx, const char *sql, const char *arg)
 	return v;
 }
 
-static long long count_aliases(struct fixture *fx, const char *advisory)
+static long long count_aliases(struct st_test_store *fx, const char *advisory)
 {
 	return query_int(fx, "SELECT count(*) FROM alias a JOIN vulnerability v ON a.vuln_id = v.id"
 			 " WHERE v.name = ?", advisory);
 }
 
-static bool has_alias(struct fixture *fx, const char *advisory, const char *alias)
+static bool has_alias(struct st_test_store *fx, const char *advisory, const char *alias)
 {
 	char sql[256];
 
@@ -192,7 +136,7 @@ static bool has_alias(struct fixture *fx, const char *advisory, const char *alia
 	return query_int(fx, sql, advisory) == 1;
 }
 
-static long long count_records(struct fixture *fx)
+static long long count_records(struct st_test_store *fx)
 {
 	return query_int(fx, "SELECT count(*) FROM vulnerability", NULL);
 }
@@ -261,13 +205,13 @@ ST_TEST(suse_fixture_rows)
 		"CVE-2021-29154|sles:15.0|kernel-default|fixed|0:4.12.14-150.72.1|HIGH|suse|rpm\n"
 		"CVE-2021-29154|sles:15.1|kernel-default|fixed|0:4.12.14-197.89.2|HIGH|suse|rpm\n"
 		"CVE-2026-34073|sles:15.0|python3-cryptography|not-affected||MEDIUM|suse|rpm\n";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	char rows[4096];
 	int rc;
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	rc = import_one(&fx, "feeds/suse/oval-suse-truncated.xml", &stats, &err);
 	if (rc < 0)
 		fprintf(stderr, "# %s\n", err.msg);
@@ -285,7 +229,7 @@ ST_TEST(suse_fixture_rows)
 	ST_CHECK_INT(query_int(&fx, "SELECT count(*) FROM vulnerability WHERE name = ? AND "
 			       "published = '2021-04-30' AND modified = '2021-07-14'",
 			       "CVE-2021-29154"), 1);
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -310,12 +254,12 @@ ST_TEST(oracle_fixture_rows)
 		"ELSA-2018-4250|ol:6|kernel-uek-doc|fixed|0:2.6.39-400.302.2.el6uek|HIGH|oracle|rpm\n"
 		"ELSA-2018-4250|ol:6|kernel-uek-firmware|fixed|0:2.6.39-400.302.2.el6uek|HIGH|oracle|"
 		"rpm\n";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	char rows[8192];
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	ST_CHECK_INT(import_one(&fx, "feeds/oracle/elsa-oval-mock.xml", &stats, &err), 0);
 	ST_CHECK(dump_rows(&fx, ST_SOURCE_ORACLE_OVAL, rows, sizeof(rows)));
 	ST_CHECK_STR(rows, expected);
@@ -326,7 +270,7 @@ ST_TEST(oracle_fixture_rows)
 	ST_CHECK(has_alias(&fx, "ELSA-2007-0057", "CVE-2007-0494"));
 	ST_CHECK_INT(count_aliases(&fx, "ELSA-2018-4250"), 4);
 	ST_CHECK(has_alias(&fx, "ELSA-2018-4250", "CVE-2017-13695"));
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -341,12 +285,12 @@ ST_TEST(mariner_fixture_rows)
 		"CVE-2023-21977|mariner:2.0|mysql|fixed|0:8.0.33-1.cm2|MEDIUM|mariner|rpm\n"
 		"CVE-2023-21980|mariner:2.0|mysql|fixed|0:8.0.33-1.cm2|HIGH|mariner|rpm\n"
 		"CVE-2023-29404|mariner:2.0|golang|fixed|0:1.20.7-1.cm2|CRITICAL|mariner|rpm\n";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	char rows[4096];
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	ST_CHECK_INT(import_one(&fx, "feeds/mariner/mariner-2.0-oval-truncated.xml", &stats, &err),
 		     0);
 	ST_CHECK(dump_rows(&fx, ST_SOURCE_MARINER_OVAL, rows, sizeof(rows)));
@@ -359,7 +303,7 @@ ST_TEST(mariner_fixture_rows)
 			       " AND r.type = 'ECOSYSTEM' AND ((e.seq = 0 AND e.kind = 'introduced'"
 			       " AND e.version = '0') OR (e.seq = 1 AND e.kind = 'last_affected'"
 			       " AND e.version = '0:9.16.33-1.cm2'))", "bind"), 2);
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -369,19 +313,19 @@ ST_TEST(azurelinux_fixture_rows)
 		"CVE-2020-27304|azurelinux:3.0|ceph|fixed|0:18.2.1-1.azl3|CRITICAL|azurelinux|rpm\n"
 		"CVE-2024-24258|azurelinux:3.0|freeglut|fixed|0:3.4.0-1.azl3|HIGH|azurelinux|rpm\n"
 		"CVE-2024-24259|azurelinux:3.0|freeglut|fixed|0:3.4.0-1.azl3|HIGH|azurelinux|rpm\n";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	char rows[2048];
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	ST_CHECK_INT(import_one(&fx, "feeds/mariner/azure-linux-3.0-oval-truncated.xml", &stats,
 				&err), 0);
 	ST_CHECK(dump_rows(&fx, ST_SOURCE_AZURELINUX_OVAL, rows, sizeof(rows)));
 	ST_CHECK_STR(rows, expected);
 	ST_CHECK_INT(stats.records, 3);
 	ST_CHECK(has_alias(&fx, "CVE-2020-27304", "CVE-2020-27304") == false);
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -402,7 +346,7 @@ ST_TEST(amazon_updateinfo_rows)
 		"libdmmp-debuginfo",
 		"libdmmp-devel",
 	};
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	char expected[4096];
@@ -414,24 +358,24 @@ ST_TEST(amazon_updateinfo_rows)
 		len += (size_t)snprintf(expected + len, sizeof(expected) - len,
 					"ALAS2023-2023-126|amzn:2023|%s|fixed|"
 					"0:0.8.7-16.amzn2023.0.1|HIGH|amazon|rpm\n", names[i]);
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	ST_CHECK_INT(import_one(&fx, "feeds/amazon/updateinfo.xml", &stats, &err), 0);
 	ST_CHECK(dump_rows(&fx, ST_SOURCE_AMAZON_UPDATEINFO, rows, sizeof(rows)));
 	ST_CHECK_STR(rows, expected);
 	ST_CHECK_INT(stats.records, 1);
 	ST_CHECK_INT(count_aliases(&fx, "ALAS2023-2023-126"), 3);
 	ST_CHECK(has_alias(&fx, "ALAS2023-2023-126", "CVE-2022-41974"));
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(amazon_rss_records)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	ST_CHECK_INT(import_one(&fx, "feeds/amazon/alas2023-rss.xml", &stats, &err), 0);
 	ST_CHECK_INT(stats.records, 1);
 	ST_CHECK_INT(query_int(&fx, "SELECT severity FROM vulnerability WHERE name = ?",
@@ -443,7 +387,7 @@ ST_TEST(amazon_rss_records)
 	ST_CHECK(has_alias(&fx, "ALAS2023-2023-126", "CVE-2022-3787"));
 	ST_CHECK(has_alias(&fx, "ALAS2023-2023-126", "CVE-2022-41973"));
 	ST_CHECK(has_alias(&fx, "ALAS2023-2023-126", "CVE-2022-41974"));
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -453,7 +397,7 @@ ST_TEST(reimport_is_idempotent)
 		ST_SOURCE_SUSE_OVAL, ST_SOURCE_ORACLE_OVAL, ST_SOURCE_MARINER_OVAL,
 		ST_SOURCE_AZURELINUX_OVAL, ST_SOURCE_AMAZON_UPDATEINFO,
 	};
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	static char first[5][8192];
@@ -463,7 +407,7 @@ ST_TEST(reimport_is_idempotent)
 	size_t i;
 	int round;
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	records = aliases = 0;
 	for (round = 0; round < 2; round++) {
 		ST_CHECK_INT(import_one(&fx, "feeds/suse", &stats, &err), 0);
@@ -486,7 +430,7 @@ ST_TEST(reimport_is_idempotent)
 	ST_CHECK_INT(query_int(&fx, "SELECT count(*) FROM alias", NULL), aliases);
 	/* 3 SUSE, 2 Oracle, 5 Mariner, 3 Azure Linux, 1 updateinfo, 1 RSS. */
 	ST_CHECK_INT(records, 15);
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -519,7 +463,7 @@ ST_TEST(malformed_definitions_skipped)
 		{MARINER_TEST("t:4", "o:4", "s:4", "bad name", "less than", "0:1.0-2.cm2")},
 		{MARINER_TEST("t:5", "o:5", "s:5", "eq", "equals", "0:1.0-2.cm2")},
 	};
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	char doc[8192];
@@ -545,7 +489,7 @@ ST_TEST(malformed_definitions_skipped)
 		len += (size_t)snprintf(doc + len, sizeof(doc) - len, "%s", tests[i][2]);
 	snprintf(doc + len, sizeof(doc) - len, "</states></oval_definitions>");
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	rc = import_text(&fx, "bad.xml", doc, &stats, &err);
 	if (rc < 0)
 		fprintf(stderr, "# %s\n", err.msg);
@@ -564,17 +508,17 @@ ST_TEST(malformed_definitions_skipped)
 	ST_CHECK(strstr(fx.log, "definition d:6: no metadata or no criteria; skipped") != NULL);
 	/* A skipped definition leaves no advisory behind. */
 	ST_CHECK_INT(count_records(&fx), 1);
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(unknown_oval_generator_skipped)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	ST_CHECK_INT(import_text(&fx, "rh.xml",
 				 "<oval_definitions><generator><product_name>Red Hat OVAL Patch "
 				 "Definition Merger</product_name></generator><definitions/>"
@@ -582,7 +526,7 @@ ST_TEST(unknown_oval_generator_skipped)
 	ST_CHECK_INT(stats.skipped, 1);
 	ST_CHECK(strstr(fx.log, "OVAL from an unknown generator (Red Hat OVAL Patch Definition "
 			"Merger); skipped") != NULL);
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -619,7 +563,7 @@ ST_TEST(truncated_xml_fails_whole_file)
 		"feeds/amazon/updateinfo.xml",
 		"feeds/amazon/alas2023-rss.xml",
 	};
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	char path[256];
@@ -628,7 +572,7 @@ ST_TEST(truncated_xml_fails_whole_file)
 	char *text;
 	int rc;
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	for (i = 0; i < ST_ARRAY_LEN(files); i++) {
 		text = slurp(files[i], &len);
 		ST_CHECK(text != NULL);
@@ -641,23 +585,23 @@ ST_TEST(truncated_xml_fails_whole_file)
 		ST_CHECK(strstr(err.msg, "cut.xml: invalid XML at line") != NULL);
 		ST_CHECK_INT(count_records(&fx), 0);
 	}
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(undeclared_entity_fails)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	ST_CHECK_INT(import_text(&fx, "ent.xml", "<updates><update type=\"security\">"
 				 "<id>ALAS2-2024-1&foo;</id></update></updates>", &stats, &err),
 		     STRATA_ECORRUPT);
 	ST_CHECK(strstr(err.msg, "ent.xml: invalid XML at line 1") != NULL);
 	ST_CHECK(strstr(err.msg, "foo") != NULL);
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -683,7 +627,7 @@ static int listen_loopback(int *port)
 
 ST_TEST(external_entities_never_fetched)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	char secret[256];
@@ -694,7 +638,7 @@ ST_TEST(external_entities_never_fetched)
 	int peer;
 	int i;
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	ST_CHECK(write_file(&fx, "secret.txt", "TOPSECRET", 9, secret, sizeof(secret)) != NULL);
 	fd = listen_loopback(&port);
 	ST_CHECK(fd >= 0);
@@ -725,7 +669,7 @@ ST_TEST(external_entities_never_fetched)
 	ST_CHECK_INT(count_records(&fx), 0);
 	ST_CHECK_INT(query_int(&fx, "SELECT count(*) FROM vulnerability WHERE summary LIKE "
 			       "'%TOPSECRET%'", NULL), 0);
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -743,21 +687,21 @@ ST_TEST(billion_laughs_rejected)
 		" <!ENTITY h \"&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;\">\n"
 		" <!ENTITY i \"&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;\">\n"
 		"]>\n<rss><channel><item><title>ALAS-1 (low): &i;</title></item></channel></rss>";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	ST_CHECK_INT(import_text(&fx, "lol.xml", doc, &stats, &err), STRATA_EUNSUPPORTED);
 	ST_CHECK(strstr(err.msg, "lol.xml: document type declaration rejected") != NULL);
 	ST_CHECK_INT(count_records(&fx), 0);
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(oversized_document_rejected)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct st_import_ctx ctx = {0};
@@ -765,7 +709,7 @@ ST_TEST(oversized_document_rejected)
 	size_t len;
 	char *text;
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	fx.lim.feed_file_bytes = 4096;
 	ST_CHECK_INT(import_one(&fx, "feeds/mariner/mariner-2.0-oval-truncated.xml", &stats, &err),
 		     STRATA_ELIMIT);
@@ -785,20 +729,20 @@ ST_TEST(oversized_document_rejected)
 	ST_CHECK(strstr(err.msg, "big.xml: 10588 bytes, over feed_file_bytes (4096)") != NULL);
 	st_writer_dispose(&writer);
 	free(text);
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(nesting_over_json_depth_rejected)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	char doc[8192];
 	size_t len;
 	int i;
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	fx.lim.json_depth = 16;
 	/* Nested criteria inside one definition: the subtree check. */
 	len = (size_t)snprintf(doc, sizeof(doc), "%s<definition id=\"d:1\"><metadata>"
@@ -828,7 +772,7 @@ ST_TEST(nesting_over_json_depth_rejected)
 				 "<a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a>"
 				 "</a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a>"
 				 "</a></a></update></updates>", &stats, &err), STRATA_ELIMIT);
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -854,12 +798,12 @@ ST_TEST(updateinfo_malformed_updates_skipped)
 		"<package name=\"old\" epoch=\"0\" version=\"2\" release=\"3.amzn1\"/>"
 		"</collection></pkglist></update>"
 		"</updates>";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	char rows[2048];
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	ST_CHECK_INT(import_text(&fx, "ui.xml", doc, &stats, &err), 0);
 	ST_CHECK(dump_rows(&fx, ST_SOURCE_AMAZON_UPDATEINFO, rows, sizeof(rows)));
 	ST_CHECK_STR(rows, "ALAS-2024-0005|amzn:1|old|fixed|0:2-3.amzn1|-||rpm\n"
@@ -872,17 +816,17 @@ ST_TEST(updateinfo_malformed_updates_skipped)
 	ST_CHECK(strstr(fx.log, "update RHSA-2024:1: id of no known release; skipped") != NULL);
 	ST_CHECK(strstr(fx.log, "update #5 has no valid id; skipped") != NULL);
 	ST_CHECK(strstr(fx.log, "ALASKERNEL") == NULL);
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(rss_item_without_severity_skipped)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	ST_CHECK_INT(import_text(&fx, "feed.xml",
 				 "<rss><channel><title>t</title><item><title>no severity</title>"
 				 "</item><item><title>ALAS2-2024-9 (medium): curl</title>"
@@ -894,7 +838,7 @@ ST_TEST(rss_item_without_severity_skipped)
 	ST_CHECK_INT(count_aliases(&fx, "ALAS2-2024-9"), 2);
 	ST_CHECK_INT(query_int(&fx, "SELECT severity FROM vulnerability WHERE name = ?",
 			       "ALAS2-2024-9"), ST_SEVERITY_MEDIUM);
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -918,7 +862,7 @@ ST_TEST(product_names_map_to_distro_keys)
 		{"SUSE Linux Enterprise Server for SAP Applications 15 SP5", NULL},
 		{"SUSE Linux Enterprise Server 15 SP5 extra", NULL},
 	};
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	char doc[1024];
@@ -926,7 +870,7 @@ ST_TEST(product_names_map_to_distro_keys)
 	char line[256];
 	size_t i;
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	for (i = 0; i < ST_ARRAY_LEN(cases); i++) {
 		snprintf(doc, sizeof(doc),
 			 "<oval_definitions><generator><product_name>Marcus Updateinfo to OVAL "
@@ -954,7 +898,7 @@ ST_TEST(product_names_map_to_distro_keys)
 		/* Start the next case from an empty store. */
 		st_db_exec(fx.db, "DELETE FROM vulnerability", &err);
 	}
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -977,7 +921,7 @@ ST_TEST(sles_ga_key_matches_os_classify)
 		"</rpminfo_state></states></oval_definitions>";
 	struct st_os os = {.id = "sles", .version_id = "15", .found = true};
 	struct st_arena arena;
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	char rows[512];
@@ -986,13 +930,13 @@ ST_TEST(sles_ga_key_matches_os_classify)
 	st_arena_init(&arena);
 	ST_CHECK_INT(st_os_classify(&os, &arena, 0, &err), 0);
 	ST_CHECK(os.distro_key != NULL);
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	ST_CHECK_INT(import_text(&fx, "sles15.xml", doc, &stats, &err), 0);
 	ST_CHECK(dump_rows(&fx, ST_SOURCE_SUSE_OVAL, rows, sizeof(rows)));
 	snprintf(line, sizeof(line), "CVE-2024-0001|%s|pkg|fixed|0:1-1|-||rpm\n",
 		 os.distro_key);
 	ST_CHECK_STR(rows, line);
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	st_arena_dispose(&arena);
 	return ST_TEST_PASS;
 }
@@ -1001,17 +945,17 @@ ST_TEST(namespace_warning_not_fatal)
 {
 	/* libxml2 warns about a relative namespace URI; that alone does not
 	 * make the document invalid. */
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 
-	ST_CHECK(setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "oval", ST_DIAG_WARN));
 	ST_CHECK_INT(import_text(&fx, "ns.xml",
 				 "<updates xmlns=\"relative/uri\"><update type=\"security\">"
 				 "<id>ALAS2-2024-7</id><pkglist><collection><package name=\"a\" "
 				 "version=\"1\" release=\"2.amzn2\"/></collection></pkglist></update>"
 				 "</updates>", &stats, &err), 0);
 	ST_CHECK_INT(stats.records, 1);
-	teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }

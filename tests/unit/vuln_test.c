@@ -3,77 +3,21 @@
  * directory from the feeds under tests/data/feeds. */
 #include <archive.h>
 #include <archive_entry.h>
-#include <ftw.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "harness.h"
+#include "testlib.h"
 #include "inventory/inventory.h"
 #include "vuln/vuln.h"
 #include "vuln/vuln_internal.h"
 
 /* Fixtures ----------------------------------------------------------------- */
-
-struct fixture {
-	char dir[64];
-	char db_path[128];
-	struct st_db *db;
-	struct strata_limits lim;
-	struct st_diag diag;
-	char log[32768];
-	size_t log_len;
-};
-
-static void log_message(void *ctx, int level, const char *msg)
-{
-	struct fixture *fx = ctx;
-	int n;
-
-	if (level < ST_DIAG_WARN)
-		return;
-	n = snprintf(fx->log + fx->log_len, sizeof(fx->log) - fx->log_len, "%s\n", msg);
-	if (n > 0 && (size_t)n < sizeof(fx->log) - fx->log_len)
-		fx->log_len += (size_t)n;
-}
-
-static bool fixture_setup(struct fixture *fx)
-{
-	struct strata_error err = {0};
-
-	memset(fx, 0, sizeof(*fx));
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/strata-vuln-test-XXXXXX");
-	if (mkdtemp(fx->dir) == NULL)
-		return false;
-	snprintf(fx->db_path, sizeof(fx->db_path), "%s/vuln.db", fx->dir);
-	strata_limits_default(&fx->lim);
-	fx->diag.fn = log_message;
-	fx->diag.ctx = fx;
-	if (st_db_open(&fx->db, fx->db_path, true, &err) < 0) {
-		fprintf(stderr, "# %s\n", err.msg);
-		return false;
-	}
-	return true;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void fixture_teardown(struct fixture *fx)
-{
-	st_db_close(fx->db);
-	fx->db = NULL;
-	if (fx->dir[0] != '\0')
-		nftw(fx->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 /* Joins the test data directory and REL into BUF. */
 static const char *data(char *buf, size_t size, const char *rel)
@@ -83,7 +27,7 @@ static const char *data(char *buf, size_t size, const char *rel)
 }
 
 /* Imports the data files REL (NULL-terminated list) in one call. */
-static int import_data(struct fixture *fx, struct st_import_stats *stats,
+static int import_data(struct st_test_store *fx, struct st_import_stats *stats,
 		       struct strata_error *err, const char *rel, ...)
 {
 	char bufs[8][512];
@@ -129,7 +73,7 @@ static int collect_status(void *ctx, const struct st_db_source *src)
 	return 0;
 }
 
-static bool read_status(struct fixture *fx, struct status *s)
+static bool read_status(struct st_test_store *fx, struct status *s)
 {
 	struct strata_error err = {0};
 
@@ -355,14 +299,14 @@ ST_TEST(db_open_missing_file)
 
 ST_TEST(db_open_sets_schema_version)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	sqlite3 *raw = NULL;
 	sqlite3_stmt *stmt = NULL;
 	struct strata_error err = {0};
 	struct st_db *again = NULL;
 	int version = -1;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK(sqlite3_open_v2(fx.db_path, &raw, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
 	ST_CHECK(sqlite3_prepare_v2(raw, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK);
 	if (sqlite3_step(stmt) == SQLITE_ROW)
@@ -374,19 +318,19 @@ ST_TEST(db_open_sets_schema_version)
 	/* A second open of a current database changes nothing. */
 	ST_CHECK_INT(st_db_open(&again, fx.db_path, false, &err), 0);
 	st_db_close(again);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(db_open_rejects_foreign_files)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct strata_error err = {0};
 	struct st_db *db = NULL;
 	sqlite3 *raw = NULL;
 	char path[256];
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 
 	/* Not SQLite at all. */
 	ST_CHECK(write_file(fx.dir, "text.db", "hello, this is not a database file\n", 35, path,
@@ -411,7 +355,7 @@ ST_TEST(db_open_rejects_foreign_files)
 	ST_CHECK(strstr(err.msg, "99") != NULL);
 	ST_CHECK(db == NULL);
 
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -578,12 +522,12 @@ ST_TEST(osv_range_invalid_versions)
 
 ST_TEST(osv_npm_import_counts)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct status st;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/osv/npm", NULL), 0);
 	ST_CHECK_INT(stats.files, 10);
 	ST_CHECK_INT(stats.records, 10);
@@ -598,7 +542,7 @@ ST_TEST(osv_npm_import_counts)
 	 * kept, with a warning naming the file and the record. */
 	ST_CHECK(strstr(fx.log, "GHSA-r683-j2x4-v87g.json: GHSA-r683-j2x4-v87g: node-fetch "
 				"range 1: fixed 1.0.0 sorts below introduced 3.0.0") != NULL);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -670,14 +614,14 @@ static int check_demo_findings(const struct st_findings *f)
 
 ST_TEST(npm_demo_pins_match_expected)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct st_inventory inv;
 	struct st_findings f;
 	int rc;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/osv/npm", NULL), 0);
 	st_inventory_init(&inv);
 	st_findings_init(&f);
@@ -690,20 +634,20 @@ ST_TEST(npm_demo_pins_match_expected)
 	ST_CHECK(find(&f, "CVE-2022-0235", 2) == NULL);
 	st_findings_dispose(&f);
 	st_inventory_dispose(&inv);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return rc;
 }
 
 ST_TEST(npm_node_fetch_3_by_sorted_events)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct st_inventory inv;
 	struct st_findings f;
 	const struct st_finding *x;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/osv/npm", NULL), 0);
 	st_inventory_init(&inv);
 	st_findings_init(&f);
@@ -726,7 +670,7 @@ ST_TEST(npm_node_fetch_3_by_sorted_events)
 	ST_CHECK_INT(count_for_package(&f, 1), 1);
 	st_findings_dispose(&f);
 	st_inventory_dispose(&inv);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -754,14 +698,14 @@ ST_TEST(osv_cases_ranges_and_lists)
 		/* TEST-WITHDRAWN-1 names every lodash version. */
 		{"lodash", "4.17.21", NULL, NULL, 0},
 	};
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct st_inventory inv;
 	struct st_findings f;
 	size_t i;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/osv/cases", NULL), 0);
 	ST_CHECK_INT(stats.skipped, 0);
 	st_inventory_init(&inv);
@@ -795,20 +739,20 @@ ST_TEST(osv_cases_ranges_and_lists)
 	ST_CHECK(strstr(fx.log, "badver-pkg 1.0.0: TEST-BADVERSION-1 range 1 not matched") != NULL);
 	st_findings_dispose(&f);
 	st_inventory_dispose(&inv);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(osv_aliases_collapse_and_severity_order)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct st_inventory inv;
 	struct st_findings f;
 	const struct st_finding *x;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/osv/cases", NULL), 0);
 	st_inventory_init(&inv);
 	st_findings_init(&f);
@@ -855,13 +799,13 @@ ST_TEST(osv_aliases_collapse_and_severity_order)
 	ST_CHECK_STR(f.items[3].id, "GHSA-zzzz-yyyy-xxxx");
 	st_findings_dispose(&f);
 	st_inventory_dispose(&inv);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(osv_other_ecosystems_stored)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct st_inventory inv;
@@ -871,7 +815,7 @@ ST_TEST(osv_other_ecosystems_stored)
 	char got[512] = "";
 	size_t len = 0;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/osv/go", "feeds/osv/crates.io",
 				 "feeds/osv/ubuntu", NULL),
 		     0);
@@ -898,7 +842,7 @@ ST_TEST(osv_other_ecosystems_stored)
 	ST_CHECK_INT(f.count, 0);
 	st_findings_dispose(&f);
 	st_inventory_dispose(&inv);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -906,12 +850,12 @@ ST_TEST(osv_other_ecosystems_stored)
 
 ST_TEST(debian_fixture_counts)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct status st;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/debian/security-tracker-debian.json",
 				 NULL),
 		     0);
@@ -924,20 +868,20 @@ ST_TEST(debian_fixture_counts)
 	ST_CHECK_INT(st.src[0].records, 7);
 	ST_CHECK_INT(st.src[0].affected, 25);
 	ST_CHECK_INT(fx.diag.warnings, 0);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(debian_fixture_buster_and_bookworm)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct st_inventory inv;
 	struct st_findings f;
 	const struct st_finding *x;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/debian/security-tracker-debian.json",
 				 NULL),
 		     0);
@@ -988,7 +932,7 @@ ST_TEST(debian_fixture_buster_and_bookworm)
 	ST_CHECK_STR(x->severity_source, "debian");
 	st_findings_dispose(&f);
 	st_inventory_dispose(&inv);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -1010,14 +954,14 @@ ST_TEST(debian_statuses_on_bookworm)
 		{"CVE-2099-0009", 0, ST_STATUS_END_OF_LIFE, ST_SEVERITY_UNKNOWN, NULL},
 		{"TEMP-0000000-ABCDEF", 0, ST_STATUS_AFFECTED, ST_SEVERITY_UNKNOWN, NULL},
 	};
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct st_inventory inv;
 	struct st_findings f;
 	size_t i;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/debian/tracker-cases.json", NULL), 0);
 	ST_CHECK_INT(stats.records, 10);
 	st_inventory_init(&inv);
@@ -1044,19 +988,19 @@ ST_TEST(debian_statuses_on_bookworm)
 	}
 	st_findings_dispose(&f);
 	st_inventory_dispose(&inv);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(debian_binary_without_source_and_other_releases)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct st_inventory inv;
 	struct st_findings f;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/debian/tracker-cases.json", NULL), 0);
 
 	/* A binary named like its source needs no Source field. */
@@ -1099,20 +1043,20 @@ ST_TEST(debian_binary_without_source_and_other_releases)
 	ST_CHECK(strstr(fx.log, "no advisory release known for debian 99") != NULL);
 	st_findings_dispose(&f);
 	st_inventory_dispose(&inv);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(debian_and_osv_collapse)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct st_inventory inv;
 	struct st_findings f;
 	const struct st_finding *x;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/debian/tracker-cases.json",
 				 "feeds/osv/cases", NULL),
 		     0);
@@ -1144,7 +1088,7 @@ ST_TEST(debian_and_osv_collapse)
 	ST_CHECK_STR(x->summary, "Not yet checked for bookworm.");
 	st_findings_dispose(&f);
 	st_inventory_dispose(&inv);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -1152,12 +1096,12 @@ ST_TEST(debian_and_osv_collapse)
 
 ST_TEST(osv_malformed_records_skipped)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct status st;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/osv/malformed", NULL), 0);
 	ST_CHECK_INT(stats.files, 7);
 	ST_CHECK_INT(stats.records, 1);
@@ -1177,18 +1121,18 @@ ST_TEST(osv_malformed_records_skipped)
 	ST_CHECK(read_status(&fx, &st));
 	ST_CHECK_INT(st.src[0].records, 1);
 	ST_CHECK_INT(st.src[0].affected, 1);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(debian_malformed_entries_skipped)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct status st;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/debian/tracker-malformed.json", NULL),
 		     0);
 	ST_CHECK_INT(stats.records, 2);
@@ -1214,13 +1158,13 @@ ST_TEST(debian_malformed_entries_skipped)
 	/* Only CVE-2099-0100's bookworm row: the skipped entries left
 	 * nothing behind, not even the rows written before the bad one. */
 	ST_CHECK_INT(st.src[0].affected, 1);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(debian_truncated_file_fails)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	char src[512];
@@ -1228,7 +1172,7 @@ ST_TEST(debian_truncated_file_fails)
 	char *text;
 	size_t len = 0;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	text = slurp(data(src, sizeof(src), "feeds/debian/security-tracker-debian.json"), &len);
 	ST_CHECK(text != NULL);
 	/* Cut in the middle of the last package. */
@@ -1237,7 +1181,7 @@ ST_TEST(debian_truncated_file_fails)
 	ST_CHECK_INT(import_data(&fx, &stats, &err, path, NULL), STRATA_ECORRUPT);
 	ST_CHECK(strstr(err.msg, "truncated.json") != NULL);
 	ST_CHECK_INT(stats.records, 0);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -1245,13 +1189,13 @@ ST_TEST(debian_truncated_file_fails)
 
 ST_TEST(failed_import_keeps_previous_contents)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct status before, after;
 	char path[256];
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/osv/npm", NULL), 0);
 	ST_CHECK(read_status(&fx, &before));
 
@@ -1278,18 +1222,18 @@ ST_TEST(failed_import_keeps_previous_contents)
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/debian/tracker-cases.json", NULL), 0);
 	ST_CHECK(read_status(&fx, &after));
 	ST_CHECK_INT(after.count, 2);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(reimport_is_idempotent)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats first, second;
 	struct strata_error err = {0};
 	struct status before, after;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &first, &err, "feeds/osv/npm", "feeds/osv/cases",
 				 "feeds/debian/tracker-cases.json",
 				 "feeds/debian/security-tracker-debian.json", NULL),
@@ -1312,7 +1256,7 @@ ST_TEST(reimport_is_idempotent)
 	ST_CHECK_INT(second.records, 10);
 	ST_CHECK(read_status(&fx, &after));
 	ST_CHECK(status_equal(&before, &after));
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -1324,7 +1268,7 @@ ST_TEST(reimport_replaces_changed_record)
 		" \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"9.0.0\"}]}]},"
 		" {\"package\": {\"ecosystem\": \"npm\", \"name\": \"other-pkg\"},"
 		" \"versions\": [\"1.0.0\"]}]}";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct st_inventory inv;
@@ -1332,7 +1276,7 @@ ST_TEST(reimport_replaces_changed_record)
 	struct status st;
 	char path[256];
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/osv/cases", NULL), 0);
 	ST_CHECK(read_status(&fx, &st));
 	ST_CHECK_INT(st.src[0].affected, 15);
@@ -1352,7 +1296,7 @@ ST_TEST(reimport_replaces_changed_record)
 	ST_CHECK(find(&f, "TEST-LIMIT-1", 1) != NULL);
 	st_findings_dispose(&f);
 	st_inventory_dispose(&inv);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -1429,7 +1373,7 @@ static bool write_npm_zip(const char *dir, char *path, size_t size)
 
 ST_TEST(zip_import_matches_directory_import)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct st_inventory inv;
@@ -1438,7 +1382,7 @@ ST_TEST(zip_import_matches_directory_import)
 	char path[256];
 	int rc;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK(write_npm_zip(fx.dir, path, sizeof(path)));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, path, NULL), 0);
 	ST_CHECK_INT(stats.files, 10);
@@ -1460,20 +1404,20 @@ ST_TEST(zip_import_matches_directory_import)
 	/* Found in a directory walk too. */
 	ST_CHECK_INT(import_data(&fx, &stats, &err, fx.dir, NULL), 0);
 	ST_CHECK_INT(stats.records, 10);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return rc;
 }
 
 ST_TEST(zip_entry_names_shown_safely)
 {
 	static const char record[] = "{\"modified\": \"2024-01-01T00:00:00Z\"}";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct zip_entry entry;
 	char path[256];
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	entry.name = "evil\x1b[2J.json";
 	entry.text = record;
 	entry.len = strlen(record);
@@ -1483,20 +1427,20 @@ ST_TEST(zip_entry_names_shown_safely)
 	ST_CHECK_INT(stats.skipped, 1);
 	ST_CHECK(strstr(fx.log, "evil.zip:evil?[2J.json: record: no id string") != NULL);
 	ST_CHECK(strchr(fx.log, '\x1b') == NULL);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(zip_corrupt_archive_fails)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	char path[256];
 	char *text;
 	size_t len = 0;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK(write_npm_zip(fx.dir, path, sizeof(path)));
 	text = slurp(path, &len);
 	ST_CHECK(text != NULL);
@@ -1505,19 +1449,19 @@ ST_TEST(zip_corrupt_archive_fails)
 	free(text);
 	ST_CHECK_INT(import_data(&fx, &stats, &err, path, NULL), STRATA_ECORRUPT);
 	ST_CHECK(strstr(err.msg, "cut.zip") != NULL);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(limit_feed_file_bytes)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct status st;
 	char path[256];
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/osv/cases", NULL), 0);
 	fx.lim.feed_file_bytes = 2000;
 	/* Every npm record is over 2000 bytes. */
@@ -1530,17 +1474,17 @@ ST_TEST(limit_feed_file_bytes)
 	ST_CHECK(strstr(err.msg, "all.zip:GHSA-29mw-wpgm-hmr9.json") != NULL);
 	ST_CHECK(read_status(&fx, &st));
 	ST_CHECK_INT(st.src[0].records, 14);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(limit_json_depth)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	/* OSV: affected[].ranges[].events[] is 7 levels deep. */
 	fx.lim.json_depth = 6;
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/osv/npm/GHSA-r683-j2x4-v87g.json",
@@ -1562,13 +1506,13 @@ ST_TEST(limit_json_depth)
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/debian/security-tracker-debian.json",
 				 NULL),
 		     0);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(limit_zip_compression_ratio)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct zip_entry entry;
@@ -1576,7 +1520,7 @@ ST_TEST(limit_zip_compression_ratio)
 	char *text;
 	size_t len = 256 * 1024;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	/* A valid record padded with white space compresses very well. */
 	text = malloc(len);
 	ST_CHECK(text != NULL);
@@ -1596,18 +1540,18 @@ ST_TEST(limit_zip_compression_ratio)
 	fx.lim.compression_ratio = 1000;
 	ST_CHECK_INT(import_data(&fx, &stats, &err, path, NULL), 0);
 	ST_CHECK_INT(stats.records, 1);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(status_lists_sources_in_name_order)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct status st;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK(read_status(&fx, &st));
 	ST_CHECK_INT(st.count, 0);
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/osv/npm",
@@ -1624,7 +1568,7 @@ ST_TEST(status_lists_sources_in_name_order)
 	ST_CHECK_INT(st.src[1].records, 10);
 	ST_CHECK_INT(st.src[1].affected, 30);
 	ST_CHECK(st.src[0].imported_at > 0);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -1640,7 +1584,7 @@ static void set_alpine(struct st_inventory *inv, const char *version_id)
 
 /* Matches one apk package NAME (origin ORIGIN) at VERSION on Alpine
  * VERSION_ID into F, which the caller disposes. */
-static int match_apk(struct fixture *fx, const char *version_id, const char *name,
+static int match_apk(struct st_test_store *fx, const char *version_id, const char *name,
 		     const char *version, const char *origin, struct st_findings *f)
 {
 	struct strata_error err = {0};
@@ -1662,12 +1606,12 @@ static int match_apk(struct fixture *fx, const char *version_id, const char *nam
 ST_TEST(alpine_secdb_detected_and_counted)
 {
 	static const char secdb[] = "{\"distroversion\": \"v3.10\", \"packages\": []}";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct status st;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(st_feed_detect(st_slice_make(secdb, sizeof(secdb) - 1), &fx.lim),
 		     ST_FEED_ALPINE_SECDB);
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/alpine/secdb-v3.10-community.json",
@@ -1682,19 +1626,19 @@ ST_TEST(alpine_secdb_detected_and_counted)
 	ST_CHECK_STR(st.src[0].name, "alpine-secdb");
 	ST_CHECK_INT(st.src[0].records, 9);
 	ST_CHECK_INT(st.src[0].affected, 9);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(alpine_apk_below_and_at_fix)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct st_findings f;
 	const struct st_finding *hit;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/alpine/secdb-v3.10-community.json",
 				 NULL),
 		     0);
@@ -1741,19 +1685,19 @@ ST_TEST(alpine_apk_below_and_at_fix)
 	ST_CHECK_INT(f.count, 1);
 	ST_CHECK(find(&f, "CVE-2019-9929", 0) != NULL);
 	st_findings_dispose(&f);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(alpine_other_release_not_matched)
 {
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct st_findings f;
 	struct st_inventory inv;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/alpine/secdb-v3.10-community.json",
 				 NULL),
 		     0);
@@ -1783,7 +1727,7 @@ ST_TEST(alpine_other_release_not_matched)
 	ST_CHECK_INT(f.count, 0);
 	st_findings_dispose(&f);
 	st_inventory_dispose(&inv);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -1794,14 +1738,14 @@ ST_TEST(alpine_version_zero_and_aliases)
 		"{\"pkg\": {\"name\": \"zlib\", \"secfixes\": {"
 		"\"0\": [\"CVE-2099-0001\"],"
 		"\"1.2.11-r2\": [\"CVE-2099-0002  XSA-99 GHSA-aaaa-bbbb-cccc\"]}}}]}";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct st_findings f;
 	const struct st_finding *hit;
 	char path[256];
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK(write_file(fx.dir, "main.json", secdb, sizeof(secdb) - 1, path, sizeof(path)));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, path, NULL), 0);
 	ST_CHECK_INT(stats.records, 2);
@@ -1814,7 +1758,7 @@ ST_TEST(alpine_version_zero_and_aliases)
 	ST_CHECK_STR(hit->aliases, "GHSA-aaaa-bbbb-cccc,XSA-99");
 	ST_CHECK_STR(hit->fixed_version, "1.2.11-r2");
 	st_findings_dispose(&f);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -1827,14 +1771,14 @@ ST_TEST(alpine_osv_alias_gives_severity)
 		"\"affected\": [{\"package\": {\"ecosystem\": \"Alpine:v3.10\","
 		"\"name\": \"botan\"}, \"ranges\": [{\"type\": \"ECOSYSTEM\","
 		"\"events\": [{\"introduced\": \"0\"}, {\"fixed\": \"2.9.0-r1\"}]}]}]}";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct st_findings f;
 	const struct st_finding *hit;
 	char path[256];
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK(write_file(fx.dir, "osv.json", osv, sizeof(osv) - 1, path, sizeof(path)));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/alpine/secdb-v3.10-community.json",
 				 path, NULL),
@@ -1849,7 +1793,7 @@ ST_TEST(alpine_osv_alias_gives_severity)
 	ST_CHECK_STR(hit->fixed_version, "2.9.0-r0");
 	ST_CHECK_STR(hit->aliases, "ALPINE-TEST-1");
 	st_findings_dispose(&f);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -1868,7 +1812,7 @@ ST_TEST(alpine_malformed_entries_skipped)
 		"{\"pkg\": {\"name\": \"good\", \"secfixes\": {\"2.0-r0\": [\"CVE-2099-0013\"]}}}"
 		"]}";
 	static const char bad_release[] = "{\"distroversion\": \"3.10\", \"packages\": []}";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	struct st_findings f;
@@ -1876,7 +1820,7 @@ ST_TEST(alpine_malformed_entries_skipped)
 	char path[256];
 	char path2[256];
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK(write_file(fx.dir, "bad.json", secdb, sizeof(secdb) - 1, path, sizeof(path)));
 	ST_CHECK(write_file(fx.dir, "release.json", bad_release, sizeof(bad_release) - 1, path2,
 			    sizeof(path2)));
@@ -1907,25 +1851,25 @@ ST_TEST(alpine_malformed_entries_skipped)
 	ST_CHECK_INT(match_apk(&fx, "3.10.1", "c", "0.1-r0", NULL, &f), 0);
 	ST_CHECK_INT(f.count, 0);
 	st_findings_dispose(&f);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
 ST_TEST(alpine_truncated_secdb_fails)
 {
 	static const char secdb[] = "{\"distroversion\": \"v3.10\", \"packages\": [{\"pkg\": ";
-	struct fixture fx;
+	struct st_test_store fx;
 	struct st_import_stats stats;
 	struct strata_error err = {0};
 	char path[256];
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK(write_file(fx.dir, "cut.json", secdb, sizeof(secdb) - 1, path, sizeof(path)));
 	/* Truncated: the members walk never sees "packages", so the file is
 	 * of no known format. */
 	ST_CHECK(import_data(&fx, &stats, &err, path, NULL) < 0);
 	ST_CHECK(strstr(err.msg, "cut.json") != NULL);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -1941,7 +1885,7 @@ struct vendor_row {
 	const char *fixed;
 };
 
-static bool write_rows(struct fixture *fx, const struct vendor_row *rows, size_t n)
+static bool write_rows(struct st_test_store *fx, const struct vendor_row *rows, size_t n)
 {
 	struct strata_error err = {0};
 	struct st_writer w;
@@ -2010,13 +1954,13 @@ ST_TEST(rpm_vendor_first)
 		{"RHSA-8", "rpm", "rhel:9", "zlib", ST_STATUS_FIXED, "0:1.2.11-41.el9"},
 		{"RHSA-9", "rpm", "rhel:9", "zlib", ST_STATUS_FIXED, "1.2.11-40.el9"},
 	};
-	struct fixture fx;
+	struct st_test_store fx;
 	struct strata_error err = {0};
 	struct st_inventory inv;
 	struct st_findings f;
 	const struct st_finding *x;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK(write_rows(&fx, rows, ST_ARRAY_LEN(rows)));
 	st_inventory_init(&inv);
 	st_findings_init(&f);
@@ -2067,7 +2011,7 @@ ST_TEST(rpm_vendor_first)
 	ST_CHECK_INT(f.count, 0);
 	st_findings_dispose(&f);
 	st_inventory_dispose(&inv);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -2080,12 +2024,12 @@ ST_TEST(ubuntu_pro_rows_need_esm)
 		{"UBUNTU-CVE-3", "deb", "ubuntu:18.04", "libwayland-client0", ST_STATUS_AFFECTED,
 		 NULL},
 	};
-	struct fixture fx;
+	struct st_test_store fx;
 	struct strata_error err = {0};
 	struct st_inventory inv;
 	struct st_findings f;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK(write_rows(&fx, rows, ST_ARRAY_LEN(rows)));
 	st_inventory_init(&inv);
 	st_findings_init(&f);
@@ -2108,7 +2052,7 @@ ST_TEST(ubuntu_pro_rows_need_esm)
 	ST_CHECK(finding_for(&f, "UBUNTU-CVE-2") != NULL);
 	st_findings_dispose(&f);
 	st_inventory_dispose(&inv);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -2135,13 +2079,13 @@ ST_TEST(unchecked_deb_and_npm_scopes)
 	static const struct vendor_row rows[] = {
 		{"ALPINE-1", "apk", "alpine:v3.10", "zlib", ST_STATUS_AFFECTED, NULL},
 	};
-	struct fixture fx;
+	struct st_test_store fx;
 	struct strata_error err = {0};
 	struct st_inventory inv;
 	struct st_findings f;
 	const struct st_unchecked *u;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK(write_rows(&fx, rows, ST_ARRAY_LEN(rows)));
 	st_inventory_init(&inv);
 	st_findings_init(&f);
@@ -2163,7 +2107,7 @@ ST_TEST(unchecked_deb_and_npm_scopes)
 	ST_CHECK(strstr(fx.log, "no npm advisories: 1 npm package was not checked") != NULL);
 	st_findings_dispose(&f);
 	st_inventory_dispose(&inv);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -2174,12 +2118,12 @@ ST_TEST(unchecked_none_when_covered)
 		{"DEB-1", "deb", "debian:bookworm", "openssl", ST_STATUS_AFFECTED, NULL},
 		{"NPM-1", "npm", "", "lodash", ST_STATUS_AFFECTED, NULL},
 	};
-	struct fixture fx;
+	struct st_test_store fx;
 	struct strata_error err = {0};
 	struct st_inventory inv;
 	struct st_findings f;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK(write_rows(&fx, rows, ST_ARRAY_LEN(rows)));
 	st_inventory_init(&inv);
 	st_findings_init(&f);
@@ -2202,7 +2146,7 @@ ST_TEST(unchecked_none_when_covered)
 	ST_CHECK(unchecked_scope(&f, "pypi packages") != NULL);
 	st_findings_dispose(&f);
 	st_inventory_dispose(&inv);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -2212,12 +2156,12 @@ ST_TEST(unchecked_apk_and_rpm_keys)
 		{"DEB-1", "deb", "debian:bookworm", "openssl", ST_STATUS_AFFECTED, NULL},
 		{"RHSA-1", "rpm", "rhel:8", "openssl", ST_STATUS_AFFECTED, NULL},
 	};
-	struct fixture fx;
+	struct st_test_store fx;
 	struct strata_error err = {0};
 	struct st_inventory inv;
 	struct st_findings f;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK(write_rows(&fx, rows, ST_ARRAY_LEN(rows)));
 
 	/* Alpine: the key is the secdb release vMAJOR.MINOR. */
@@ -2256,7 +2200,7 @@ ST_TEST(unchecked_apk_and_rpm_keys)
 	ST_CHECK_INT(f.count, 1);
 	st_findings_dispose(&f);
 	st_inventory_dispose(&inv);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -2265,12 +2209,12 @@ ST_TEST(unchecked_skips_unmatched_packages)
 	static const struct vendor_row rows[] = {
 		{"NPM-1", "npm", "", "lodash", ST_STATUS_AFFECTED, NULL},
 	};
-	struct fixture fx;
+	struct st_test_store fx;
 	struct strata_error err = {0};
 	struct st_inventory inv;
 	struct st_findings f;
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK(write_rows(&fx, rows, ST_ARRAY_LEN(rows)));
 	st_inventory_init(&inv);
 	st_findings_init(&f);
@@ -2299,7 +2243,7 @@ ST_TEST(unchecked_skips_unmatched_packages)
 	ST_CHECK_INT(f.unchecked_count, 0);
 	st_findings_dispose(&f);
 	st_inventory_dispose(&inv);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
 
@@ -2323,7 +2267,7 @@ ST_TEST(db_open_read_only_leaves_file)
 {
 	char before[ST_SHA256_HEX_LEN + 1];
 	char after[ST_SHA256_HEX_LEN + 1];
-	struct fixture fx;
+	struct st_test_store fx;
 	struct strata_error err = {0};
 	struct st_import_stats stats = {0};
 	struct st_inventory inv;
@@ -2332,7 +2276,7 @@ ST_TEST(db_open_read_only_leaves_file)
 	struct stat st;
 	char path[256];
 
-	ST_CHECK(fixture_setup(&fx));
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
 	ST_CHECK_INT(import_data(&fx, &stats, &err, "feeds/debian/security-tracker-debian.json",
 				 NULL),
 		     0);
@@ -2381,6 +2325,6 @@ ST_TEST(db_open_read_only_leaves_file)
 	ST_CHECK(st.st_size > 0);
 	ST_CHECK_INT(st_db_open(&db, path, false, &err), 0);
 	st_db_close(db);
-	fixture_teardown(&fx);
+	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }
