@@ -101,8 +101,9 @@ static int parse_severities(const char *list, unsigned *out)
 					       word);
 		*out |= STRATA_SEVERITY_BIT((unsigned)idx);
 		p += n;
-		if (*p == ',')
-			p++;
+		/* "HIGH," names an empty item: likely a cut-off list. */
+		if (*p == ',' && *++p == '\0')
+			return cli_usage_error("--severity: invalid list '%s'", list);
 	}
 	if (*out == 0)
 		return cli_usage_error("--severity: empty list");
@@ -133,8 +134,9 @@ static int parse_statuses(const char *list, unsigned *out)
 					       word);
 		*out |= bit;
 		p += n;
-		if (*p == ',')
-			p++;
+		/* "HIGH," names an empty item: likely a cut-off list. */
+		if (*p == ',' && *++p == '\0')
+			return cli_usage_error("--status: invalid list '%s'", list);
 	}
 	if (*out == 0)
 		return cli_usage_error("--status: empty list");

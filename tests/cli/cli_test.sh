@@ -30,6 +30,10 @@ expect_status "scan with unknown status is a usage error" 2
 expect_stderr "unknown status is named" "unknown status 'wontfix'"
 run scan --status , x
 expect_status "scan with an empty status list is a usage error" 2
+run scan --severity HIGH, x
+expect_status "scan with a trailing comma in --severity is a usage error" 2
+run scan --status fixed, x
+expect_status "scan with a trailing comma in --status is a usage error" 2
 run scan --help
 expect_stdout "scan help lists the status filter" "--status LIST"
 expect_stdout "scan help lists --show-owned" "--show-owned"
