@@ -134,9 +134,9 @@ int st_layer_set_media_type(struct st_layer_info *layer, const char *media_type,
 /* Sets a layer's compression from its first bytes (gzip, zstd or none). */
 void st_layer_sniff(struct st_layer_info *layer, const unsigned char *magic, size_t len);
 
-/* Sets the compressed blob size from which a layer hashes its diff_id on a
- * thread of its own (16 MiB by default); tests lower it to run that path
- * on small images. Not thread-safe: call before opening layers. */
+/* Sets the compressed blob size from which a layer computes its digest and
+ * diff_id on two helper threads (16 MiB by default). Tests lower it to run
+ * that path on small images. Not thread-safe: call before opening layers. */
 void st_layer_set_hash_thread_min(uint64_t bytes);
 
 /* Checks that IMG's config is for PLATFORM ("os/arch[/variant]"; NULL

@@ -506,7 +506,7 @@ int st_image_open_layer(struct st_image *img, size_t index, struct st_stream **o
 		st_error_prefix(err, "layer %s", layer->digest);
 		goto out;
 	}
-	/* scan_threads=1 asks for no threads at all. */
+	/* scan_threads=1 means no threads at all. */
 	if (s->dec_ready && size >= hash_thread_min_blob && impl->limits.scan_threads != 1) {
 		s->diff_thread = hash_thread_start(&s->diff_hash);
 		s->blob_thread = hash_thread_start(&s->blob_hash);

@@ -422,7 +422,7 @@ static int run_summarize(struct dir_walk *w, int fd, const struct stat *st,
  * described as LST, to the visitor's wants_summary() and, when accepted,
  * keeps the summary that summarize() makes of its content. The question
  * is asked again when the open file's size or mode differ from LST, so
- * that summarize() sees the values wants_summary() accepted. */
+ * that summarize() gets the values wants_summary() accepted. */
 static int summarize_regular(struct dir_walk *w, int dirfd, const char *name,
 			     const struct stat *lst, struct strata_error *err)
 {

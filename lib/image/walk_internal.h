@@ -188,7 +188,7 @@ void st_walk_insert(struct st_walk *w, struct st_capture *c);
 int st_walk_summarize(struct st_walk *w, struct st_walk_tar *t, struct archive_entry *e,
 		      struct strata_error *err);
 
-/* Where a summarized file comes from, for messages: KIND is "layer" or
+/* The origin of a summarized file, for messages: KIND is "layer" or
  * "directory" and NAME the layer's digest or the directory's path. */
 struct st_walk_summary_source {
 	const char *kind;

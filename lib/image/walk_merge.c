@@ -28,7 +28,7 @@
 #include "image/walk_internal.h"
 
 /* Upper bound on worker threads, whatever the value of scan_threads or
- * the core count, because each one holds a layer's captures and decoder
+ * the core count, because each thread keeps a layer's captures and decoder
  * state. */
 #define MAX_THREADS 64
 
@@ -87,10 +87,10 @@ static void read_job(struct walk_run *run, size_t index)
 }
 
 /* Picks the next layer for a worker, under RUN->lock, or returns COUNT
- * when none may start now. The next layer to merge always may, so the merge
- * never waits for a layer that no worker took; any other starts only while
- * fewer than WINDOW layers are read or waiting, in RUN->order (largest
- * first, so that the longest layer does not start last). */
+ * when none may start now. The next layer to merge may always start, so
+ * the merge never waits for a layer that no worker took. Any other starts
+ * only while fewer than WINDOW layers are read or waiting, in RUN->order
+ * (largest first, so that the longest layer does not start last). */
 static size_t pick_layer(struct walk_run *run)
 {
 	size_t index;

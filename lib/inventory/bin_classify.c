@@ -7,7 +7,7 @@
  * for rules marked numeric; a version starts with a digit.
  *
  * Some rules take the start of the version from the file name
- * (python3.11 holds "3.11.2"): the digits and dots after the rule's stem
+ * (python3.11 contains "3.11.2"): the digits and dots after the rule's stem
  * then follow the prefix in the pattern.
  *
  * Each pattern comes from the binaries of Debian 12 (bookworm) packages;

@@ -251,7 +251,7 @@ const struct st_bin_product *st_bin_product_find(struct st_slice name);
 
 /* Appends one record of COUNT fields to OUT, whole or not at all.
  * Returns 0, STRATA_ECORRUPT when a field is empty where FIELDS demand
- * text or holds a control byte (the record is dropped), STRATA_ELIMIT
+ * text or contains a control byte (the record is dropped), STRATA_ELIMIT
  * or STRATA_ENOMEM. */
 int st_bin_record(struct st_buf *out, const struct st_slice *fields, size_t count,
 		  struct strata_error *err);

@@ -145,7 +145,7 @@ static size_t setuid_index(void)
 
 /* Hands a final setuid or setgid file to the setuid collector when
  * another cataloger reads it (a setuid Go binary, a captured file), so
- * the list of such files is complete whoever owns the content. */
+ * the list of such files is complete whichever cataloger reads the content. */
 static int note_setuid(struct catalog_run *run, const struct st_walk_file *f,
 		       struct strata_error *err)
 {

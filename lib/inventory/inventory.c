@@ -349,8 +349,8 @@ const char *st_inventory_file_owner(const struct st_inventory *inv, const char *
 	if (owner != NULL)
 		return owner;
 	/* NOTE: the alias is tried on every image, merged or not, because
-	 * the walk keeps no map of the image's links; on an unmerged image a
-	 * file at usr/bin/x can then take the owner of bin/x. */
+	 * the walk keeps no map of the image's links. So on an unmerged image
+	 * a file at usr/bin/x can take the owner of bin/x. */
 	alias = merged_usr_alias(p, buf, sizeof(buf));
 	if (alias.len == 0)
 		return NULL;

@@ -293,7 +293,7 @@ static void queue_deps(struct yarn_graph *g, json_t *deps, unsigned mark, unsign
 
 /* Marks with MARK every node reachable from the PROJECT fields named in
  * FIELDS. Each node is queued at most once per mark, so the queue never
- * holds more than g->count nodes. Nodes at MAX_DEPTH are marked but their
+ * contains more than g->count nodes. Nodes at MAX_DEPTH are marked but their
  * dependencies are not followed. */
 static void walk_from(struct yarn_graph *g, json_t *project, const char *const *fields,
 		      unsigned mark, unsigned max_depth)

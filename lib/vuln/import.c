@@ -272,7 +272,7 @@ int st_feed_detect(struct st_slice text, const struct strata_limits *lim)
 	bool apk_repository = false;
 	int xml_format;
 
-	/* XML documents (OVAL, updateinfo, RSS), told apart by root element. */
+	/* XML documents (OVAL, updateinfo, RSS), identified by their root element. */
 	xml_format = st_xml_feed_detect(text);
 	if (xml_format != ST_FEED_UNKNOWN)
 		return xml_format;
@@ -413,7 +413,7 @@ static bool has_suffix(const char *name, const char *suffix)
 	return n >= m && strcasecmp(name + n - m, suffix) == 0;
 }
 
-/* OSV records in YAML (the PyPA advisory database) are told apart by
+/* OSV records in YAML (the PyPA advisory database) are identified by
  * their file name, because YAML has no signature to detect. */
 static bool is_yaml_name(const char *name)
 {
@@ -728,7 +728,7 @@ static int import_path(struct st_import_ctx *ctx, const char *path, bool explici
 		return 0;
 	}
 	/* Inside a directory, only names that feeds use are read: a vendor
-	 * mirror also holds READMEs, signatures and indexes. Debian's lists
+	 * mirror also contains READMEs, signatures and indexes. Debian's lists
 	 * are files named "list" in DSA/ and DLA/ (its security tracker's
 	 * data/ directory). */
 	if (!explicit && !has_suffix(path, ".json") && !has_suffix(path, ".zip") &&

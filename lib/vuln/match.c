@@ -962,10 +962,10 @@ static int match_package(struct matcher *m, const struct lookup *l, const struct
 	for (k = 0; rule != NULL && k < ST_ARRAY_LEN(rule->keys); k++) {
 		if (rule->keys[k] == NULL)
 			continue;
-		/* Debian, Ubuntu and Alpine publish by source package; the
-		 * rpm vendors by binary package, with some feeds (Photon, a
-		 * CSAF component) naming the source: both are looked up and
-		 * their advisories merge by id below. */
+		/* Debian, Ubuntu and Alpine publish by source package. The
+		 * rpm vendors publish by binary package, but some feeds
+		 * (Photon, a CSAF component) name the source, so both names
+		 * are looked up and their advisories merge by id below. */
 		if (!rule->by_source || !has_source) {
 			rc = collect_rows(m, l, rule->keys[k], p->name, err);
 			if (rc < 0)
@@ -1004,7 +1004,7 @@ static const char *debian_codename(const struct st_os *os)
 }
 
 /* Writes the secdb release of OS ("alpine:v3.10" for VERSION_ID
- * "3.10.4") into DISTRO. Returns false when VERSION_ID holds none. */
+ * "3.10.4") into DISTRO. Returns false when VERSION_ID contains none. */
 static bool alpine_release(const struct st_os *os, char *distro, size_t size)
 {
 	const char *v = os->version_id;
@@ -1114,7 +1114,7 @@ static bool is_matchable(const struct st_package *p)
 	if (p->flags & (ST_PKG_REMOVED | ST_PKG_OS_OWNED))
 		return false;
 	/* "(devel)" and a development toolchain's version name no release,
-	 * so no range can be said to contain them. */
+	 * so no range contains them. */
 	return (p->flags & ST_PKG_UNVERSIONED) == 0;
 }
 

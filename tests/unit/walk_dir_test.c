@@ -457,7 +457,7 @@ enum summary_mode {
 	SUMMARY_SHRINK,   /* truncates the file after its first 4 bytes */
 };
 
-/* A visitor that captures nothing whole, asks for a summary of every
+/* A visitor that captures nothing whole, requests a summary of every
  * "*.bin" file, and logs each question and what summarize() read. */
 struct summary_log {
 	struct visit_log visits;
