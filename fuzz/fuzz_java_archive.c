@@ -61,7 +61,7 @@ static void fuzz_text(uint8_t kind, struct st_slice text)
 /* Summarizes the jar, then checks and catalogs every summary line. */
 static void fuzz_jar(const uint8_t *data, size_t size)
 {
-	struct fuzz_stream fs = {{fuzz_read, fuzz_close}, data, size, 0};
+	struct fuzz_stream fs = {{fuzz_read, fuzz_close, NULL}, data, size, 0};
 	struct strata_limits lim;
 	struct strata_error err;
 	struct st_walk_file meta;

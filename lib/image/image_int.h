@@ -134,10 +134,33 @@ int st_layer_set_media_type(struct st_layer_info *layer, const char *media_type,
 /* Sets a layer's compression from its first bytes (gzip, zstd or none). */
 void st_layer_sniff(struct st_layer_info *layer, const unsigned char *magic, size_t len);
 
-/* Sets the compressed blob size from which a layer computes its digest and
- * diff_id on two helper threads (16 MiB by default). Tests lower it to run
- * that path on small images. Not thread-safe: call before opening layers. */
+/* Sets the compressed blob size from which a layer goes through the layer
+ * pipeline (layer_pipe.c: read, inflated and hashed on three threads; 16
+ * MiB by default). Tests lower it to run that path on small images. Not
+ * thread-safe: call before opening layers. */
 void st_layer_set_hash_thread_min(uint64_t bytes);
+
+/* Applies limits->layer_bytes and, for a COMPRESSED layer, the
+ * compression_ratio limit to OUT_BYTES produced from CONSUMED stored bytes.
+ * STRATA_ELIMIT naming the layer when one is exceeded. */
+int st_layer_check_output(const struct st_layer_info *layer, const struct strata_limits *lim,
+			  uint64_t consumed, uint64_t out_bytes, bool compressed,
+			  struct strata_error *err);
+
+/* Checks a layer that has been read to its end: BLOB_BYTES against the
+ * descriptor's size, BLOB_HEX against the digest (when SRC knows it) and
+ * DIFF_HEX against the diff_id; then records the measured digest and
+ * size. STRATA_ECORRUPT naming the layer on a mismatch. */
+int st_layer_check_end(struct st_layer_info *layer, const struct st_layer_source *src,
+		       uint64_t blob_bytes, const char *blob_hex, const char *diff_hex,
+		       struct strata_error *err);
+
+/* Opens the layer pipeline on *BLOB with DECODER (enum st_inflate_backend).
+ * Returns 1 with *OUT set and *BLOB taken, 0 when memory or threads for it
+ * are missing (the caller keeps *BLOB and reads in line), or an error. */
+int st_layer_pipe_open(struct st_layer_info *layer, const struct st_layer_source *src,
+		       const struct strata_limits *lim, int decoder, struct st_stream **blob,
+		       struct st_stream **out, struct strata_error *err);
 
 /* Checks that IMG's config is for PLATFORM ("os/arch[/variant]"; NULL
  * accepts any): STRATA_EINVAL for a malformed PLATFORM, STRATA_ENOTFOUND

@@ -3,7 +3,6 @@
  * again as uncompressed tar (the diff_id). Both digests and the blob size
  * are checked when the blob ends, before the final read returns 0. */
 #include <limits.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,142 +15,15 @@
  * layers of zeros or empty files, which compress very well, pass. */
 #define RATIO_MIN_OUTPUT (1u << 20)
 
-/* A compressed blob at least this large hashes its output (the diff_id)
- * and itself (the digest) on two threads of their own, so that inflating,
- * the one step that cannot be split, does not also wait for SHA-256. HASH_SLOTS buffers of
- * HASH_SLOT_BYTES (2 MiB in all) carry the output to that thread. */
-#define HASH_THREAD_MIN_BLOB (16u << 20)
-#define HASH_SLOTS 8
-#define HASH_SLOT_BYTES (256u * 1024)
+/* A compressed blob at least this large goes through the layer pipeline
+ * (layer_pipe.c): read, inflated and hashed on threads of its own. */
+#define PIPE_MIN_BLOB (16u << 20)
 
-static uint64_t hash_thread_min_blob = HASH_THREAD_MIN_BLOB;
+static uint64_t pipe_min_blob = PIPE_MIN_BLOB;
 
 void st_layer_set_hash_thread_min(uint64_t bytes)
 {
-	hash_thread_min_blob = bytes;
-}
-
-/* A SHA-256 computed on a worker thread from copies of the data. The
- * producer fills slot HEAD while the worker hashes the COUNT published
- * slots from TAIL on; only COUNT, HEAD, TAIL and CLOSING are shared. */
-struct hash_thread {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	struct st_sha256 *hash;
-	unsigned char *slots; /* HASH_SLOTS * HASH_SLOT_BYTES */
-	size_t len[HASH_SLOTS];
-	size_t head;
-	size_t tail;
-	size_t count;
-	size_t fill; /* bytes in slot HEAD, written by the producer */
-	bool closing;
-};
-
-static void *hash_thread_main(void *arg)
-{
-	struct hash_thread *h = arg;
-
-	for (;;) {
-		size_t slot;
-
-		pthread_mutex_lock(&h->lock);
-		while (h->count == 0 && !h->closing)
-			pthread_cond_wait(&h->cond, &h->lock);
-		if (h->count == 0) {
-			pthread_mutex_unlock(&h->lock);
-			return NULL;
-		}
-		slot = h->tail;
-		pthread_mutex_unlock(&h->lock);
-
-		st_sha256_update(h->hash, h->slots + slot * HASH_SLOT_BYTES, h->len[slot]);
-
-		pthread_mutex_lock(&h->lock);
-		h->tail = (h->tail + 1) % HASH_SLOTS;
-		h->count--;
-		pthread_cond_signal(&h->cond);
-		pthread_mutex_unlock(&h->lock);
-	}
-}
-
-/* Starts hashing into HASH on a new thread. Returns NULL (and the caller
- * hashes in line) when memory or a thread is not available. */
-static struct hash_thread *hash_thread_start(struct st_sha256 *hash)
-{
-	struct hash_thread *h = calloc(1, sizeof(*h));
-
-	if (h == NULL)
-		return NULL;
-	h->slots = malloc((size_t)HASH_SLOTS * HASH_SLOT_BYTES);
-	h->hash = hash;
-	pthread_mutex_init(&h->lock, NULL);
-	pthread_cond_init(&h->cond, NULL);
-	if (h->slots == NULL || pthread_create(&h->thread, NULL, hash_thread_main, h) != 0) {
-		pthread_cond_destroy(&h->cond);
-		pthread_mutex_destroy(&h->lock);
-		free(h->slots);
-		free(h);
-		return NULL;
-	}
-	return h;
-}
-
-/* Publishes slot HEAD to the worker. */
-static void hash_thread_publish(struct hash_thread *h)
-{
-	pthread_mutex_lock(&h->lock);
-	h->len[h->head] = h->fill;
-	h->head = (h->head + 1) % HASH_SLOTS;
-	h->count++;
-	h->fill = 0;
-	pthread_cond_signal(&h->cond);
-	pthread_mutex_unlock(&h->lock);
-}
-
-static void hash_thread_push(struct hash_thread *h, const void *data, size_t n)
-{
-	const unsigned char *p = data;
-
-	while (n > 0) {
-		size_t room;
-
-		/* Slot HEAD is free once fewer than all slots wait. */
-		if (h->fill == 0) {
-			pthread_mutex_lock(&h->lock);
-			while (h->count == HASH_SLOTS)
-				pthread_cond_wait(&h->cond, &h->lock);
-			pthread_mutex_unlock(&h->lock);
-		}
-		room = HASH_SLOT_BYTES - h->fill;
-		if (room > n)
-			room = n;
-		memcpy(h->slots + h->head * HASH_SLOT_BYTES + h->fill, p, room);
-		h->fill += room;
-		p += room;
-		n -= room;
-		if (h->fill == HASH_SLOT_BYTES)
-			hash_thread_publish(h);
-	}
-}
-
-/* Hands over the last bytes, waits until everything is hashed and frees H;
- * the hash is then complete. */
-static void hash_thread_stop(struct hash_thread *h)
-{
-	if (h == NULL)
-		return;
-	if (h->fill > 0)
-		hash_thread_publish(h);
-	pthread_mutex_lock(&h->lock);
-	h->closing = true;
-	pthread_cond_signal(&h->cond);
-	pthread_mutex_unlock(&h->lock);
-	pthread_join(h->thread, NULL);
-	pthread_cond_destroy(&h->cond);
-	pthread_mutex_destroy(&h->lock);
-	free(h->slots);
-	free(h);
+	pipe_min_blob = bytes;
 }
 
 static const unsigned char gzip_magic[] = {0x1f, 0x8b};
@@ -211,8 +83,6 @@ struct layer_stream {
 	struct st_sha256 blob_hash;
 	struct st_sha256 diff_hash;
 	struct st_inflate dec;
-	struct hash_thread *diff_thread; /* NULL: diff_hash is updated in line */
-	struct hash_thread *blob_thread; /* NULL: blob_hash is updated in line */
 	bool dec_ready; /* dec is initialized: compressed layer */
 	bool blob_eof;
 	uint64_t blob_bytes;
@@ -243,10 +113,7 @@ static ssize_t read_blob(struct layer_stream *s, void *buf, size_t len,
 		s->blob_eof = true;
 		return 0;
 	}
-	if (s->blob_thread != NULL)
-		hash_thread_push(s->blob_thread, buf, (size_t)n);
-	else
-		st_sha256_update(&s->blob_hash, buf, (size_t)n);
+	st_sha256_update(&s->blob_hash, buf, (size_t)n);
 	s->blob_bytes += (uint64_t)n;
 	if (s->layer->size_known && s->blob_bytes > s->layer->size)
 		return st_error_set(err, STRATA_ECORRUPT,
@@ -255,62 +122,53 @@ static ssize_t read_blob(struct layer_stream *s, void *buf, size_t len,
 	return n;
 }
 
-/* Hashes N uncompressed bytes and applies the layer_bytes and
- * compression_ratio limits. */
-static int count_output(struct layer_stream *s, const void *buf, size_t n,
-			struct strata_error *err)
+int st_layer_check_output(const struct st_layer_info *layer, const struct strata_limits *lim,
+			  uint64_t consumed, uint64_t out_bytes, bool compressed,
+			  struct strata_error *err)
 {
-	uint64_t consumed;
 	uint64_t bound;
 
-	/* An uncompressed blob is its own tar stream: read_blob's hash is the
-	 * diff_id too, and hashing the same bytes twice would double the
-	 * cost of the largest step of such a scan. */
-	if (s->diff_thread != NULL)
-		hash_thread_push(s->diff_thread, buf, n);
-	else if (s->dec_ready)
-		st_sha256_update(&s->diff_hash, buf, n);
-	s->out_bytes += n;
-	if (s->out_bytes > s->lim->layer_bytes)
+	if (out_bytes > lim->layer_bytes)
 		return st_error_set(err, STRATA_ELIMIT,
 				    "layer %s: more than %llu uncompressed bytes, over the "
 				    "layer_bytes limit",
-				    s->layer->digest, (unsigned long long)s->lim->layer_bytes);
-	if (!s->dec_ready || s->out_bytes < RATIO_MIN_OUTPUT)
+				    layer->digest, (unsigned long long)lim->layer_bytes);
+	if (!compressed || out_bytes < RATIO_MIN_OUTPUT)
 		return 0;
-	consumed = s->blob_bytes - s->dec.avail_in;
-	if (__builtin_mul_overflow(consumed, (uint64_t)s->lim->compression_ratio, &bound))
+	if (__builtin_mul_overflow(consumed, (uint64_t)lim->compression_ratio, &bound))
 		return 0;
-	if (s->out_bytes > bound)
+	if (out_bytes > bound)
 		return st_error_set(err, STRATA_ELIMIT,
 				    "layer %s: %llu bytes inflate to more than %llu, over the "
 				    "compression_ratio limit of %u",
-				    s->layer->digest, (unsigned long long)consumed,
-				    (unsigned long long)s->out_bytes, s->lim->compression_ratio);
+				    layer->digest, (unsigned long long)consumed,
+				    (unsigned long long)out_bytes, lim->compression_ratio);
 	return 0;
 }
 
-/* Checks size, digest and diff_id once the blob has ended. */
-static int finish(struct layer_stream *s, struct strata_error *err)
+/* Hashes N uncompressed bytes and applies the limits. */
+static int count_output(struct layer_stream *s, const void *buf, size_t n,
+			struct strata_error *err)
 {
-	struct st_layer_info *l = s->layer;
-	char blob_hex[ST_SHA256_HEX_LEN + 1];
-	char diff_hex[ST_SHA256_HEX_LEN + 1];
-
-	hash_thread_stop(s->blob_thread);
-	s->blob_thread = NULL;
-	st_sha256_final(&s->blob_hash, blob_hex);
-	hash_thread_stop(s->diff_thread);
-	s->diff_thread = NULL;
+	/* An uncompressed blob is its own tar stream: read_blob's hash is the
+	 * diff_id too, and hashing the same bytes twice would double the
+	 * cost of the largest step of such a scan. */
 	if (s->dec_ready)
-		st_sha256_final(&s->diff_hash, diff_hex);
-	else
-		memcpy(diff_hex, blob_hex, sizeof(diff_hex));
-	if (l->size_known && s->blob_bytes != l->size)
+		st_sha256_update(&s->diff_hash, buf, n);
+	s->out_bytes += n;
+	return st_layer_check_output(s->layer, s->lim, s->blob_bytes - s->dec.avail_in,
+				     s->out_bytes, s->dec_ready, err);
+}
+
+int st_layer_check_end(struct st_layer_info *l, const struct st_layer_source *src,
+		       uint64_t blob_bytes, const char *blob_hex, const char *diff_hex,
+		       struct strata_error *err)
+{
+	if (l->size_known && blob_bytes != l->size)
 		return st_error_set(err, STRATA_ECORRUPT,
 				    "layer %s: blob is %llu bytes, expected %llu from its descriptor", l->digest,
-				    (unsigned long long)s->blob_bytes, (unsigned long long)l->size);
-	if (s->src->digest_known && strcmp(blob_hex, l->digest + 7) != 0)
+				    (unsigned long long)blob_bytes, (unsigned long long)l->size);
+	if (src->digest_known && strcmp(blob_hex, l->digest + 7) != 0)
 		return st_error_set(err, STRATA_ECORRUPT,
 				    "layer %s: digest mismatch, blob content is sha256:%s", l->digest,
 				    blob_hex);
@@ -321,10 +179,24 @@ static int finish(struct layer_stream *s, struct strata_error *err)
 				    l->digest, diff_hex, l->diff_id);
 	/* A docker-archive names no stored digest. digest held a copy of the
 	 * diff_id (same length) until the content was measured here. */
-	if (!s->src->digest_known)
+	if (!src->digest_known)
 		memcpy(l->digest + 7, blob_hex, ST_SHA256_HEX_LEN);
-	l->size = s->blob_bytes;
+	l->size = blob_bytes;
 	return 0;
+}
+
+/* Checks size, digest and diff_id once the blob has ended. */
+static int finish(struct layer_stream *s, struct strata_error *err)
+{
+	char blob_hex[ST_SHA256_HEX_LEN + 1];
+	char diff_hex[ST_SHA256_HEX_LEN + 1];
+
+	st_sha256_final(&s->blob_hash, blob_hex);
+	if (s->dec_ready)
+		st_sha256_final(&s->diff_hash, diff_hex);
+	else
+		memcpy(diff_hex, blob_hex, sizeof(diff_hex));
+	return st_layer_check_end(s->layer, s->src, s->blob_bytes, blob_hex, diff_hex, err);
 }
 
 static ssize_t read_plain(struct layer_stream *s, void *buf, size_t len,
@@ -431,8 +303,6 @@ static void layer_close(struct st_stream *base)
 {
 	struct layer_stream *s = (struct layer_stream *)base;
 
-	hash_thread_stop(s->diff_thread);
-	hash_thread_stop(s->blob_thread);
 	st_stream_close(s->blob);
 	st_sha256_dispose(&s->blob_hash);
 	st_sha256_dispose(&s->diff_hash);
@@ -507,9 +377,14 @@ int st_image_open_layer(struct st_image *img, size_t index, struct st_stream **o
 		goto out;
 	}
 	/* scan_threads=1 means no threads at all. */
-	if (s->dec_ready && size >= hash_thread_min_blob && impl->limits.scan_threads != 1) {
-		s->diff_thread = hash_thread_start(&s->diff_hash);
-		s->blob_thread = hash_thread_start(&s->blob_hash);
+	if (s->dec_ready && size >= pipe_min_blob && impl->limits.scan_threads != 1) {
+		rc = st_layer_pipe_open(layer, s->src, &impl->limits,
+					decoder_for(layer->compression), &s->blob, out, err);
+		if (rc != 0) {
+			if (rc > 0)
+				rc = 0;
+			goto out;
+		}
 	}
 	*out = &s->base;
 	s = NULL;

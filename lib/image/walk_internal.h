@@ -22,6 +22,7 @@ struct st_walk_tar {
 	struct archive *archive;
 	struct st_stream *stream;
 	char *chunk;
+	const void *data;  /* the last chunk pulled: t->chunk or borrowed */
 	bool at_end;       /* the stream returned 0 */
 	bool failed;       /* the stream returned an error, kept in stream_err */
 	struct strata_error stream_err;

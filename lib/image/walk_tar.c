@@ -14,17 +14,27 @@
 /* Bytes requested from the layer stream per read. */
 #define READ_CHUNK (64 * 1024)
 
-/* Reads the next chunk of the layer stream into t->chunk. Returns its
- * size, or 0 at the end or after a failure (then t->failed is set and
- * t->stream_err contains the stream's error). */
+/* Reads the next chunk of the layer stream: borrowed from the stream
+ * when it lends its buffers, else read into t->chunk. Points t->data at
+ * it and returns its size, or 0 at the end or after a failure (then
+ * t->failed is set and t->stream_err contains the stream's error). */
 static size_t pull(struct st_walk_tar *t)
 {
 	ssize_t n;
 
 	if (t->at_end || t->failed)
 		return 0;
-	n = st_stream_read(t->stream, t->chunk, READ_CHUNK, &t->stream_err);
-	if (n > READ_CHUNK) {
+	if (t->stream->borrow != NULL) {
+		n = t->stream->borrow(t->stream, &t->data, &t->stream_err);
+	} else {
+		n = st_stream_read(t->stream, t->chunk, READ_CHUNK, &t->stream_err);
+		t->data = t->chunk;
+	}
+	if (n > 0 && t->data == NULL) {
+		st_error_set(&t->stream_err, STRATA_EINTERNAL,
+			     "layer stream lent %zd bytes without a buffer", n);
+		n = -1;
+	} else if (t->stream->borrow == NULL && n > READ_CHUNK) {
 		st_error_set(&t->stream_err, STRATA_EINTERNAL,
 			     "layer stream returned %zd bytes for a %d-byte read", n, READ_CHUNK);
 		n = -1;
@@ -52,7 +62,7 @@ static la_ssize_t read_cb(struct archive *a, void *ctx, const void **buf)
 		archive_set_error(a, EIO, "%s", t->stream_err.msg);
 		return -1;
 	}
-	*buf = t->chunk;
+	*buf = t->data;
 	return (la_ssize_t)n;
 }
 

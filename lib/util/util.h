@@ -128,6 +128,12 @@ char *st_arena_printf(struct st_arena *a, const char *fmt, ...)
 struct st_stream {
 	ssize_t (*read)(struct st_stream *s, void *buf, size_t len, struct strata_error *err);
 	void (*close)(struct st_stream *s);
+	/* Optional (NULL when absent): lends the next bytes in a buffer that
+	 * the stream owns, valid until the next call on the stream, and
+	 * returns their count like read. A stream offers it when handing out
+	 * its own buffer saves a copy; a reader uses either read or borrow on
+	 * one stream, never both. */
+	ssize_t (*borrow)(struct st_stream *s, const void **data, struct strata_error *err);
 };
 
 static inline ssize_t st_stream_read(struct st_stream *s, void *buf, size_t len,

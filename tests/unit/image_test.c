@@ -721,6 +721,158 @@ ST_TEST(image_layer_error_is_sticky)
 	return ST_TEST_PASS;
 }
 
+/* Every bad case again with every compressed layer going through the
+ * layer pipeline (layer_pipe.c), as blobs of 16 MiB and more do: the same
+ * errors with the same words, through its read(). */
+ST_TEST(image_bad_cases_pipeline)
+{
+	size_t i;
+	int result = ST_TEST_PASS;
+
+	st_layer_set_hash_thread_min(0);
+	for (i = 0; i < ST_ARRAY_LEN(bad_cases) && result == ST_TEST_PASS; i++) {
+		result = run_bad_case(&bad_cases[i]);
+		if (result != ST_TEST_PASS)
+			fprintf(stderr, "# case %zu: %s%s%s\n", i, bad_cases[i].prefix,
+				bad_cases[i].rel, bad_cases[i].suffix);
+	}
+	st_layer_set_hash_thread_min(16u << 20);
+	return result;
+}
+
+/* Reads layer I of IMG to the end by borrowing, or by reads of PIECE
+ * bytes when PIECE is not 0, and returns the SHA-256 of what came. */
+static int layer_sha(struct st_image *img, size_t i, size_t piece, char hex[ST_SHA256_HEX_LEN + 1],
+		     struct strata_error *err)
+{
+	static char buf[65536];
+	struct st_stream *s = NULL;
+	struct st_sha256 h;
+	int rc;
+
+	rc = st_image_open_layer(img, i, &s, err);
+	if (rc < 0)
+		return rc;
+	if (st_sha256_init(&h, err) < 0) {
+		st_stream_close(s);
+		return STRATA_ENOMEM;
+	}
+	for (;;) {
+		const void *data = buf;
+		ssize_t n;
+
+		if (piece == 0 && s->borrow != NULL)
+			n = s->borrow(s, &data, err);
+		else
+			n = st_stream_read(s, buf, piece != 0 ? piece : sizeof(buf), err);
+		if (n <= 0) {
+			rc = (int)n;
+			break;
+		}
+		st_sha256_update(&h, data, (size_t)n);
+	}
+	st_sha256_final(&h, hex);
+	st_sha256_dispose(&h);
+	st_stream_close(s);
+	return rc;
+}
+
+/* The pipeline lends the same bytes that the in-line stream reads, whether
+ * the caller borrows or reads in odd-sized pieces, and its sticky error
+ * comes back on every later call. */
+ST_TEST(image_pipeline_same_bytes)
+{
+	static const char *const images[] = {"images/oci-dir", "images/docker-gzip.tar",
+					     "images/zstd-oci"};
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	size_t k;
+	size_t i;
+
+	for (k = 0; k < ST_ARRAY_LEN(images); k++) {
+		struct st_image *img = NULL;
+
+		ST_CHECK_INT(open_image(&img, data_ref("", images[k], ""), &lim, NULL, &err), 0);
+		for (i = 0; i < img->layer_count; i++) {
+			char inline_hex[ST_SHA256_HEX_LEN + 1];
+			char borrow_hex[ST_SHA256_HEX_LEN + 1];
+			char read_hex[ST_SHA256_HEX_LEN + 1];
+
+			ST_CHECK_INT(layer_sha(img, i, 0, inline_hex, &err), 0);
+			st_layer_set_hash_thread_min(0);
+			ST_CHECK_INT(layer_sha(img, i, 0, borrow_hex, &err), 0);
+			ST_CHECK_INT(layer_sha(img, i, 777, read_hex, &err), 0);
+			st_layer_set_hash_thread_min(16u << 20);
+			ST_CHECK_STR(borrow_hex, inline_hex);
+			ST_CHECK_STR(read_hex, inline_hex);
+			/* The uncompressed content is what the diff_id names. */
+			ST_CHECK_STR(inline_hex, img->layers[i].diff_id + 7);
+		}
+		st_image_free(img);
+	}
+	return ST_TEST_PASS;
+}
+
+ST_TEST(image_pipeline_error_is_sticky)
+{
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_image *img = NULL;
+	struct st_stream *s = NULL;
+	const void *data;
+	ssize_t n;
+
+	st_layer_set_hash_thread_min(0);
+	ST_CHECK_INT(open_image(&img, data_ref("", "images/bad-gzip-crc", ""), &lim, NULL, &err), 0);
+	ST_CHECK_INT(st_image_open_layer(img, 1, &s, &err), 0);
+	ST_CHECK(s->borrow != NULL);
+	do {
+		n = s->borrow(s, &data, &err);
+	} while (n > 0);
+	ST_CHECK_INT(n, STRATA_ECORRUPT);
+	ST_CHECK(msg_has(&err, "incorrect data check"));
+	ST_CHECK(msg_has(&err, img->layers[1].digest));
+	strata_error_clear(&err);
+	ST_CHECK_INT(s->borrow(s, &data, &err), STRATA_ECORRUPT);
+	ST_CHECK(msg_has(&err, "incorrect data check"));
+	strata_error_clear(&err);
+	ST_CHECK_INT(st_stream_read(s, &n, 1, &err), STRATA_ECORRUPT);
+	ST_CHECK(msg_has(&err, "incorrect data check"));
+	st_stream_close(s);
+	st_image_free(img);
+	st_layer_set_hash_thread_min(16u << 20);
+	return ST_TEST_PASS;
+}
+
+/* A caller may close the pipeline at any point: before the first borrow,
+ * holding a slot, or after the end. Its threads stop and nothing leaks
+ * (the sanitizer build checks). */
+ST_TEST(image_pipeline_early_close)
+{
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_image *img = NULL;
+	int stop;
+
+	st_layer_set_hash_thread_min(0);
+	lim.compression_ratio = 100000;
+	ST_CHECK_INT(open_image(&img, data_ref("", "images/bad-bomb", ""), &lim, NULL, &err), 0);
+	for (stop = 0; stop < 4; stop++) {
+		struct st_stream *s = NULL;
+		const void *data;
+		int i;
+
+		ST_CHECK_INT(st_image_open_layer(img, 0, &s, &err), 0);
+		ST_CHECK(s->borrow != NULL);
+		for (i = 0; i < stop; i++)
+			ST_CHECK(s->borrow(s, &data, &err) > 0);
+		st_stream_close(s);
+	}
+	st_image_free(img);
+	st_layer_set_hash_thread_min(16u << 20);
+	return ST_TEST_PASS;
+}
+
 /* Cutting a docker-archive at any 512-byte boundary gives an error or,
  * past the last member's data, a fully verified image; never a crash. */
 ST_TEST(image_truncated_everywhere)
