@@ -18,11 +18,13 @@
  * timing: the merge stops at it and cancels the layers after it. The
  * visitor's callbacks run on the calling thread only; wants(),
  * wants_summary() and summarize() run on the workers. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "image/walk_internal.h"
@@ -31,6 +33,17 @@
  * the core count, because each thread keeps a layer's captures and decoder
  * state. */
 #define MAX_THREADS 64
+
+/* The nice value of a worker that reads another layer while the largest
+ * one is still being read. Inflating the largest blob is the one step
+ * that cannot be split, so it bounds the walk's wall time. With the other
+ * workers in the background, it gets a core whenever it can run, and they
+ * take the rest. On Linux a nice value belongs to one thread. Workers are
+ * put in the background only when they can be brought back (a process
+ * needs CAP_SYS_NICE or RLIMIT_NICE to lower a nice value), and they are
+ * brought back as soon as the largest layer has been read, so that they
+ * never lag behind other programs on a busy machine. */
+#define BACKGROUND_NICE 19
 
 struct layer_job {
 	struct st_walk walk;
@@ -60,6 +73,13 @@ struct walk_run {
 	size_t merged; /* layers merged so far */
 	size_t window; /* layers read or waiting at once, beyond the next to merge */
 	_Atomic int cancel;
+
+	/* Background workers, under LOCK (see BACKGROUND_NICE). */
+	size_t critical;        /* the largest layer, or COUNT when none */
+	bool critical_done;     /* the largest layer has been read */
+	pid_t background[MAX_THREADS];
+	int background_nice[MAX_THREADS]; /* their earlier nice values */
+	size_t background_count;
 };
 
 static void read_job(struct walk_run *run, size_t index)
@@ -108,6 +128,73 @@ static size_t pick_layer(struct walk_run *run)
 	return run->count;
 }
 
+/* Puts the calling worker in the background while it reads layer INDEX,
+ * when that is not the largest layer, the largest is still being read,
+ * and the worker's nice value can be restored afterwards. Under
+ * RUN->lock. */
+static void enter_background(struct walk_run *run, size_t index)
+{
+	pid_t tid = gettid();
+	int before;
+	size_t i;
+
+	if (run->critical_done || index == run->critical || run->critical == run->count)
+		return;
+	for (i = 0; i < run->background_count; i++)
+		if (run->background[i] == tid)
+			return;
+	if (run->background_count == MAX_THREADS)
+		return;
+	errno = 0;
+	before = getpriority(PRIO_PROCESS, (id_t)tid);
+	if (errno != 0 || before >= BACKGROUND_NICE)
+		return;
+	/* Probe: one step up and back down shows whether the way back is
+	 * allowed. When it is not, the worker keeps a nice value one above
+	 * its own, which is harmless, and stays in the foreground. */
+	if (setpriority(PRIO_PROCESS, (id_t)tid, before + 1) != 0)
+		return;
+	if (setpriority(PRIO_PROCESS, (id_t)tid, before) != 0)
+		return;
+	if (setpriority(PRIO_PROCESS, (id_t)tid, BACKGROUND_NICE) != 0)
+		return;
+	run->background[run->background_count] = tid;
+	run->background_nice[run->background_count] = before;
+	run->background_count++;
+}
+
+/* Brings the calling worker back before it ends, so that no thread id
+ * that may be reused stays in the list. Under RUN->lock. */
+static void leave_background_self(struct walk_run *run)
+{
+	pid_t tid = gettid();
+	size_t i;
+
+	for (i = 0; i < run->background_count; i++) {
+		if (run->background[i] != tid)
+			continue;
+		(void)setpriority(PRIO_PROCESS, (id_t)tid, run->background_nice[i]);
+		run->background_count--;
+		run->background[i] = run->background[run->background_count];
+		run->background_nice[i] = run->background_nice[run->background_count];
+		return;
+	}
+}
+
+/* Brings every background worker back once the largest layer has been
+ * read. Under RUN->lock. The threads of a layer pipeline (layer_pipe.c)
+ * that a background worker started keep its nice value until that layer
+ * ends. */
+static void leave_background(struct walk_run *run)
+{
+	size_t i;
+
+	run->critical_done = true;
+	for (i = 0; i < run->background_count; i++)
+		(void)setpriority(PRIO_PROCESS, (id_t)run->background[i], run->background_nice[i]);
+	run->background_count = 0;
+}
+
 static void *worker_main(void *arg)
 {
 	struct walk_run *run = arg;
@@ -120,16 +207,20 @@ static void *worker_main(void *arg)
 		       (index = pick_layer(run)) == run->count)
 			pthread_cond_wait(&run->changed, &run->lock);
 		if (atomic_load(&run->cancel) || run->started >= run->count) {
+			leave_background_self(run);
 			pthread_mutex_unlock(&run->lock);
 			return NULL;
 		}
 		run->jobs[index].started = true;
 		run->started++;
+		enter_background(run, index);
 		pthread_mutex_unlock(&run->lock);
 
 		read_job(run, index);
 
 		pthread_mutex_lock(&run->lock);
+		if (index == run->critical)
+			leave_background(run);
 		run->jobs[index].done = true;
 		pthread_cond_broadcast(&run->changed);
 		pthread_mutex_unlock(&run->lock);
@@ -332,6 +423,7 @@ int st_walk_layers_ordered(size_t count, st_layer_opener open, void *open_ctx,
 	 * before its merge, and no worker starts. */
 	threads = thread_count(opts->limits, count);
 	run.window = threads;
+	run.critical = threads > 1 && order != NULL ? order[0] : count;
 	if (threads > 1)
 		started = start_workers(&run, tids, threads);
 	rc = merge_layers(&run, started, stats, err);
