@@ -845,6 +845,11 @@ static int apply_entry(struct run *r, struct st_walk_tar *t, struct archive_entr
 		return st_error_set(err, STRATA_ECORRUPT, "layer %s: tar entry %llu has no name",
 				    r->layer_name, (unsigned long long)(fig->entries - 1));
 	rc = st_walk_name_set(&r->path, name, r->lim, err);
+	if (rc == STRATA_ECORRUPT) {
+		/* Left out, as the layer walk does (walk.c). */
+		strata_error_clear(err);
+		return 0;
+	}
 	if (rc < 0)
 		return st_error_prefix(err, "layer %s", r->layer_name);
 	if (r->path.len == 0)

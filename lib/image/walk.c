@@ -418,6 +418,30 @@ static int record_entry_path(struct st_walk *w, struct archive_entry *e, int kin
 	return 0;
 }
 
+/* Warnings about unsafe entry names given per layer; the rest are only
+ * counted, so that a hostile layer cannot flood the output. */
+#define NAME_WARNINGS 10
+
+/* Notes entry NAME, which was read inside the root (an absolute name) or
+ * skipped (WHY contains the reason), in a warning. */
+static void note_unsafe_name(struct st_walk *w, const char *name, const struct strata_error *why)
+{
+	char quoted[ST_WALK_QUOTE_MAX + 8];
+	char inside[ST_WALK_QUOTE_MAX + 8];
+
+	w->unsafe_names++;
+	if (w->unsafe_names > NAME_WARNINGS)
+		return;
+	if (why != NULL) {
+		st_diag(w->diag, ST_DIAG_WARN, "layer %s: skipping %s", w->layer_name, why->msg);
+		return;
+	}
+	st_walk_quote(quoted, sizeof(quoted), name);
+	st_walk_quote(inside, sizeof(inside), w->path.ptr);
+	st_diag(w->diag, ST_DIAG_WARN, "layer %s: entry '%s' has an absolute name, read as '/%s'",
+		w->layer_name, quoted, inside);
+}
+
 static int walk_entry(struct st_walk *w, struct st_walk_tar *t, struct archive_entry *e,
 		      struct st_walk_layer_stats *st, struct strata_error *err)
 {
@@ -436,8 +460,19 @@ static int walk_entry(struct st_walk *w, struct st_walk_tar *t, struct archive_e
 		return st_error_set(err, STRATA_ECORRUPT, "layer %s: tar entry %llu has no name",
 				    w->layer_name, (unsigned long long)w->entry);
 	rc = st_walk_name_set(&w->path, name, w->limits, err);
+	if (rc == STRATA_ECORRUPT) {
+		/* A name that climbs above the root: Docker refuses such a
+		 * layer and containerd keeps the entry at the root, so neither
+		 * view is sure. The entry is left out, the rest of the layer
+		 * is read. */
+		note_unsafe_name(w, name, err);
+		strata_error_clear(err);
+		return 0;
+	}
 	if (rc < 0)
 		return st_error_prefix(err, "layer %s", w->layer_name);
+	if (name[0] == '/' && w->path.len != 0)
+		note_unsafe_name(w, name, NULL);
 	if (w->path.len == 0)
 		return 0; /* the root directory itself */
 
@@ -507,6 +542,10 @@ static int read_entries(struct st_walk *w, struct st_walk_layer_stats *st,
 		w->entry++;
 	}
 	rc = st_walk_tar_finish(&t, err);
+	if (rc == 0 && w->unsafe_names > NAME_WARNINGS)
+		st_diag(w->diag, ST_DIAG_WARN,
+			"layer %s: %llu more entries with absolute names or names above the root",
+			w->layer_name, (unsigned long long)(w->unsafe_names - NAME_WARNINGS));
 
 out:
 	st->uncompressed_bytes = t.bytes;

@@ -111,10 +111,13 @@ int st_walk_layers_ordered(size_t count, st_layer_opener open, void *open_ctx,
 			   const struct st_walk_visitor *v, const struct st_walk_options *opts,
 			   struct st_walk_layer_stats *stats, struct strata_error *err);
 
-/* Normalizes an archive entry name into OUT (cap OUT_CAP bytes): strips
- * a leading "./", collapses "//" and ".", rejects absolute names and ".."
- * components (STRATA_ECORRUPT) and paths over limits (STRATA_ELIMIT). An empty result
- * (the root itself) returns 0 with *OUT_LEN == 0. */
+/* Normalizes an archive entry name into OUT (cap OUT_CAP bytes) as
+ * container runtimes place it under the root: drops leading "/" (an
+ * absolute name is read inside the root), collapses "//" and ".", and
+ * removes each ".." with the component before it. A ".." that would climb
+ * above the root gives STRATA_ECORRUPT, a path over the limits
+ * STRATA_ELIMIT. An empty result (the root itself) returns 0 with
+ * *OUT_LEN == 0. */
 int st_path_normalize(const char *name, char *out, size_t out_cap, size_t *out_len,
 		      const struct strata_limits *lim, struct strata_error *err);
 

@@ -155,6 +155,7 @@ struct st_walk {
 	char layer_index[24];
 	uint64_t entry;         /* index of the current entry in the layer */
 	size_t pending_links;   /* hard links captured in this layer, unresolved */
+	uint64_t unsafe_names;  /* entries with absolute names or names above the root */
 	struct st_walk_name path;
 	struct st_walk_name link;
 	/* Parent directory of the last entry whose ancestors were checked

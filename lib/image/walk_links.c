@@ -306,6 +306,11 @@ static int scan_layer(struct link_pass *p, struct strata_error *err)
 		if (name == NULL)
 			continue;
 		rc = st_walk_name_set(&w->path, name, w->limits, err);
+		if (rc == STRATA_ECORRUPT) {
+			/* Left out by the first pass, which warned about it. */
+			strata_error_clear(err);
+			continue;
+		}
 		if (rc < 0) {
 			st_error_prefix(err, "layer %s", w->layer_name);
 			goto out;

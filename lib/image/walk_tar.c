@@ -328,8 +328,6 @@ int st_path_normalize(const char *name, char *out, size_t out_cap, size_t *out_l
 	if (out_cap == 0)
 		return st_error_set(err, STRATA_EINVAL, "no room for a normalized path");
 	out[0] = '\0';
-	if (name[0] == '/')
-		return path_error(err, STRATA_ECORRUPT, name, "absolute path");
 	while (*p != '\0') {
 		const char *start;
 		size_t n;
@@ -343,8 +341,18 @@ int st_path_normalize(const char *name, char *out, size_t out_cap, size_t *out_l
 		n = (size_t)(p - start);
 		if (n == 0 || (n == 1 && start[0] == '.'))
 			continue;
-		if (n == 2 && start[0] == '.' && start[1] == '.')
-			return path_error(err, STRATA_ECORRUPT, name, "path has a '..' component");
+		if (n == 2 && start[0] == '.' && start[1] == '.') {
+			char *slash;
+
+			if (len == 0)
+				return path_error(err, STRATA_ECORRUPT, name,
+						  "path climbs above the root through '..'");
+			slash = memrchr(out, '/', len);
+			len = slash != NULL ? (size_t)(slash - out) : 0;
+			out[len] = '\0';
+			depth--;
+			continue;
+		}
 
 		/* No overflow: LEN + 1 + N never exceeds strlen(NAME). */
 		need = len + (len != 0) + n;

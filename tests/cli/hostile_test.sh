@@ -66,15 +66,19 @@ layer_re='layer sha256:[0-9a-f]{64}'
 
 # Entry names -------------------------------------------------------------
 
-scan abs-path 60 "$images/abs-path"
-expect_status "absolute path: scan error" 3
+# An absolute name is read inside the root, as container runtimes place
+# it; a name above the root is left out. Either way the scan goes on.
+scan abs-path 60 --format json "$images/abs-path"
+expect_status "absolute path: scan succeeds" 0
 expect_stderr "absolute path: names entry and layer" \
-	"$layer_re: entry '/etc/shadow': absolute path"
+	"$layer_re: entry '/etc/shadow' has an absolute name, read as '/etc/shadow'"
+expect_eq "absolute path: rest of the layer read" "$(json 'd["os"]["id"]')" "alpine"
 
-scan dotdot 60 "$images/dotdot"
-expect_status "dot-dot: scan error" 3
+scan dotdot 60 --format json "$images/dotdot"
+expect_status "dot-dot: scan succeeds" 0
 expect_stderr "dot-dot: names entry and layer" \
-	"$layer_re: entry 'usr/\.\./\.\./\.\./escape': path has a '\.\.' component"
+	"$layer_re: skipping entry 'usr/\.\./\.\./\.\./escape': path climbs above the root through '\.\.'"
+expect_eq "dot-dot: rest of the layer read" "$(json 'd["os"]["id"]')" "alpine"
 
 # Links out of the root resolve inside it (or not at all): the host's own
 # /etc/os-release is never read, so no OS is found.
@@ -88,7 +92,7 @@ expect_eq "hard link escape: host os-release not read" "$(json 'd["os"]')" "None
 expect_stderr "hard link escape: climbing link named" \
 	"skipping hard link 'etc/os-release': its target is outside the layer"
 expect_stderr "hard link escape: absolute link named" \
-	"skipping hard link 'usr/lib/os-release': its target is outside the layer .*absolute path"
+	"skipping hard link 'usr/lib/os-release' to 'etc/os-release': target links outside the layer"
 
 # Special files -------------------------------------------------------------
 

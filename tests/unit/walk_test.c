@@ -1082,9 +1082,30 @@ ST_TEST(walk_hardlink_bad_targets)
 	ST_CHECK(strstr(r.diag, "hard link 'missing' to 'nothere': target is not an earlier entry") != NULL);
 	ST_CHECK(strstr(r.diag, "hard link 'later' to 'after': target is not an earlier entry") != NULL);
 	ST_CHECK(strstr(r.diag, "hard link 'todir' to 'dir': target is not a regular file") != NULL);
-	ST_CHECK(strstr(r.diag, "hard link 'absolute': its target is outside the layer") != NULL);
+	ST_CHECK(strstr(r.diag, "hard link 'absolute' to 'etc/passwd': target is not an earlier entry") !=
+		 NULL);
 	ST_CHECK(strstr(r.diag, "hard link 'up': its target is outside the layer") != NULL);
 	ST_CHECK(strstr(r.diag, "hard link 'marker' to '.wh.gone': target is not a regular file") != NULL);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+/* An absolute link target is read inside the root, as the entry names. */
+ST_TEST(walk_hardlink_absolute_target)
+{
+	static const char *const want[] = {"etc/passwd", "copy", NULL};
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, want);
+	t = layer(&l);
+	tar_file(t, "etc/passwd", "root");
+	tar_hardlink(t, "copy", "/etc/passwd");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "copy@0=root\netc/passwd@0=root\n");
+	ST_CHECK_STR(r.diag, "");
 	layers_free(&l);
 	return ST_TEST_PASS;
 }
@@ -1212,13 +1233,18 @@ ST_TEST(path_normalize_cases)
 		{"..a/b..", 0, "..a/b.."},
 		{".../x", 0, ".../x"},
 		{"a\\b", 0, "a\\b"},
-		{"/etc/passwd", STRATA_ECORRUPT, NULL},
-		{"//etc", STRATA_ECORRUPT, NULL},
+		{"/etc/passwd", 0, "etc/passwd"},
+		{"//etc", 0, "etc"},
+		{"/", 0, ""},
+		{"a/b/../c", 0, "a/c"},
+		{"a/..", 0, ""},
+		{"./a/./../b", 0, "b"},
+		{"a/b/c/../../d/..", 0, "a"},
 		{"..", STRATA_ECORRUPT, NULL},
 		{"../etc", STRATA_ECORRUPT, NULL},
 		{"a/../../etc", STRATA_ECORRUPT, NULL},
-		{"a/..", STRATA_ECORRUPT, NULL},
-		{"./a/./../b", STRATA_ECORRUPT, NULL},
+		{"/../etc", STRATA_ECORRUPT, NULL},
+		{"a/../b/../..", STRATA_ECORRUPT, NULL},
 	};
 	struct strata_limits lim;
 	struct strata_error err;
@@ -1272,9 +1298,12 @@ ST_TEST(path_normalize_limits)
 	return ST_TEST_PASS;
 }
 
-ST_TEST(walk_rejects_unsafe_names)
+/* A name above the root is left out with a warning that names the layer
+ * and the entry, and the rest of the layer is read; an absolute name is
+ * read inside the root, as container runtimes place it. */
+ST_TEST(walk_skips_names_above_root)
 {
-	static const char *const bad[] = {"../etc/passwd", "/etc/passwd", "a/../../b"};
+	static const char *const bad[] = {"../etc/passwd", "a/../../b", "/../x"};
 	static const char *const names[] = {"sha256:0123abcd"};
 	size_t i;
 
@@ -1282,22 +1311,83 @@ ST_TEST(walk_rejects_unsafe_names)
 		struct layers l;
 		struct recorder r;
 		struct strata_error err;
+		char warning[128];
 		struct tar *t;
-		int rc;
 
 		layers_init(&l);
 		rec_init(&r, NULL);
 		t = layer(&l);
 		tar_file(t, "ok", "ok");
 		tar_file(t, bad[i], "evil");
+		tar_file(t, "after", "read");
 		tar_end(t);
-		rc = st_walk_layers(1, mem_open, &l, names, &r.visitor, &r.opts, NULL, &err);
-		ST_CHECK_INT(rc, STRATA_ECORRUPT);
-		ST_CHECK(strstr(err.msg, "layer sha256:0123abcd") != NULL);
-		ST_CHECK(strstr(err.msg, bad[i]) != NULL);
-		ST_CHECK_STR(r.final, "");
+		ST_CHECK_INT(st_walk_layers(1, mem_open, &l, names, &r.visitor, &r.opts, NULL, &err),
+			     0);
+		ST_CHECK_STR(r.final, "after@0=read\nok@0=ok\n");
+		snprintf(warning, sizeof(warning),
+			 "layer sha256:0123abcd: skipping entry '%s': path climbs above the root",
+			 bad[i]);
+		ST_CHECK(strstr(r.diag, warning) != NULL);
 		layers_free(&l);
 	}
+	return ST_TEST_PASS;
+}
+
+ST_TEST(walk_absolute_name_inside_root)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "etc/passwd", "lower");
+	t = layer(&l);
+	tar_file(t, "/etc/passwd", "upper");
+	tar_file(t, "/usr/../etc/group", "group");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "etc/group@1=group\netc/passwd@1=upper\n");
+	ST_CHECK(strstr(r.diag, "entry '/etc/passwd' has an absolute name, read as '/etc/passwd'") !=
+		 NULL);
+	ST_CHECK(strstr(r.diag, "entry '/usr/../etc/group' has an absolute name, read as "
+				"'/etc/group'") != NULL);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
+/* Only the first ten unsafe names of a layer get a warning each; one line
+ * counts the rest. */
+ST_TEST(walk_unsafe_name_warnings_capped)
+{
+	static const char *const names[] = {"sha256:0123abcd"};
+	struct layers l;
+	struct recorder r;
+	struct strata_error err;
+	struct tar *t;
+	const char *p;
+	size_t count = 0;
+	int i;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	for (i = 0; i < 25; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "../up%d", i);
+		tar_file(t, name, "x");
+	}
+	tar_file(t, "kept", "yes");
+	tar_end(t);
+	ST_CHECK_INT(st_walk_layers(1, mem_open, &l, names, &r.visitor, &r.opts, NULL, &err), 0);
+	ST_CHECK_STR(r.final, "kept@0=yes\n");
+	for (p = r.diag; (p = strstr(p, "skipping entry")) != NULL; p++)
+		count++;
+	ST_CHECK_INT(count, 10);
+	ST_CHECK(strstr(r.diag, "layer sha256:0123abcd: 15 more entries with absolute names or "
+				"names above the root") != NULL);
+	layers_free(&l);
 	return ST_TEST_PASS;
 }
 
