@@ -1160,36 +1160,25 @@ static int history_item(struct st_layers *l, size_t i, json_t *h, const char *wh
 	return rc;
 }
 
-/* Gives each layer, in order, the next history entry that made a layer. */
-static void align_history(struct st_layers *l, const char *what, struct st_diag *diag)
+/* Gives each layer, in order, the next history entry that made a layer.
+ * A history that does not match the layer count is warned about once,
+ * when the image is opened (source.c), so not here. */
+static void align_history(struct st_layers *l)
 {
 	size_t layer = 0;
-	size_t extra = 0;
 	size_t i;
 
-	for (i = 0; i < l->history_count; i++) {
+	for (i = 0; i < l->history_count && layer < l->layer_count; i++) {
 		struct st_history_item *item = &l->history[i];
 
 		if (item->empty_layer)
 			continue;
-		if (layer == l->layer_count) {
-			extra++;
-			continue;
-		}
 		item->layer = layer;
 		l->layers[layer].history_index = i;
 		l->layers[layer].created_by = item->created_by;
 		l->layers[layer].created = item->created;
 		layer++;
 	}
-	if (extra > 0)
-		st_diag(diag, ST_DIAG_WARN,
-			"%s: history has %zu more entries that made a layer than the image's %zu layers; they are listed without a layer",
-			what, extra, l->layer_count);
-	else if (l->history_count > 0 && layer < l->layer_count)
-		st_diag(diag, ST_DIAG_WARN,
-			"%s: history describes %zu of the %zu layers; the last %zu have no history entry",
-			what, layer, l->layer_count, l->layer_count - layer);
 }
 
 int st_layers_read_history(struct st_layers *l, struct st_slice config, const char *what,
@@ -1228,7 +1217,7 @@ int st_layers_read_history(struct st_layers *l, struct st_slice config, const ch
 			goto out;
 		l->history_count++;
 	}
-	align_history(l, what, opts->diag);
+	align_history(l);
 
 out:
 	json_decref(root);

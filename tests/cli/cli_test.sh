@@ -143,6 +143,40 @@ run scan --no-vuln "dir:$rootfs/var/lib/dpkg/status"
 expect_status "scan dir: of a file is a usage error" 2
 expect_stderr "scan dir: of a file says why" "not a directory"
 
+# A history that misses a layer -------------------------------------------
+# A copy of the oci-dir image whose config history lists one of its two
+# layers: opening it warns, and strata layers must not warn a second time.
+short="$cli_tmp/short-history"
+cp -r "$data/images/oci-dir" "$short"
+python3 - "$short" <<'PY'
+import hashlib, json, os, sys
+
+root = sys.argv[1]
+blobs = os.path.join(root, "blobs", "sha256")
+
+
+def put(obj):
+    raw = json.dumps(obj, separators=(",", ":")).encode()
+    digest = hashlib.sha256(raw).hexdigest()
+    with open(os.path.join(blobs, digest), "wb") as f:
+        f.write(raw)
+    return "sha256:" + digest, len(raw)
+
+
+index = json.load(open(os.path.join(root, "index.json")))
+desc = index["manifests"][0]
+manifest = json.load(open(os.path.join(blobs, desc["digest"][7:])))
+config = json.load(open(os.path.join(blobs, manifest["config"]["digest"][7:])))
+config["history"] = config["history"][:1]
+manifest["config"]["digest"], manifest["config"]["size"] = put(config)
+desc["digest"], desc["size"] = put(manifest)
+json.dump(index, open(os.path.join(root, "index.json"), "w"))
+PY
+run layers "oci:$short"
+expect_status "layers with a short history exits 0" 0
+expect_eq "layers warns about a short history once" \
+	"$(grep -c 'history describes 1 of the 2 layers' "$cli_err")" "1"
+
 # Image tar on standard input (-) -----------------------------------------
 export XDG_CACHE_HOME="$cli_tmp/cache"
 img="$data/images/docker-classic.tar"

@@ -541,7 +541,9 @@ ST_TEST(history_shorter_than_layers)
 	ST_CHECK_STR(l.layers[0].created_by, "RUN a");
 	ST_CHECK(l.layers[1].created_by == NULL);
 	ST_CHECK(l.layers[1].history_index == SIZE_MAX);
-	ST_CHECK(strstr(log.text, "config sha256:c: history describes 1 of the 2 layers") != NULL);
+	/* Opening the image warns about the mismatch; the analysis does not
+	 * warn a second time. */
+	ST_CHECK_STR(log.text, "");
 	st_layers_dispose(&l);
 	return ST_TEST_PASS;
 }
@@ -557,7 +559,7 @@ ST_TEST(history_longer_than_layers)
 	ST_CHECK_INT(read_history(&l, 2, config, &log, &err), 0);
 	ST_CHECK_STR(l.layers[1].created_by, "RUN b");
 	ST_CHECK(l.history[2].layer == SIZE_MAX);
-	ST_CHECK(strstr(log.text, "history has 1 more entries that made a layer") != NULL);
+	ST_CHECK_STR(log.text, "");
 	st_layers_dispose(&l);
 	return ST_TEST_PASS;
 }
