@@ -99,7 +99,8 @@ int cmd_db(int argc, char **argv)
 		return cli_usage_error("unknown db command '%s' (expected import or status)", verb);
 
 	optind = 1;
-	while ((opt = getopt_long(argc - 1, argv + 1, "qh", db_options, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc - 1, argv + 1, ":qh", db_options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_DB:
 			path = optarg;
@@ -115,9 +116,14 @@ int cmd_db(int argc, char **argv)
 		case 'h':
 			fputs(db_usage, stdout);
 			return EXIT_CLEAN;
+		case ':':
+			/* getopt runs over ARGV + 1, so ARGV[OPTIND] is the
+			 * option it just read. */
+			return cli_usage_error("option '%s' needs a value; see 'strata db --help'",
+					       argv[optind]);
 		default:
-			fputs(db_usage, stderr);
-			return EXIT_USAGE;
+			return cli_usage_error("unknown option '%s'; see 'strata db --help'",
+					       argv[optind]);
 		}
 	}
 	if (path == NULL) {

@@ -87,6 +87,14 @@ printf 'hello\n' >"$cli_tmp/hello.txt"
 run db import --db "$cli_tmp/txt.db" "$cli_tmp/hello.txt"
 expect_status "db import of a non-feed fails" 3
 expect_stderr "db import points at the format list" "not a feed format strata reads"
+run db import --db "$cli_tmp/opt.db" --bogus "$cli_tmp/hello.txt"
+expect_status "db import with an unknown option is a usage error" 2
+expect_eq "db import names the unknown option in one line" "$(cat "$cli_err")" \
+	"strata: error: unknown option '--bogus'; see 'strata db --help'"
+run db status --db
+expect_status "db status --db without a value is a usage error" 2
+expect_eq "db status names the option without a value in one line" "$(cat "$cli_err")" \
+	"strata: error: option '--db' needs a value; see 'strata db --help'"
 run db import --help
 expect_stdout "db import help lists OVAL" "OVAL"
 mkdir -p "$cli_tmp/tracker-data/DSA"
