@@ -14,19 +14,22 @@
  * bytes shown as '?' and values over TABLE_MAX_COLUMN cut. */
 static void put_cell(FILE *out, const char *s, size_t width)
 {
-	size_t n = 0;
+	size_t len;
+	size_t shown;
+	size_t n;
 
 	if (s == NULL)
 		s = "-";
-	for (; s[n] != '\0'; n++) {
+	len = strlen(s);
+	shown = width != 0 && len > TABLE_MAX_COLUMN ? TABLE_MAX_COLUMN - 1 : len;
+	for (n = 0; n < shown; n++) {
 		unsigned char c = (unsigned char)s[n];
 
-		if (width != 0 && n + 1 == TABLE_MAX_COLUMN && s[n + 1] != '\0') {
-			fputc('~', out);
-			n++;
-			break;
-		}
 		fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
+	}
+	if (shown < len) {
+		fputc('~', out);
+		n++;
 	}
 	for (; n < width; n++)
 		fputc(' ', out);

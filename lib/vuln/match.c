@@ -1252,7 +1252,7 @@ static int check_ecosystem_coverage(struct matcher *m, const struct ecosystem_co
 				    struct st_findings *out, struct strata_error *err)
 {
 	char scope[96];
-	bool found;
+	bool found = false;
 	int rc;
 
 	rc = has_advisories(m, e->type, "", &found, err);
