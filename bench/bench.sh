@@ -21,7 +21,7 @@
 #                       (default ~/.cache/strata-bench-trivy); BENCH_TRIVY=0
 #                       skips the Trivy rows.
 # Every command runs once untimed first, so all figures are for a warm
-# page cache. The first run needs root to build the image.
+# page cache, and the timed runs go in rounds of one run of each command. The first run needs root to build the image.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -75,30 +75,55 @@ inventory_option() {
 	done
 }
 
-# measure NAME CMD...: runs CMD once untimed, then $runs times under
-# /usr/bin/time, and appends "NAME|median seconds|max peak RSS KB" to the
-# results. Output goes to /dev/null. A failing command is reported and
-# recorded as "failed".
-measure() {
-	local name=$1 i times=() peak=0 wall rss
+# add NAME CMD...: registers CMD for measure_all under NAME.
+names=()
+commands=()
+add() {
+	names+=("$1")
 	shift
-	if ! "$@" >/dev/null 2>"$tmp/err"; then
-		log "$name failed: $(head -c 400 "$tmp/err")"
-		echo "$name|failed|" >>"$tmp/results"
-		return 0
-	fi
-	for ((i = 0; i < runs; i++)); do
-		if ! /usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err"; then
-			log "$name failed in run $((i + 1)): $(head -c 400 "$tmp/err")"
-			echo "$name|failed|" >>"$tmp/results"
-			return 0
+	commands+=("$(printf '%q ' "$@")")
+}
+
+# measure_all: runs every registered command once untimed, then $runs
+# rounds in which each command runs once under /usr/bin/time, and appends
+# "NAME|median seconds|max peak RSS KB" to the results. Rounds interleave
+# the commands, so that a slower spell of a shared machine touches every
+# row alike instead of one. Output goes to /dev/null. A failing command is
+# reported and recorded as "failed".
+measure_all() {
+	local i round wall rss
+	local -a failed=() times=() peak=()
+	for i in "${!names[@]}"; do
+		times[i]=""
+		peak[i]=0
+		if ! eval "${commands[i]}" >/dev/null 2>"$tmp/err"; then
+			log "${names[i]} failed: $(head -c 400 "$tmp/err")"
+			failed[i]=1
 		fi
-		read -r wall rss <"$tmp/time"
-		times+=("$wall")
-		[ "$rss" -gt "$peak" ] && peak=$rss
 	done
-	wall=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p")
-	echo "$name|$wall|$peak" >>"$tmp/results"
+	for ((round = 0; round < runs; round++)); do
+		for i in "${!names[@]}"; do
+			[ -z "${failed[i]:-}" ] || continue
+			if ! eval "/usr/bin/time -f '%e %M' -o $(printf %q "$tmp/time") ${commands[i]}" \
+				>/dev/null 2>"$tmp/err"; then
+				log "${names[i]} failed in round $((round + 1)): $(head -c 400 "$tmp/err")"
+				failed[i]=1
+				continue
+			fi
+			read -r wall rss <"$tmp/time"
+			times[i]+="$wall "
+			[ "$rss" -gt "${peak[i]}" ] && peak[i]=$rss
+		done
+	done
+	for i in "${!names[@]}"; do
+		if [ -n "${failed[i]:-}" ]; then
+			echo "${names[i]}|failed|" >>"$tmp/results"
+			continue
+		fi
+		# shellcheck disable=SC2086 # one time per word
+		wall=$(printf '%s\n' ${times[i]} | sort -n | sed -n "$(((runs + 1) / 2))p")
+		echo "${names[i]}|$wall|${peak[i]}" >>"$tmp/results"
+	done
 }
 
 # Prints the median time recorded for NAME.
@@ -181,33 +206,34 @@ main() {
 
 	: >"$tmp/results"
 	# shellcheck disable=SC2086 # the option is one word or none
-	measure "strata scan, OCI layout (gzip)" \
+	add "strata scan, OCI layout (gzip)" \
 		"$STRATA" scan --format json $option "$image/oci"
 	# shellcheck disable=SC2016 # the loops run in their own bash
-	measure "zcat of the layer blobs" \
+	add "zcat of the layer blobs" \
 		bash -c 'for f in "$@"; do zcat "$f"; done' zcat "${blobs[@]}"
 	if command -v igzip >/dev/null 2>&1; then
 		# shellcheck disable=SC2016
-		measure "igzip -d of the layer blobs" \
+		add "igzip -d of the layer blobs" \
 			bash -c 'for f in "$@"; do igzip -d -c "$f"; done' igzip "${blobs[@]}"
-		measure "igzip -d of the largest blob" igzip -d -c "$largest"
+		add "igzip -d of the largest blob" igzip -d -c "$largest"
 	fi
 	# shellcheck disable=SC2086
-	measure "strata scan, docker-archive (tar)" \
+	add "strata scan, docker-archive (tar)" \
 		"$STRATA" scan --format json $option "$image/docker-archive.tar"
-	measure "cat of docker-archive.tar" cat "$image/docker-archive.tar"
+	add "cat of docker-archive.tar" cat "$image/docker-archive.tar"
 	# shellcheck disable=SC2086
-	measure "strata scan, 3M empty files (gzip)" \
+	add "strata scan, 3M empty files (gzip)" \
 		"$STRATA" scan --format json $option "$many_cache/oci"
 	if [ -n "$trivy" ]; then
 		# /usr/bin/time runs programs, not shell functions: run it in bash.
 		# shellcheck disable=SC2016
-		measure "trivy, OCI layout (gzip)" \
+		add "trivy, OCI layout (gzip)" \
 			bash -c 'trivy_scan "$@"' trivy "$trivy" "$image/oci"
 		# shellcheck disable=SC2016
-		measure "trivy, docker-archive (tar)" \
+		add "trivy, docker-archive (tar)" \
 			bash -c 'trivy_scan "$@"' trivy "$trivy" "$image/docker-archive.tar"
 	fi
+	measure_all
 
 	local raw gz
 	raw=$(jq '[.layers[].size] | add' "$image/image.json")
