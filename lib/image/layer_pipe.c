@@ -27,9 +27,11 @@
 
 #define PIPE_SLOTS 8
 #define PIPE_SLOT_BYTES (256u * 1024)
-/* A waiting hasher is woken once this many output slots are ready (or at
- * the end), which keeps thread switches few. */
+/* A waiting hasher is woken once this many output slots are ready, and a
+ * waiting caller once PIPE_CALLER_WAKE are (either at the end or with the
+ * ring full), which keeps thread switches few. */
 #define PIPE_HASH_WAKE 4
+#define PIPE_CALLER_WAKE 2
 
 enum { CONSUMER_HASHER, CONSUMER_CALLER };
 enum { STAGE_READER, STAGE_INFLATER, STAGE_HASHER, STAGE_CALLER };
@@ -211,7 +213,10 @@ static bool next_input(struct inflater *f)
 	if (f->has_input) {
 		p->in.done[0]++;
 		f->has_input = false;
-		wake(p, STAGE_READER);
+		/* The reader waits with the ring full; half of it free gives
+		 * it a run of reads per wake-up. */
+		if (ring_free(&p->in) >= PIPE_SLOTS / 2)
+			wake(p, STAGE_READER);
 	}
 	while (!p->stop && p->in.done[0] == p->in.head && !p->in.ended)
 		wait_as(p, STAGE_INFLATER);
@@ -250,6 +255,7 @@ static bool next_output(struct inflater *f)
 static void publish_output(struct inflater *f, bool last)
 {
 	struct pipe_stream *p = f->p;
+	bool full;
 
 	pthread_mutex_lock(&p->lock);
 	if (f->fill > 0) {
@@ -259,9 +265,11 @@ static void publish_output(struct inflater *f, bool last)
 	p->out.ended = last;
 	f->out = NULL;
 	f->fill = 0;
-	if (last || p->out.head - p->out.done[CONSUMER_HASHER] >= PIPE_HASH_WAKE)
+	full = ring_free(&p->out) == 0;
+	if (last || full || p->out.head - p->out.done[CONSUMER_HASHER] >= PIPE_HASH_WAKE)
 		wake(p, STAGE_HASHER);
-	wake(p, STAGE_CALLER);
+	if (last || full || p->out.head - p->out.done[CONSUMER_CALLER] >= PIPE_CALLER_WAKE)
+		wake(p, STAGE_CALLER);
 	pthread_mutex_unlock(&p->lock);
 }
 
