@@ -1061,7 +1061,7 @@ static void os_rule_init(struct os_rule *rule, const struct st_os *os, char *buf
 
 	memset(rule, 0, sizeof(*rule));
 	if (family == NULL) {
-		st_diag(diag, ST_DIAG_INFO,
+		st_diag(diag, ST_DIAG_WARN,
 			"OS packages not matched: the distribution is unknown");
 		return;
 	}
@@ -1266,11 +1266,41 @@ static int check_ecosystem_coverage(struct matcher *m, const struct ecosystem_co
 	return add_unchecked(out, scope, e->packages, err);
 }
 
+/* Records the OS packages of INV as unchecked, one scope per package
+ * type, when no advisory release is known for the image (an unknown
+ * distribution, no os-release, or no VERSION_ID): no store can check
+ * them, and os_rule_init has said why. */
+static int check_os_unknown(const struct st_inventory *inv, struct st_findings *out,
+			    struct strata_error *err)
+{
+	static const char *const types[] = {"deb", "apk", "rpm"};
+	char scope[96];
+	size_t t;
+	size_t i;
+	int rc;
+
+	for (t = 0; t < ST_ARRAY_LEN(types); t++) {
+		size_t count = 0;
+
+		for (i = 0; i < inv->count; i++) {
+			const struct st_package *p = &inv->packages[i];
+
+			if (is_matchable(p) && strcmp(p->type, types[t]) == 0)
+				count++;
+		}
+		if (count == 0)
+			continue;
+		snprintf(scope, sizeof(scope), "%s packages of an unknown release", types[t]);
+		rc = add_unchecked(out, scope, count, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* Records in out->unchecked each scope of INV that the store has no
- * advisories for: the OS packages when RULE is usable, then each language
- * ecosystem.
- * NOTE: OS packages of a release with no advisory key (RULE not usable)
- * are not recorded here; os_rule_init only logs a warning for them. */
+ * advisories for: the OS packages (all of them when RULE names no
+ * advisory release), then each language ecosystem. */
 static int check_coverage(struct matcher *m, const struct st_inventory *inv,
 			  const struct os_rule *rule, struct st_findings *out,
 			  struct strata_error *err)
@@ -1280,8 +1310,9 @@ static int check_coverage(struct matcher *m, const struct st_inventory *inv,
 	size_t i;
 	int rc;
 
-	if (rule != NULL && rule->usable) {
-		rc = check_os_coverage(m, inv, rule, out, err);
+	if (rule != NULL) {
+		rc = rule->usable ? check_os_coverage(m, inv, rule, out, err)
+				  : check_os_unknown(inv, out, err);
 		if (rc < 0)
 			return rc;
 	}

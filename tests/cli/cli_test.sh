@@ -267,6 +267,21 @@ if jq -e '.unchecked == [{"scope": "deb packages of debian:bookworm", "packages"
 else
 	fail "JSON lists the unchecked scopes" "$(head -c 600 "$cli_out")"
 fi
+# A gate passed green on an os-release without VERSION_ID (as Debian sid
+# images have): no advisory release was known, so nothing was checked.
+sid="$cli_tmp/rootfs-sid"
+cp -a "$rootfs" "$sid"
+rm -f "$sid/etc/os-release" "$sid/usr/lib/os-release" "$sid/etc/initctl"
+printf 'ID=debian\nPRETTY_NAME="Debian GNU/Linux trixie/sid"\n' >"$sid/etc/os-release"
+run scan --db "$db" --exit-code 1 --format json "dir:$sid"
+expect_status "gate on an unknown release is a scan error" 3
+expect_stderr "gate names the packages of the unknown release" \
+	"error: --exit-code: the deb packages of an unknown release \(1\) were not checked"
+rm -f "$sid/etc/os-release"
+run scan --db "$db" --exit-code 1 "dir:$sid"
+expect_status "gate without os-release is a scan error" 3
+expect_stderr "gate without os-release says the distribution is unknown" \
+	"warning: OS packages not matched: the distribution is unknown"
 run scan --db "$db" --exit-code 1 --format json "dir:$rootfs"
 expect_status "gate with covered packages and no findings passes" 0
 if jq -e '.unchecked == []' "$cli_out" >/dev/null 2>&1; then

@@ -2111,6 +2111,47 @@ ST_TEST(unchecked_deb_and_npm_scopes)
 	return ST_TEST_PASS;
 }
 
+/* A CI gate passed green on an image whose os-release had no VERSION_ID
+ * (and on one with no os-release): no advisory release was known, so its
+ * OS packages were never checked, and nothing said so to the gate. */
+ST_TEST(unchecked_os_of_unknown_release)
+{
+	static const struct vendor_row rows[] = {
+		{"DEB-1", "deb", "debian:bookworm", "zlib", ST_STATUS_AFFECTED, NULL},
+	};
+	struct st_test_store fx;
+	struct strata_error err = {0};
+	int no_os;
+
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
+	ST_CHECK(write_rows(&fx, rows, ST_ARRAY_LEN(rows)));
+	for (no_os = 0; no_os < 2; no_os++) {
+		struct st_inventory inv;
+		struct st_findings f;
+
+		st_inventory_init(&inv);
+		st_findings_init(&f);
+		if (!no_os)
+			set_debian(&inv, NULL, NULL);
+		ST_CHECK(add_package(&inv, "deb", "zlib1g", "1:1.2.13.dfsg-1", "zlib"));
+		ST_CHECK(add_package(&inv, "deb", "libc6", "2.36-9", "glibc"));
+		ST_CHECK(add_package(&inv, "apk", "musl", "1.2.4-r2", NULL));
+		ST_CHECK_INT(st_match_inventory(fx.db, &inv, &f, &fx.diag, &err), 0);
+		ST_CHECK_INT(f.count, 0);
+		ST_CHECK_INT(f.unchecked_count, 2);
+		ST_CHECK_STR(f.unchecked[0].scope, "deb packages of an unknown release");
+		ST_CHECK_INT(f.unchecked[0].packages, 2);
+		ST_CHECK_STR(f.unchecked[1].scope, "apk packages of an unknown release");
+		ST_CHECK_INT(f.unchecked[1].packages, 1);
+		st_findings_dispose(&f);
+		st_inventory_dispose(&inv);
+	}
+	ST_CHECK(strstr(fx.log, "no advisory release known for debian (no VERSION_ID)") != NULL);
+	ST_CHECK(strstr(fx.log, "the distribution is unknown") != NULL);
+	st_test_store_teardown(&fx);
+	return ST_TEST_PASS;
+}
+
 ST_TEST(unchecked_none_when_covered)
 {
 	static const struct vendor_row rows[] = {
