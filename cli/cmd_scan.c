@@ -153,8 +153,9 @@ static int parse_exit_code(const char *arg, int *out)
 			break;
 		v = v * 10 + (arg[i] - '0');
 	}
-	if (i == 0 || arg[i] != '\0' || v > 125)
-		return cli_usage_error("--exit-code: '%s' is not a number from 0 to 125", arg);
+	/* 0 would make the gate pass whatever it finds. */
+	if (i == 0 || arg[i] != '\0' || v < 1 || v > 125)
+		return cli_usage_error("--exit-code: '%s' is not a number from 1 to 125", arg);
 	if (v == EXIT_USAGE || v == EXIT_SCAN_ERROR)
 		return cli_usage_error("--exit-code: %d is reserved (2 means a usage error, 3 a "
 				       "scan error)",

@@ -65,7 +65,10 @@ STRATA_PUBLIC int strata_limits_set(struct strata_limits *lim, const char *name,
 	uint64_t v;
 	size_t i;
 
-	if (!st_slice_to_u64(st_slice_cstr(value), &v) || v == 0)
+	/* scan_threads=0 is its default: one thread per online core. Any
+	 * other limit of 0 would refuse every image. */
+	if (!st_slice_to_u64(st_slice_cstr(value), &v) ||
+	    (v == 0 && strcmp(name, "scan_threads") != 0))
 		return st_error_set(err, STRATA_EINVAL,
 				    "limit %s: '%s' is not a positive integer", name, value);
 	for (i = 0; i < ST_ARRAY_LEN(limit_fields); i++) {

@@ -39,10 +39,15 @@ expect_stdout "scan help lists the status filter" "--status LIST"
 expect_stdout "scan help lists --show-owned" "--show-owned"
 run scan --exit-code 3 x
 expect_status "exit code colliding with scan errors is rejected" 2
+run scan --exit-code 0 x
+expect_status "exit code 0, a gate that never fails, is rejected" 2
+expect_stderr "exit code 0 rejection names the range" "not a number from 1 to 125"
 run scan --limit nosuch=1 x
 expect_status "unknown limit is a usage error" 2
 run scan --limit layers=0 x
 expect_status "zero limit is a usage error" 2
+run scan --no-vuln --limit scan_threads=0 --format json "$data/images/oci-dir"
+expect_status "scan_threads=0, its documented default, is accepted" 0
 
 # vercmp -------------------------------------------------------------------
 run vercmp deb 1:1.0-1 2.0-1

@@ -174,6 +174,9 @@ ST_TEST(limits_set_by_name)
 	ST_CHECK(lim.layer_bytes == 123456789012ull);
 	ST_CHECK_INT(strata_limits_set(&lim, "layers", "4294967296", &err), STRATA_EINVAL);
 	ST_CHECK_INT(strata_limits_set(&lim, "layers", "0", &err), STRATA_EINVAL);
+	ST_CHECK_INT(strata_limits_set(&lim, "scan_threads", "2", &err), 0);
+	ST_CHECK_INT(strata_limits_set(&lim, "scan_threads", "0", &err), 0);
+	ST_CHECK_INT(lim.scan_threads, 0);
 	ST_CHECK_INT(strata_limits_set(&lim, "layers", "x", &err), STRATA_EINVAL);
 	ST_CHECK_INT(strata_limits_set(&lim, "nosuch", "1", &err), STRATA_EINVAL);
 	ST_CHECK(strstr(err.msg, "nosuch") != NULL);
