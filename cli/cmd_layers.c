@@ -129,6 +129,9 @@ int cmd_layers(int argc, char **argv)
 	rc = parse_args(&c, argc, argv, &image);
 	if (rc != 0)
 		return rc < 0 ? EXIT_CLEAN : rc;
+	rc = cli_check_output(c.output, image);
+	if (rc != 0)
+		return rc;
 
 	if (strata_layers_analyze(&layers, image, &c.opts, &err) < 0) {
 		cli_error(&err);

@@ -353,6 +353,9 @@ int cmd_scan(int argc, char **argv)
 	rc = choose_db(&c);
 	if (rc != 0)
 		return rc;
+	rc = cli_check_output(c.output, image);
+	if (rc != 0)
+		return rc;
 
 	if (strata_scan_image(&scan, image, &c.opts, &err) < 0) {
 		cli_error(&err);

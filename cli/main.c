@@ -1,7 +1,11 @@
 /* strata: command-line entry point and subcommand dispatch. */
+#include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -80,6 +84,74 @@ int cli_apply_limit(struct strata_limits *lim, const char *arg)
 	if (strata_limits_set(lim, name, eq + 1, &err) < 0)
 		return cli_usage_error("--limit: %s (the names are listed in docs/LIMITS.md)",
 				       err.msg);
+	return 0;
+}
+
+/* Finds the file or directory that image reference REF names: REF
+ * without its form prefix, then also without a ":TAG" or "@DIGEST"
+ * suffix. Stores it in PATH and its status in *ST; returns false when
+ * neither path exists. */
+static bool stat_image_path(const char *ref, char *path, size_t size, struct stat *st)
+{
+	static const char *const prefixes[] = {"docker-archive:", "oci-archive:", "oci:", "dir:"};
+	char *cut;
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		if (strncmp(ref, prefixes[i], strlen(prefixes[i])) == 0) {
+			ref += strlen(prefixes[i]);
+			break;
+		}
+	}
+	if ((size_t)snprintf(path, size, "%s", ref) >= size)
+		return false;
+	if (stat(path, st) == 0)
+		return true;
+	cut = strrchr(path, '@');
+	if (cut == NULL || strchr(cut, '/') != NULL)
+		cut = strrchr(path, ':');
+	if (cut == NULL || strchr(cut, '/') != NULL)
+		return false;
+	*cut = '\0';
+	return stat(path, st) == 0;
+}
+
+int cli_check_output(const char *output, const char *image)
+{
+	char image_path[PATH_MAX];
+	char image_real[PATH_MAX];
+	char parent[PATH_MAX];
+	char parent_real[PATH_MAX];
+	struct stat in;
+	struct stat out;
+	size_t n;
+
+	if (output == NULL || image == NULL || strcmp(image, "-") == 0 ||
+	    !stat_image_path(image, image_path, sizeof(image_path), &in))
+		return 0;
+	if (!S_ISDIR(in.st_mode)) {
+		if (stat(output, &out) == 0 && out.st_dev == in.st_dev && out.st_ino == in.st_ino)
+			return cli_usage_error("-o %s is the image %s itself; write the report "
+					       "elsewhere",
+					       output, image);
+		return 0;
+	}
+	/* An OCI layout directory: the report may not go anywhere inside it.
+	 * A root file system (dir:) may be the host's own, whose reports
+	 * rightly go inside it. */
+	if ((size_t)snprintf(parent, sizeof(parent), "%s/oci-layout", image_path) >= sizeof(parent) ||
+	    stat(parent, &out) != 0)
+		return 0;
+	if ((size_t)snprintf(parent, sizeof(parent), "%s", output) >= sizeof(parent) ||
+	    realpath(dirname(parent), parent_real) == NULL ||
+	    realpath(image_path, image_real) == NULL)
+		return 0;
+	n = strlen(image_real);
+	if (strncmp(parent_real, image_real, n) == 0 &&
+	    (parent_real[n] == '\0' || parent_real[n] == '/'))
+		return cli_usage_error("-o %s is inside the OCI layout of the image %s; write "
+				       "the report elsewhere",
+				       output, image);
 	return 0;
 }
 

@@ -190,6 +190,23 @@ expect_status "layers with a short history exits 0" 0
 expect_eq "layers warns about a short history once" \
 	"$(grep -c 'history describes 1 of the 2 layers' "$cli_err")" "1"
 
+# The report never overwrites the image ------------------------------------
+cp "$data/images/docker-classic.tar" "$cli_tmp/clobber.tar"
+cp -r "$data/images/oci-dir" "$cli_tmp/clobber-oci"
+sum_before=$(cat "$cli_tmp/clobber.tar" "$cli_tmp/clobber-oci/index.json" | sha256sum)
+run scan --no-vuln -o "$cli_tmp/clobber.tar" "$cli_tmp/clobber.tar"
+expect_status "-o onto the image tar is a usage error" 2
+expect_stderr "-o onto the image tar says so" "is the image .*clobber.tar itself"
+run layers -o "$cli_tmp/clobber.tar" "docker-archive:$cli_tmp/clobber.tar"
+expect_status "layers -o onto the image tar is a usage error" 2
+run scan --no-vuln -o "$cli_tmp/clobber-oci/index.json" "oci:$cli_tmp/clobber-oci:v1"
+expect_status "-o into the OCI layout is a usage error" 2
+expect_stderr "-o into the OCI layout says so" "is inside the OCI layout of the image"
+expect_eq "the images are unchanged" \
+	"$(cat "$cli_tmp/clobber.tar" "$cli_tmp/clobber-oci/index.json" | sha256sum)" "$sum_before"
+run scan --no-vuln -o "$cli_tmp/clobber-report.txt" "$cli_tmp/clobber-oci"
+expect_status "-o beside the OCI layout is fine" 0
+
 # Image tar on standard input (-) -----------------------------------------
 export XDG_CACHE_HOME="$cli_tmp/cache"
 img="$data/images/docker-classic.tar"
