@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -50,12 +51,40 @@ static int db_import(struct strata_db *db, const struct strata_scan_options *opt
 		cli_error(&err);
 		return EXIT_SCAN_ERROR;
 	}
-	if (result.files == 0)
-		fputs("strata: warning: no advisory files found under the given paths\n", stderr);
-	printf("imported %llu records from %llu files (%llu skipped)\n",
+	/* An import step that brings nothing in is a broken feed download,
+	 * not a success for a CI pipeline to go on from. */
+	if (result.files == 0) {
+		fputs("strata: error: no advisory files found under the given paths\n", stderr);
+		return EXIT_SCAN_ERROR;
+	}
+	if (result.records == 0) {
+		fprintf(stderr, "strata: error: no records imported from %llu file%s\n",
+			(unsigned long long)result.files, result.files == 1 ? "" : "s");
+		return EXIT_SCAN_ERROR;
+	}
+	printf("imported %llu records from %llu file%s (%llu skipped)\n",
 	       (unsigned long long)result.records, (unsigned long long)result.files,
-	       (unsigned long long)result.skipped);
+	       result.files == 1 ? "" : "s", (unsigned long long)result.skipped);
 	return EXIT_CLEAN;
+}
+
+/* Returns true when the directory that would contain PATH exists. */
+static bool parent_exists(const char *path)
+{
+	char dir[4096];
+	struct stat st;
+	char *slash;
+
+	if ((size_t)snprintf(dir, sizeof(dir), "%s", path) >= sizeof(dir))
+		return false;
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		return true; /* the working directory */
+	if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 /* Removes a database file (and its rollback journal) that this command
@@ -136,6 +165,12 @@ int cmd_db(int argc, char **argv)
 	if (!import && optind != argc - 1)
 		return cli_usage_error("db status takes no arguments");
 
+	/* Only the default location is created with its directory: a --db
+	 * path whose directory is missing is most likely a typo. */
+	if (import && path != default_path && !parent_exists(path)) {
+		fprintf(stderr, "strata: error: --db %s: its directory does not exist\n", path);
+		return EXIT_USAGE;
+	}
 	existed = access(path, F_OK) == 0;
 	if (strata_db_open(&db, path, import, &err) < 0) {
 		if (!import && err.code == STRATA_ENOTFOUND)

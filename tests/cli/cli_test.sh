@@ -107,9 +107,9 @@ cp "$data/feeds/debian/DSA-list-excerpt" "$cli_tmp/tracker-data/DSA/list"
 printf 'not a feed\n' >"$cli_tmp/tracker-data/README"
 run db import --db "$cli_tmp/dsa.db" "$cli_tmp/tracker-data"
 expect_status "db import of a tracker data directory succeeds" 0
-expect_stdout "db import reads DSA/list inside a directory" "imported [1-9][0-9]* records from 1 files"
+expect_stdout "db import reads DSA/list inside a directory" "imported [1-9][0-9]* records from 1 file "
 run db import --db "$cli_tmp/new/sub/x.db" "$cli_tmp/does-not-exist"
-expect_status "db import into a new directory fails cleanly" 3
+expect_status "db import into a new directory fails cleanly" 2
 run scan --db "$cli_tmp/missing.db" "$data/images/oci-dir"
 expect_status "scan with a missing --db is a scan error" 3
 
@@ -252,22 +252,36 @@ XDG_CACHE_HOME="$cli_tmp/empty-cache" run scan --exit-code 1 "$img"
 expect_status "exit code without any database is a scan error" 3
 expect_stderr "missing database error says what to do" "db import"
 printf 'garbage' >"$cli_tmp/garbage.bin"
-run db import --db "$cli_tmp/fresh/vuln.db" "$cli_tmp/garbage.bin"
+run db import --db "$cli_tmp/fresh-vuln.db" "$cli_tmp/garbage.bin"
 expect_status "import of a non-feed file fails" 3
-if [ -e "$cli_tmp/fresh/vuln.db" ]; then
+if [ -e "$cli_tmp/fresh-vuln.db" ]; then
 	fail "failed import into a new database leaves no file"
 else
 	pass "failed import into a new database leaves no file"
 fi
+# An import step that brings nothing in fails, so that a CI pipeline
+# stops at a broken feed download, and leaves no empty database behind.
 mkdir -p "$cli_tmp/no-feeds"
 run db import --db "$cli_tmp/empty.db" "$cli_tmp/no-feeds"
-expect_status "import of an empty directory succeeds" 0
-expect_stderr "import of an empty directory warns" "no advisory files"
+expect_status "import of an empty directory fails" 3
+expect_stderr "import of an empty directory says so" "no advisory files"
+mkdir -p "$cli_tmp/not-feeds"
+printf '{"hello": 1}\n' >"$cli_tmp/not-feeds/a.json"
+printf '{"world": 2}\n' >"$cli_tmp/not-feeds/b.json"
+run db import --db "$cli_tmp/empty.db" "$cli_tmp/not-feeds"
+expect_status "import of a directory without feeds fails" 3
+expect_stderr "import without feeds counts the files" "no records imported from 2 files"
 run db status --db "$cli_tmp/empty.db"
-expect_stdout "status of an empty database says so" "no sources"
-run scan --db "$cli_tmp/empty.db" "$img"
-expect_status "scan against an empty database is a scan error" 3
-expect_stderr "empty database error names the fix" "has no advisories"
+expect_status "no database is left by imports that brought nothing" 3
+expect_stderr "status of a missing database names the fix" "strata db import"
+run db import --db "$cli_tmp/no-such-dir/vuln.db" "$data/feeds/osv/npm"
+expect_status "import into a missing directory is a usage error" 2
+expect_stderr "import into a missing directory says so" "its directory does not exist"
+if [ -e "$cli_tmp/no-such-dir" ]; then
+	fail "import into a missing directory creates nothing"
+else
+	pass "import into a missing directory creates nothing"
+fi
 # A CI gate passed green on a Debian 12 + npm image against a database
 # that held only the Alpine secdb.
 run db import --db "$cli_tmp/alpine.db" "$data/feeds/alpine/secdb-v3.10-community.json"
