@@ -438,7 +438,8 @@ static void note_unsafe_name(struct st_walk *w, const char *name, const struct s
 	}
 	st_walk_quote(quoted, sizeof(quoted), name);
 	st_walk_quote(inside, sizeof(inside), w->path.ptr);
-	st_diag(w->diag, ST_DIAG_WARN, "layer %s: entry '%s' has an absolute name, read as '/%s'",
+	st_diag(w->diag, ST_DIAG_WARN,
+		"layer %s: entry '%s' has an absolute name; it is read inside the image root as '%s'",
 		w->layer_name, quoted, inside);
 }
 

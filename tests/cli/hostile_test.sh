@@ -71,7 +71,7 @@ layer_re='layer sha256:[0-9a-f]{64}'
 scan abs-path 60 --format json "$images/abs-path"
 expect_status "absolute path: scan succeeds" 0
 expect_stderr "absolute path: names entry and layer" \
-	"$layer_re: entry '/etc/shadow' has an absolute name, read as '/etc/shadow'"
+	"$layer_re: entry '/etc/shadow' has an absolute name; it is read inside the image root as 'etc/shadow'"
 expect_eq "absolute path: rest of the layer read" "$(json 'd["os"]["id"]')" "alpine"
 
 scan dotdot 60 --format json "$images/dotdot"
