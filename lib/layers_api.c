@@ -55,8 +55,11 @@ static int analyze(struct strata_layers *l, const struct strata_scan_options *op
 		names[i] = img->layers[i].digest;
 	rc = st_layers_scan(&l->analysis, open_image_layer, img, names, &lopts, err);
 	free(names);
-	if (rc < 0)
+	if (rc < 0) {
+		if (img->path != NULL && strncmp(err->msg, img->path, strlen(img->path)) != 0)
+			st_error_prefix(err, "%s", img->path);
 		return rc;
+	}
 
 	rc = st_layers_add_packages(&l->analysis, &l->scan->inv, err);
 	if (rc < 0)

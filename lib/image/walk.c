@@ -639,5 +639,10 @@ int st_walk_image(struct st_image *img, const struct st_walk_visitor *v,
 				   opts, stats, err);
 	free(order);
 	free(names);
+	/* Layer errors name the layer; in the log of a pipeline that scans
+	 * several images, the image is needed too. */
+	if (rc < 0 && err != NULL && img->path != NULL &&
+	    strncmp(err->msg, img->path, strlen(img->path)) != 0)
+		st_error_prefix(err, "%s", img->path);
 	return rc;
 }

@@ -113,6 +113,15 @@ expect_status "db import into a new directory fails cleanly" 2
 run scan --db "$cli_tmp/missing.db" "$data/images/oci-dir"
 expect_status "scan with a missing --db is a scan error" 3
 
+# A layer error names the image too, for logs of pipelines that scan many.
+run scan --no-vuln "$data/images/bad-gzip-crc"
+expect_status "damaged layer is a scan error" 3
+expect_stderr "damaged layer error names the image and the layer" \
+	"error: [^ ]*bad-gzip-crc: layer sha256:[0-9a-f]{64}: invalid gzip stream"
+run layers "$data/images/bad-digest"
+expect_stderr "layers error names the image and the layer" \
+	"error: [^ ]*bad-digest: layer sha256:[0-9a-f]{64}: digest mismatch"
+
 # Scans of crafted images -------------------------------------------------
 for form in docker-classic.tar docker-diffid.tar docker-oci.tar oci-dir oci.tar; do
 	img="$data/images/$form"
