@@ -20,14 +20,15 @@ int cmd_vercmp(int argc, char **argv)
 		fputs(vercmp_usage, stdout);
 		return EXIT_CLEAN;
 	}
-	if (argc != 4) {
-		fputs(vercmp_usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (argc != 4)
+		return cli_usage_error("vercmp takes ECOSYSTEM A B, got %d argument%s; see "
+				       "'strata vercmp --help'",
+				       argc - 1, argc == 2 ? "" : "s");
 	if (strata_version_compare(argv[1], argv[2], argv[3], &cmp, &err) < 0) {
-		cli_error(&err);
 		if (err.code == STRATA_EUNSUPPORTED)
-			fputs(vercmp_usage, stderr);
+			return cli_usage_error("%s; 'strata vercmp --help' lists the ecosystems",
+					       err.msg);
+		cli_error(&err);
 		return err.code == STRATA_EUNSUPPORTED || err.code == STRATA_EINVAL ? EXIT_USAGE
 										   : EXIT_SCAN_ERROR;
 	}

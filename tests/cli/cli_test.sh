@@ -65,8 +65,12 @@ expect_status "vercmp npm invalid version is an error" 2
 expect_stderr "vercmp names the invalid version" "1\.2"
 run vercmp cobol 1 2
 expect_status "vercmp unknown ecosystem is an error" 2
+expect_eq "vercmp unknown ecosystem is one line" "$(wc -l <"$cli_err")" "1"
+expect_stderr "vercmp unknown ecosystem points at the list" "vercmp --help' lists the ecosystems"
 run vercmp deb 1.0
 expect_status "vercmp with two arguments is a usage error" 2
+expect_eq "vercmp with two arguments says so in one line" "$(cat "$cli_err")" \
+	"strata: error: vercmp takes ECOSYSTEM A B, got 2 arguments; see 'strata vercmp --help'"
 
 # Database -------------------------------------------------------------------
 db="$cli_tmp/vuln.db"
