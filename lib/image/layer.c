@@ -139,7 +139,7 @@ int st_layer_check_output(const struct st_layer_info *layer, const struct strata
 		return 0;
 	if (out_bytes > bound)
 		return st_error_set(err, STRATA_ELIMIT,
-				    "layer %s: %llu bytes inflate to more than %llu, over the "
+				    "layer %s: %llu bytes inflate to more than %llu bytes, over the "
 				    "compression_ratio limit of %u",
 				    layer->digest, (unsigned long long)consumed,
 				    (unsigned long long)out_bytes, lim->compression_ratio);

@@ -334,7 +334,7 @@ int st_report_table(const struct strata_scan *scan, FILE *out,
 	write_header(scan, out);
 	write_package_counts(scan, out, opts);
 	if (!scan->matched) {
-		fputs("Findings: not checked (no vulnerability database)\n", out);
+		fputs("Findings: not checked (no vulnerability database was used)\n", out);
 		write_packages(scan, out, opts);
 		goto out;
 	}

@@ -116,7 +116,7 @@ expect_stdout "setuid: table count line" \
 scan gzip-bomb 60 "$images/gzip-bomb"
 expect_status "gzip bomb: limit error" 3
 expect_stderr "gzip bomb: names layer and limit" \
-	"$layer_re: [0-9]+ bytes inflate to more than [0-9]+, over the compression_ratio limit of 1000"
+	"$layer_re: [0-9]+ bytes inflate to more than [0-9]+ bytes, over the compression_ratio limit of 1000"
 scan gzip-bomb-raised 60 --limit compression_ratio=2000 "$images/gzip-bomb"
 expect_status "gzip bomb: passes a raised ratio limit" 0
 

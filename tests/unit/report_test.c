@@ -211,7 +211,7 @@ ST_TEST(table_without_database_says_so)
 ST_TEST(table_lists_packages_without_database)
 {
 	static const char expected[] =
-		"Findings: not checked (no vulnerability database)\n"
+		"Findings: not checked (no vulnerability database was used)\n"
 		"\n"
 		"TYPE  NAME                                              VERSION      LAYER           NOTE\n"
 		"deb   bash                                              5.2.15-2+b2  0 aaaaaaaaaaaa  kernel\n"
