@@ -51,8 +51,9 @@ static int select_image(const struct st_docker_entry **out, const struct st_dock
 	if (selector == NULL) {
 		if (dm->count > 1)
 			st_diag(st_image_impl(img)->diag, ST_DIAG_WARN,
-				"%s: manifest.json lists %zu images; using the first", img->path,
-				dm->count);
+				"%s: manifest.json lists %zu images; using the first (pick one "
+				"with docker-archive:%s:TAG or :@INDEX)",
+				img->path, dm->count, img->path);
 		*out = &dm->entries[0];
 		return 0;
 	}

@@ -486,8 +486,9 @@ static int read_layout(struct st_index *index, struct st_image *img, struct stra
 	for (i = 0; i < ST_ARRAY_LEN(m); i++) {
 		if (!m[i].found)
 			return st_error_set(err, STRATA_ENOTFOUND,
-					    "%s: %s not found, not an OCI image layout", img->path,
-					    m[i].name);
+					    "%s: %s not found, not an OCI image layout (scan a root "
+					    "file system with dir:%s)",
+					    img->path, m[i].name, img->path);
 	}
 	rc = st_store_read_member(&impl->store, m[0].resolved, impl->limits.manifest_bytes,
 				  "manifest_bytes", &text, err);

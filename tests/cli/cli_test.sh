@@ -117,6 +117,15 @@ expect_status "db import into a new directory fails cleanly" 2
 run scan --db "$cli_tmp/missing.db" "$data/images/oci-dir"
 expect_status "scan with a missing --db is a scan error" 3
 
+# Hints: how to pick one image of several, and dir: for a plain directory.
+run scan --no-vuln "$data/images/docker-classic.tar"
+expect_stderr "several images: the warning says how to pick one" \
+	"using the first \(pick one with docker-archive:.*docker-classic.tar:TAG or :@INDEX\)"
+mkdir -p "$cli_tmp/plain-dir/etc"
+run scan --no-vuln "$cli_tmp/plain-dir"
+expect_status "plain directory without dir: is a scan error" 3
+expect_stderr "plain directory error points at dir:" "scan a root file system with dir:"
+
 # A layer error names the image too, for logs of pipelines that scan many.
 run scan --no-vuln "$data/images/bad-gzip-crc"
 expect_status "damaged layer is a scan error" 3
