@@ -153,6 +153,14 @@ static void write_layer_rows(const struct strata_layers *layers, FILE *out)
 		fputc('\n', out);
 	}
 	write_empty_history(l, &history, l->history_count, out);
+	for (i = 0; i < l->layer_count; i++) {
+		if (l->layers[i].packages_unknown) {
+			fputs("  ? in PACKAGES: a package database of that layer could not be read "
+			      "(a warning said why), so its changes are unknown\n",
+			      out);
+			break;
+		}
+	}
 }
 
 static void write_change(const struct st_pkg_change *c, FILE *out)

@@ -271,6 +271,17 @@ mkdir -p "$cli_tmp/rootfs"
 run layers "dir:$cli_tmp/rootfs"
 expect_status "dir: image: error" 3
 expect_stderr "dir: image: message" 'has no layers'
+# An unreadable package database shows as "?", and the table says why.
+run layers --limit cataloged_file_bytes=100 "$image/oci"
+expect_status "unreadable package database: exit 0" 0
+expect_stdout "unreadable package database: ? explained" \
+	'\? in PACKAGES: a package database of that layer could not be read'
+run layers "$image/oci"
+if grep -q '? in PACKAGES' "$cli_out"; then
+	fail "readable package databases: no ? legend"
+else
+	pass "readable package databases: no ? legend"
+fi
 run layers --limit entries_per_layer=100 "$image/oci"
 expect_status "entries_per_layer limit: error" 3
 expect_stderr "entries_per_layer limit: names the limit" 'entries_per_layer'
