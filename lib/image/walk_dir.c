@@ -510,6 +510,12 @@ static int visit_entry(struct dir_walk *w, int dirfd, const char *name, unsigned
 		w->stats->content_bytes += (uint64_t)st.st_size;
 	} else if (!S_ISLNK(st.st_mode)) {
 		w->stats->special_files++;
+		/* A FIFO or device where a cataloger expects a file (a package
+		 * database, a manifest) is never opened, but a warning names it. */
+		if (w->visitor->wants(w->visitor->ctx, w->path, w->path_len, &max))
+			st_diag(w->diag, ST_DIAG_WARN,
+				"directory %s: skipping '%s': not a regular file", w->root,
+				quote(quoted, w->path));
 		return 0;
 	}
 	if (!w->visitor->wants(w->visitor->ctx, w->path, w->path_len, &max)) {
