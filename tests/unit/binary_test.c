@@ -336,6 +336,30 @@ ST_TEST(go_unaligned_or_bad_header_ignored)
 	return ST_TEST_PASS;
 }
 
+/* A copy of the magic at an unaligned offset, as a string literal of a
+ * program leaves one, comes before the real header: the aligned search
+ * skips it and finds the header, whatever the read sizes. */
+ST_TEST(go_header_after_unaligned_magic)
+{
+	static const size_t pieces[] = {0, 1, 7, 4096};
+	size_t size = 8192;
+	unsigned char *f = make_inline_go(size, 2048, "go1.22.1", modinfo_text);
+	struct diag_log log;
+	struct st_buf out;
+	size_t i;
+
+	memcpy(f + 1001, "\xff Go buildinf:", 14);
+	memcpy(f + 1500, "\xff Go buildinf:", 14);
+	for (i = 0; i < ST_ARRAY_LEN(pieces); i++) {
+		ST_CHECK_INT(summarize(f, size, "usr/bin/app", pieces[i], &out, &log), 0);
+		ST_CHECK(has_line(&out, "go-version\tgo1.22.1"));
+		ST_CHECK(has_line(&out, "go-dep\tgithub.com/pkg/errors\tv0.9.1"));
+		st_buf_dispose(&out);
+	}
+	free(f);
+	return ST_TEST_PASS;
+}
+
 ST_TEST(go_huge_varint_is_damage)
 {
 	size_t size = 8192;
