@@ -148,9 +148,9 @@ int st_layer_check_output(const struct st_layer_info *layer, const struct strata
 			  struct strata_error *err);
 
 /* Checks a layer that has been read to its end: BLOB_BYTES against the
- * descriptor's size, BLOB_HEX against the digest (when SRC knows it) and
- * DIFF_HEX against the diff_id; then records the measured digest and
- * size. STRATA_ECORRUPT naming the layer on a mismatch. */
+ * descriptor's size, BLOB_HEX against the digest (when SRC has one to
+ * check) and DIFF_HEX against the diff_id. Then records the measured
+ * digest and size. STRATA_ECORRUPT naming the layer on a mismatch. */
 int st_layer_check_end(struct st_layer_info *layer, const struct st_layer_source *src,
 		       uint64_t blob_bytes, const char *blob_hex, const char *diff_hex,
 		       struct strata_error *err);

@@ -112,8 +112,8 @@ int st_walk_layers_ordered(size_t count, st_layer_opener open, void *open_ctx,
 			   struct st_walk_layer_stats *stats, struct strata_error *err);
 
 /* Normalizes an archive entry name into OUT (cap OUT_CAP bytes) as
- * container runtimes place it under the root: drops leading "/" (an
- * absolute name is read inside the root), collapses "//" and ".", and
+ * container runtimes place it under the root. It drops leading "/", so an
+ * absolute name is read inside the root, collapses "//" and ".", and
  * removes each ".." with the component before it. A ".." that would climb
  * above the root gives STRATA_ECORRUPT, a path over the limits
  * STRATA_ELIMIT. An empty result (the root itself) returns 0 with

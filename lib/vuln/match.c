@@ -1269,7 +1269,7 @@ static int check_ecosystem_coverage(struct matcher *m, const struct ecosystem_co
 /* Records the OS packages of INV as unchecked, one scope per package
  * type, when no advisory release is known for the image (an unknown
  * distribution, no os-release, or no VERSION_ID): no store can check
- * them, and os_rule_init has said why. */
+ * them, and os_rule_init has logged why. */
 static int check_os_unknown(const struct st_inventory *inv, struct st_findings *out,
 			    struct strata_error *err)
 {
