@@ -84,7 +84,7 @@ static void write_header(const struct strata_scan *scan, FILE *out)
 	if (os->found)
 		put_cell(out, os->pretty_name ? os->pretty_name : os->id, 0);
 	else
-		fputs("unknown (no os-release)", out);
+		fputs("unknown (no readable os-release)", out);
 	if (os->eol_date != NULL) {
 		fputs(" (end of life since ", out);
 		put_cell(out, os->eol_date, 0);
