@@ -484,6 +484,16 @@ static int print_source(void *ctx, const struct st_db_source *src)
 	return 0;
 }
 
+static int print_coverage(void *ctx, const struct st_db_coverage *c)
+{
+	FILE *out = ctx;
+
+	fprintf(out, "  %-10s %-28s %10llu rows %10llu packages\n", c->ecosystem,
+		c->distro[0] != '\0' ? c->distro : "(any release)", (unsigned long long)c->rows,
+		(unsigned long long)c->packages);
+	return 0;
+}
+
 STRATA_PUBLIC int strata_db_write_status(struct strata_db *db, FILE *out,
 					 struct strata_error *err)
 {
@@ -498,7 +508,13 @@ STRATA_PUBLIC int strata_db_write_status(struct strata_db *db, FILE *out,
 		fputs("no sources; run 'strata db import PATH...' to load advisories\n", out);
 		return 0;
 	}
-	return st_db_status(db->db, print_source, out, err);
+	rc = st_db_status(db->db, print_source, out, err);
+	if (rc < 0)
+		return rc;
+	/* A scan checks an OS package only against its release's rows, so
+	 * this is what tells a thin database from a full one. */
+	fputs("\ncoverage by ecosystem and release:\n", out);
+	return st_db_coverage(db->db, print_coverage, out, err);
 }
 
 STRATA_PUBLIC int strata_version_compare(const char *type, const char *a, const char *b,

@@ -280,7 +280,8 @@ STRATA_PUBLIC int strata_db_import(struct strata_db *db, const char *const *path
 				   struct strata_import_result *result, struct strata_error *err);
 
 /* Writes one line per source (name, records, affected rows, import time)
- * to OUT. */
+ * to OUT, then one per ecosystem and release key (affected rows and
+ * distinct packages). */
 STRATA_PUBLIC int strata_db_write_status(struct strata_db *db, FILE *out,
 					 struct strata_error *err);
 

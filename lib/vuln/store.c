@@ -325,6 +325,47 @@ void st_db_close(struct st_db *db)
 	free(db);
 }
 
+int st_db_coverage(struct st_db *db,
+		   int (*fn)(void *ctx, const struct st_db_coverage *c), void *ctx,
+		   struct strata_error *err)
+{
+	/* affected_by_package covers the query: no table scan. */
+	static const char sql[] =
+		"SELECT ecosystem, distro, count(*), count(DISTINCT package) FROM affected"
+		" GROUP BY ecosystem, distro ORDER BY ecosystem, distro";
+	sqlite3_stmt *stmt = NULL;
+	struct st_db_coverage c;
+	int rc;
+
+	rc = st_db_prepare(db, &stmt, sql, err);
+	if (rc < 0)
+		return rc;
+	for (;;) {
+		rc = sqlite3_step(stmt);
+		if (rc == SQLITE_DONE) {
+			rc = 0;
+			break;
+		}
+		if (rc != SQLITE_ROW) {
+			rc = st_db_sql_error(db, rc, "cannot read affected packages", err);
+			break;
+		}
+		c.ecosystem = (const char *)sqlite3_column_text(stmt, 0);
+		c.distro = (const char *)sqlite3_column_text(stmt, 1);
+		if (c.ecosystem == NULL)
+			c.ecosystem = "";
+		if (c.distro == NULL)
+			c.distro = "";
+		c.rows = (uint64_t)sqlite3_column_int64(stmt, 2);
+		c.packages = (uint64_t)sqlite3_column_int64(stmt, 3);
+		rc = fn(ctx, &c);
+		if (rc != 0)
+			break;
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 int st_db_status(struct st_db *db,
 		 int (*fn)(void *ctx, const struct st_db_source *src), void *ctx,
 		 struct strata_error *err)

@@ -70,6 +70,20 @@ int st_db_status(struct st_db *db,
 		 int (*fn)(void *ctx, const struct st_db_source *src), void *ctx,
 		 struct strata_error *err);
 
+/* The affected-package rows of one ecosystem and release key. */
+struct st_db_coverage {
+	const char *ecosystem; /* purl type: "deb", "npm" */
+	const char *distro;    /* release key ("debian:bookworm"), "" for none */
+	uint64_t rows;         /* affected-package rows */
+	uint64_t packages;     /* distinct package names among them */
+};
+
+/* Calls FN for each (ecosystem, release key) that has affected-package
+ * rows, in that order. */
+int st_db_coverage(struct st_db *db,
+		   int (*fn)(void *ctx, const struct st_db_coverage *c), void *ctx,
+		   struct strata_error *err);
+
 /* One vulnerability affecting one package. Strings live in the arena of
  * the st_findings that contains it. */
 struct st_finding {

@@ -81,6 +81,10 @@ run db status --db "$db"
 expect_status "db status succeeds" 0
 expect_stdout "db status lists the Debian tracker" "debian"
 expect_stdout "db status lists OSV" "osv"
+expect_stdout "db status lists the coverage of a Debian release" \
+	"^  deb +debian:bookworm +[1-9][0-9]* rows +[1-9][0-9]* packages$"
+expect_stdout "db status lists the npm coverage for any release" \
+	"^  npm +\(any release\) +[1-9][0-9]* rows +[1-9][0-9]* packages$"
 before=$(grep -v '^database:' "$cli_out" | sed -E 's/imported .*//')
 run db import --db "$db" "$data/feeds/osv/npm" "$cli_tmp/does-not-exist"
 expect_status "db import of a missing path fails" 3

@@ -2152,6 +2152,47 @@ ST_TEST(unchecked_os_of_unknown_release)
 	return ST_TEST_PASS;
 }
 
+struct coverage_log {
+	char text[512];
+	size_t len;
+};
+
+static int log_coverage(void *ctx, const struct st_db_coverage *c)
+{
+	struct coverage_log *log = ctx;
+	int n = snprintf(log->text + log->len, sizeof(log->text) - log->len, "%s|%s|%llu|%llu\n",
+			 c->ecosystem, c->distro, (unsigned long long)c->rows,
+			 (unsigned long long)c->packages);
+
+	if (n > 0 && (size_t)n < sizeof(log->text) - log->len)
+		log->len += (size_t)n;
+	return 0;
+}
+
+/* db status lists the rows and packages of each ecosystem and release. */
+ST_TEST(coverage_by_ecosystem_and_release)
+{
+	static const struct vendor_row rows[] = {
+		{"DEB-1", "deb", "debian:bookworm", "openssl", ST_STATUS_AFFECTED, NULL},
+		{"DEB-2", "deb", "debian:bookworm", "openssl", ST_STATUS_FIXED, "3.0.9-1"},
+		{"DEB-3", "deb", "debian:bookworm", "zlib", ST_STATUS_AFFECTED, NULL},
+		{"DEB-4", "deb", "debian:trixie", "zlib", ST_STATUS_AFFECTED, NULL},
+		{"NPM-1", "npm", "", "lodash", ST_STATUS_AFFECTED, NULL},
+	};
+	struct st_test_store fx;
+	struct strata_error err = {0};
+	struct coverage_log log = {{0}, 0};
+
+	ST_CHECK(st_test_store_setup(&fx, "vuln", ST_DIAG_WARN));
+	ST_CHECK(write_rows(&fx, rows, ST_ARRAY_LEN(rows)));
+	ST_CHECK_INT(st_db_coverage(fx.db, log_coverage, &log, &err), 0);
+	ST_CHECK_STR(log.text, "deb|debian:bookworm|3|2\n"
+			       "deb|debian:trixie|1|1\n"
+			       "npm||1|1\n");
+	st_test_store_teardown(&fx);
+	return ST_TEST_PASS;
+}
+
 ST_TEST(unchecked_none_when_covered)
 {
 	static const struct vendor_row rows[] = {
