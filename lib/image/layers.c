@@ -156,6 +156,7 @@ struct run {
 	const char *layer_name;
 	char layer_index[24];
 	struct st_walk_name path;
+	struct st_walk_name link; /* a hard link's normalized target */
 	uint32_t *touched;
 	size_t touched_count;
 	size_t touched_cap;
@@ -825,6 +826,35 @@ static bool is_overlay_whiteout(struct archive_entry *e)
 	return archive_entry_filetype(e) == AE_IFCHR && archive_entry_rdev(e) == 0;
 }
 
+/* Returns 1 when hard link E names a file or symlink that an earlier
+ * entry of this layer wrote, 0 when it does not, or an error. The layer
+ * walk leaves such a link out with a warning (walk_links.c), so the
+ * analysis leaves it out too. */
+static int hard_link_resolves(struct run *r, struct archive_entry *e, struct strata_error *err)
+{
+	const char *target = st_walk_entry_hardlink(e);
+	const struct node *node;
+	uint32_t n = NODE_NONE;
+	int rc;
+
+	if (target == NULL)
+		return 0;
+	rc = st_walk_name_set(&r->link, target, r->lim, err);
+	if (rc == STRATA_ENOMEM)
+		return rc;
+	if (rc < 0 || r->link.len == 0) {
+		strata_error_clear(err);
+		return 0;
+	}
+	rc = lookup(r, r->link.ptr, r->link.len, false, &n, err);
+	if (rc < 0)
+		return rc;
+	if (n == NODE_NONE)
+		return 0;
+	node = &r->tree.nodes[n];
+	return node->state == NODE_FILE && node->layer == r->layer && node->touched == r->layer + 1;
+}
+
 static int apply_entry(struct run *r, struct st_walk_tar *t, struct archive_entry *e,
 		       struct st_layer_figures *fig, struct strata_error *err)
 {
@@ -865,6 +895,11 @@ static int apply_entry(struct run *r, struct st_walk_tar *t, struct archive_entr
 		return remove_subtree(r, n, true, true, err);
 	}
 
+	if (kind == ST_KIND_HARDLINK) {
+		rc = hard_link_resolves(r, e, err);
+		if (rc <= 0)
+			return rc;
+	}
 	rc = lookup(r, r->path.ptr, r->path.len, true, &n, err);
 	if (rc < 0)
 		return rc;
@@ -1074,6 +1109,7 @@ static void run_dispose(struct run *r)
 	free(r->dbs);
 	free(r->touched);
 	free(r->path.ptr);
+	free(r->link.ptr);
 	tree_dispose(&r->tree);
 }
 

@@ -327,6 +327,31 @@ ST_TEST(hard_link_counts_no_bytes)
 	return ST_TEST_PASS;
 }
 
+/* As the layer walk does, a hard link is left out unless an earlier entry
+ * of its own layer wrote the file it names: a missing target, itself, a
+ * directory, a file of a lower layer, a name above the root. */
+ST_TEST(hard_link_without_target_left_out)
+{
+	struct test_image img = {
+		.layers = {
+			{{'f', "low", "12"}},
+			{{'d', "dir/", NULL}, {'h', "missing", "nothere"}, {'h', "self", "self"},
+			 {'h', "todir", "dir"}, {'h', "tolower", "low"}, {'h', "up", "../x"},
+			 {'f', "ok", "abc"}, {'h', "ok2", "/ok"}},
+		},
+		.count = 2,
+	};
+	struct strata_error err;
+	struct st_layers l;
+	struct log log;
+
+	ST_CHECK_INT(analyze(&l, &img, NULL, &log, &err), 0);
+	CHECK_COUNTS(l.layers[1].added, 2, 3);
+	CHECK_COUNTS(l.layers[1].modified, 0, 0);
+	st_layers_dispose(&l);
+	return ST_TEST_PASS;
+}
+
 ST_TEST(overlay_whiteout_device)
 {
 	struct test_image img = {
