@@ -32,9 +32,9 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Applies "--limit NAME=VALUE" to LIM; returns 0 or EXIT_USAGE. */
 int cli_apply_limit(struct strata_limits *lim, const char *arg);
 
-/* Returns EXIT_USAGE, with a message, when writing a report to OUTPUT
- * would overwrite the image that reference IMAGE names (the same file,
- * or a file inside an OCI layout directory); else 0. */
+/* Checks that a report written to OUTPUT cannot overwrite the image that
+ * IMAGE names: the same file, or a file inside an OCI layout directory.
+ * Returns EXIT_USAGE with a message when it could, else 0. */
 int cli_check_output(const char *output, const char *image);
 
 int cmd_scan(int argc, char **argv);

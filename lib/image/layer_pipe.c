@@ -15,8 +15,8 @@
  * PIPE_SLOT_BYTES in each ring (4 MiB a layer).
  *
  * The first failure of a stage (a read error, a damaged blob, a limit) is
- * kept and every stage stops; the caller gets it from its next call. When
- * the caller closes the stream early, the stages stop too. */
+ * kept, and every stage stops. The caller gets that error from its next
+ * call. When the caller closes the stream early, the stages stop too. */
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>

@@ -422,9 +422,10 @@ static int record_entry_path(struct st_walk *w, struct archive_entry *e, int kin
  * counted, so that a hostile layer cannot flood the output. */
 #define NAME_WARNINGS 10
 
-/* Notes entry NAME, which was read inside the root (an absolute name) or
- * skipped (WHY contains the reason), in a warning. */
-static void note_unsafe_name(struct st_walk *w, const char *name, const struct strata_error *why)
+/* Warns about entry NAME: read inside the root (an absolute name), or
+ * skipped for REASON when REASON is not NULL. */
+static void note_unsafe_name(struct st_walk *w, const char *name,
+			     const struct strata_error *reason)
 {
 	char quoted[ST_WALK_QUOTE_MAX + 8];
 	char inside[ST_WALK_QUOTE_MAX + 8];
@@ -432,8 +433,8 @@ static void note_unsafe_name(struct st_walk *w, const char *name, const struct s
 	w->unsafe_names++;
 	if (w->unsafe_names > NAME_WARNINGS)
 		return;
-	if (why != NULL) {
-		st_diag(w->diag, ST_DIAG_WARN, "layer %s: skipping %s", w->layer_name, why->msg);
+	if (reason != NULL) {
+		st_diag(w->diag, ST_DIAG_WARN, "layer %s: skipping %s", w->layer_name, reason->msg);
 		return;
 	}
 	st_walk_quote(quoted, sizeof(quoted), name);

@@ -38,11 +38,11 @@
  * one is still being read. Inflating the largest blob is the one step
  * that cannot be split, so it bounds the walk's wall time. With the other
  * workers in the background, it gets a core whenever it can run, and they
- * take the rest. On Linux a nice value belongs to one thread. Workers are
- * put in the background only when they can be brought back (a process
- * needs CAP_SYS_NICE or RLIMIT_NICE to lower a nice value), and they are
- * brought back as soon as the largest layer has been read, so that they
- * never lag behind other programs on a busy machine. */
+ * take the rest. On Linux a nice value belongs to one thread. A worker is
+ * put in the background only when it can be brought back, because
+ * lowering a nice value needs CAP_SYS_NICE or RLIMIT_NICE. It is brought
+ * back as soon as the largest layer has been read, so that it does not
+ * lag behind other programs on a busy machine. */
 #define BACKGROUND_NICE 19
 
 struct layer_job {

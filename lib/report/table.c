@@ -15,19 +15,19 @@
 static void put_cell(FILE *out, const char *s, size_t width)
 {
 	size_t len;
-	size_t shown;
+	size_t visible;
 	size_t n;
 
 	if (s == NULL)
 		s = "-";
 	len = strlen(s);
-	shown = width != 0 && len > TABLE_MAX_COLUMN ? TABLE_MAX_COLUMN - 1 : len;
-	for (n = 0; n < shown; n++) {
+	visible = width != 0 && len > TABLE_MAX_COLUMN ? TABLE_MAX_COLUMN - 1 : len;
+	for (n = 0; n < visible; n++) {
 		unsigned char c = (unsigned char)s[n];
 
 		fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
 	}
-	if (shown < len) {
+	if (visible < len) {
 		fputc('~', out);
 		n++;
 	}

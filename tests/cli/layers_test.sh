@@ -271,7 +271,7 @@ mkdir -p "$cli_tmp/rootfs"
 run layers "dir:$cli_tmp/rootfs"
 expect_status "dir: image: error" 3
 expect_stderr "dir: image: message" 'has no layers'
-# An unreadable package database shows as "?", and the table says why.
+# An unreadable package database shows as "?", and the table explains it.
 run layers --limit cataloged_file_bytes=100 "$image/oci"
 expect_status "unreadable package database: exit 0" 0
 expect_stdout "unreadable package database: ? explained" \

@@ -327,9 +327,9 @@ ST_TEST(hard_link_counts_no_bytes)
 	return ST_TEST_PASS;
 }
 
-/* As the layer walk does, a hard link is left out unless an earlier entry
- * of its own layer wrote the file it names: a missing target, itself, a
- * directory, a file of a lower layer, a name above the root. */
+/* As in the layer walk, a hard link is left out unless an earlier entry of
+ * its own layer wrote the file it names. Cases: a missing target, itself,
+ * a directory, a file of a lower layer, a name above the root. */
 ST_TEST(hard_link_without_target_left_out)
 {
 	struct test_image img = {

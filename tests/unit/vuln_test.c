@@ -2113,7 +2113,7 @@ ST_TEST(unchecked_deb_and_npm_scopes)
 
 /* A CI gate passed green on an image whose os-release had no VERSION_ID
  * (and on one with no os-release): no advisory release was known, so its
- * OS packages were never checked, and nothing said so to the gate. */
+ * OS packages were never checked, and nothing reported that to the gate. */
 ST_TEST(unchecked_os_of_unknown_release)
 {
 	static const struct vendor_row rows[] = {

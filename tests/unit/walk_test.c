@@ -1299,8 +1299,7 @@ ST_TEST(path_normalize_limits)
 }
 
 /* A name above the root is left out with a warning that names the layer
- * and the entry, and the rest of the layer is read; an absolute name is
- * read inside the root, as container runtimes place it. */
+ * and the entry, and the rest of the layer is read. */
 ST_TEST(walk_skips_names_above_root)
 {
 	static const char *const bad[] = {"../etc/passwd", "a/../../b", "/../x"};
@@ -1333,6 +1332,8 @@ ST_TEST(walk_skips_names_above_root)
 	return ST_TEST_PASS;
 }
 
+/* An absolute name is read inside the root, as container runtimes place
+ * it. */
 ST_TEST(walk_absolute_name_inside_root)
 {
 	struct layers l;
