@@ -108,7 +108,9 @@ static int read_manifest_json(struct st_docker_manifest *dm, struct st_image *im
 	return rc;
 }
 
-/* Looks up the config (member 0) and the layers (1..) of entry E. */
+/* Looks up the config (member 0) and the layers (1..) of entry E. A
+ * missing config is an error here. A missing layer is checked later,
+ * once the config gives its diff_id (load_absent_layer). */
 static int find_members(struct st_member **out, const struct st_docker_entry *e,
 			struct st_image *img, struct strata_error *err)
 {
@@ -133,17 +135,49 @@ static int find_members(struct st_member **out, const struct st_docker_entry *e,
 	rc = st_store_find(&impl->store, m, count, &impl->arena, err);
 	if (rc < 0)
 		return rc;
-	for (i = 0; i < count; i++) {
-		if (m[i].found)
-			continue;
-		st_image_quote(shown, sizeof(shown), m[i].name);
-		if (i == 0)
-			return st_error_set(err, STRATA_ENOTFOUND, "%s: config '%s' not found",
-					    img->path, shown);
-		return st_error_set(err, STRATA_ENOTFOUND, "%s: layer %zu '%s' not found",
-				    img->path, i - 1, shown);
+	if (!m[0].found) {
+		st_image_quote(shown, sizeof(shown), m[0].name);
+		return st_error_set(err, STRATA_ENOTFOUND, "%s: config '%s' not found", img->path,
+				    shown);
 	}
 	*out = m;
+	return 0;
+}
+
+static const struct st_docker_source *find_source(const struct st_docker_entry *e,
+						  const char *diff_id)
+{
+	size_t i;
+
+	for (i = 0; i < e->source_count; i++)
+		if (strcmp(e->sources[i].diff_id, diff_id) == 0)
+			return &e->sources[i];
+	return NULL;
+}
+
+/* Fills layer I, whose member M is absent, from its LayerSources entry
+ * SRC: a foreign layer, which the archive may leave out. Without such an
+ * entry, the absent member is an error. */
+static int load_absent_layer(struct st_image *img, size_t i, const struct st_member *m,
+			     const struct st_docker_source *src, struct strata_error *err)
+{
+	struct st_layer_info *l = &img->layers[i];
+	char shown[ST_QUOTE_MAX];
+	int rc;
+
+	if (src == NULL) {
+		st_image_quote(shown, sizeof(shown), m->name);
+		return st_error_set(err, STRATA_ENOTFOUND, "%s: layer %zu '%s' not found",
+				    img->path, i, shown);
+	}
+	l->digest = src->desc.digest;
+	l->size = src->desc.size;
+	l->size_known = src->desc.has_size;
+	rc = st_layer_set_media_type(l, src->desc.media_type, err);
+	if (rc < 0)
+		return st_error_prefix(err, "%s: manifest.json: LayerSources", img->path);
+	st_image_impl(img)->sources[i].member = NULL;
+	st_image_skip_missing_layer(img, l);
 	return 0;
 }
 
@@ -286,7 +320,18 @@ int st_docker_load(struct st_image *img, const char *selector, struct strata_err
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < e->layer_count; i++) {
-		rc = load_layer(img, i, &m[i + 1], err);
+		const struct st_docker_source *src = find_source(e, img->layers[i].diff_id);
+
+		/* Docker lists only foreign layers in LayerSources. */
+		if (src != NULL) {
+			img->layers[i].foreign = true;
+			img->layers[i].urls = src->desc.urls;
+			img->layers[i].url_count = src->desc.url_count;
+		}
+		if (m[i + 1].found)
+			rc = load_layer(img, i, &m[i + 1], err);
+		else
+			rc = load_absent_layer(img, i, &m[i + 1], src, err);
 		if (rc < 0)
 			return rc;
 	}

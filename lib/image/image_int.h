@@ -119,6 +119,17 @@ static inline struct st_image_impl *st_image_impl(const struct st_image *img)
 	return img->impl;
 }
 
+/* Size of a comma-separated list of choices or urls in a message. */
+#define ST_CHOICES_MAX 256
+
+/* Appends TEXT, quoted, to the comma-separated list in BUF (of
+ * ST_CHOICES_MAX bytes), ending it with "..." once it is full. */
+void st_image_add_choice(char *buf, const char *text);
+
+/* Marks layer L, a foreign layer whose blob the image lacks, as missing,
+ * and warns with its digest and urls: the scan goes on without its files. */
+void st_image_skip_missing_layer(struct st_image *img, struct st_layer_info *l);
+
 /* Fills the image's os, architecture, variant and layers (diff_id and
  * history) from config C, with LAYER_COUNT layers whose digest, size and
  * media type the caller sets afterwards. STRATA_ECORRUPT when the count of

@@ -654,6 +654,53 @@ out:
 	return rc;
 }
 
+/* Reads the optional "LayerSources" object of a manifest.json entry:
+ * diff_id -> descriptor. Only a diff_id that one of the entry's layers
+ * has can match, so more sources than layers is an error. */
+static int parse_layer_sources(struct st_docker_entry *e, json_t *obj, struct st_arena *arena,
+			       const char *what, struct strata_error *err)
+{
+	char ctx[CTX_MAX];
+	json_t *map = json_object_get(obj, "LayerSources");
+	const char *key;
+	json_t *v;
+	size_t i = 0;
+	int rc;
+
+	if (map == NULL || json_is_null(map))
+		return 0;
+	if (!json_is_object(map))
+		return st_error_set(err, STRATA_ECORRUPT, "%s: \"LayerSources\" is not an object",
+				    what);
+	if (json_object_size(map) > e->layer_count)
+		return st_error_set(err, STRATA_ECORRUPT,
+				    "%s: \"LayerSources\" has %zu entries for %zu layers", what,
+				    json_object_size(map), e->layer_count);
+	if (json_object_size(map) == 0)
+		return 0;
+	e->sources = st_arena_array(arena, json_object_size(map), sizeof(*e->sources));
+	if (e->sources == NULL)
+		return no_memory(err, what);
+	json_object_foreach(map, key, v) {
+		struct st_docker_source *src = &e->sources[i];
+
+		snprintf(ctx, sizeof(ctx), "%.120s: \"LayerSources\"", what);
+		rc = st_image_check_digest(key, ctx, err);
+		if (rc < 0)
+			return rc;
+		src->diff_id = st_arena_strdup(arena, key);
+		if (src->diff_id == NULL)
+			return no_memory(err, what);
+		snprintf(ctx, sizeof(ctx), "%.100s: \"LayerSources\" %.71s", what, key);
+		rc = parse_descriptor(&src->desc, v, arena, ctx, err);
+		if (rc < 0)
+			return rc;
+		i++;
+	}
+	e->source_count = i;
+	return 0;
+}
+
 static int parse_docker_entry(struct st_docker_entry *e, json_t *obj,
 			      const struct strata_limits *lim, struct st_arena *arena,
 			      const char *what, struct strata_error *err)
@@ -681,7 +728,10 @@ static int parse_docker_entry(struct st_docker_entry *e, json_t *obj,
 	if (json_array_size(list) > lim->layers)
 		return st_error_set(err, STRATA_ELIMIT, "%s: %zu layers, over the layers limit of %u",
 				    what, json_array_size(list), lim->layers);
-	return get_string_array(&e->layers, &e->layer_count, list, arena, what, "Layers", err);
+	rc = get_string_array(&e->layers, &e->layer_count, list, arena, what, "Layers", err);
+	if (rc < 0)
+		return rc;
+	return parse_layer_sources(e, obj, arena, what, err);
 }
 
 int st_image_parse_docker_manifest(struct st_docker_manifest *out, struct st_slice text,

@@ -87,12 +87,23 @@ struct st_config {
 };
 
 /* One entry of a docker-archive manifest.json. Paths are as stored. */
+/* One entry of "LayerSources": the descriptor of a foreign layer (a
+ * Windows base layer that registries serve from its urls), keyed by the
+ * layer's diff_id. Docker writes it; go-containerregistry's tarballs may
+ * leave that layer's file out. */
+struct st_docker_source {
+	char *diff_id; /* validated "sha256:<64 hex>" */
+	struct st_descriptor desc;
+};
+
 struct st_docker_entry {
 	char *config;
 	char **repo_tags;
 	size_t repo_tag_count;
 	char **layers;
 	size_t layer_count;
+	struct st_docker_source *sources;
+	size_t source_count;
 };
 
 struct st_docker_manifest {

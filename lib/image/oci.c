@@ -15,7 +15,6 @@
 #define DEFAULT_PLATFORM "linux/amd64"
 
 /* Room for the list of platforms or tags in a "not found" message. */
-#define CHOICES_MAX 256
 
 /* Manifests picked from an index, read, and found to be artifacts before
  * an image turns up. Each costs one blob read (one pass over a tar). */
@@ -94,21 +93,6 @@ static bool is_candidate(const struct st_descriptor *d)
 	return d->media_type == NULL || st_doc_kind_from_media_type(d->media_type) != ST_DOC_UNKNOWN;
 }
 
-/* Appends TEXT to the comma-separated list in BUF, cutting it with "...". */
-static void add_choice(char *buf, const char *text)
-{
-	size_t used = strlen(buf);
-	char shown[ST_QUOTE_MAX];
-
-	st_image_quote(shown, sizeof(shown), text);
-	if (used + strlen(shown) + 6 >= CHOICES_MAX) {
-		if (used + 4 < CHOICES_MAX && (used < 3 || strcmp(buf + used - 3, "...") != 0))
-			memcpy(buf + used, "...", 4);
-		return;
-	}
-	snprintf(buf + used, CHOICES_MAX - used, "%s%s", used > 0 ? ", " : "", shown);
-}
-
 static void list_platforms(char *buf, const struct st_descriptor *list, size_t count)
 {
 	char one[3 * ST_QUOTE_MAX];
@@ -125,7 +109,7 @@ static void list_platforms(char *buf, const struct st_descriptor *list, size_t c
 		else
 			snprintf(one, sizeof(one), "%.80s/%.80s%s%.80s", d->os, d->architecture,
 				 d->variant != NULL ? "/" : "", d->variant != NULL ? d->variant : "");
-		add_choice(buf, one);
+		st_image_add_choice(buf, one);
 	}
 }
 
@@ -135,7 +119,7 @@ static int select_entry(const struct st_descriptor **out, const struct st_descri
 			size_t count, const struct platform *p, const char *what,
 			struct strata_error *err)
 {
-	char choices[CHOICES_MAX];
+	char choices[ST_CHOICES_MAX];
 	const struct st_descriptor *only = NULL;
 	size_t candidates = 0;
 	size_t with_platform = 0;
@@ -180,7 +164,7 @@ static int select_tagged(const struct st_descriptor **out, const struct st_index
 			 const char *tag, const struct platform *p, struct st_arena *a,
 			 const char *what, struct strata_error *err)
 {
-	char choices[CHOICES_MAX];
+	char choices[ST_CHOICES_MAX];
 	char shown[ST_QUOTE_MAX];
 	struct st_descriptor *tagged;
 	size_t n = 0;
@@ -198,7 +182,7 @@ static int select_tagged(const struct st_descriptor **out, const struct st_index
 		if (d->ref_name != NULL && strcmp(d->ref_name, tag) == 0)
 			tagged[n++] = *d;
 		else if (d->ref_name != NULL)
-			add_choice(choices, d->ref_name);
+			st_image_add_choice(choices, d->ref_name);
 	}
 	if (n > 0)
 		return select_entry(out, tagged, n, p, what, err);
@@ -572,22 +556,6 @@ static bool is_foreign_media_type(const char *media_type)
 	       strncmp(media_type, oci_nondistributable, sizeof(oci_nondistributable) - 1) == 0;
 }
 
-/* Marks layer L, foreign and without a blob, as missing, and warns with
- * its digest and urls: the scan goes on without its files. */
-static void skip_missing_layer(struct st_image *img, struct st_layer_info *l)
-{
-	char urls[CHOICES_MAX];
-	size_t i;
-
-	urls[0] = '\0';
-	for (i = 0; i < l->url_count; i++)
-		add_choice(urls, l->urls[i]);
-	l->missing = true;
-	st_diag(st_image_impl(img)->diag, ST_DIAG_WARN,
-		"%s: layer %s: foreign layer blob not found, its files are not scanned; urls: %s",
-		img->path, l->digest, urls[0] != '\0' ? urls : "(none)");
-}
-
 /* Fills each layer from its descriptor and checks that its blob exists
  * with the size the descriptor gives. A foreign layer may lack its blob. */
 static int load_layers(struct st_image *img, const struct st_manifest *m,
@@ -628,7 +596,7 @@ static int load_layers(struct st_image *img, const struct st_manifest *m,
 			rc = st_layer_set_media_type(l, d->media_type, err);
 			if (rc < 0)
 				return st_error_prefix(err, "%s", img->path);
-			skip_missing_layer(img, l);
+			st_image_skip_missing_layer(img, l);
 			continue;
 		}
 		if (!found[i].found)

@@ -482,6 +482,34 @@ static int open_store(struct st_image *img, struct reference *r, struct strata_e
 	return rc;
 }
 
+void st_image_add_choice(char *buf, const char *text)
+{
+	size_t used = strlen(buf);
+	char shown[ST_QUOTE_MAX];
+
+	st_image_quote(shown, sizeof(shown), text);
+	if (used + strlen(shown) + 6 >= ST_CHOICES_MAX) {
+		if (used + 4 < ST_CHOICES_MAX && (used < 3 || strcmp(buf + used - 3, "...") != 0))
+			memcpy(buf + used, "...", 4);
+		return;
+	}
+	snprintf(buf + used, ST_CHOICES_MAX - used, "%s%s", used > 0 ? ", " : "", shown);
+}
+
+void st_image_skip_missing_layer(struct st_image *img, struct st_layer_info *l)
+{
+	char urls[ST_CHOICES_MAX];
+	size_t i;
+
+	urls[0] = '\0';
+	for (i = 0; i < l->url_count; i++)
+		st_image_add_choice(urls, l->urls[i]);
+	l->missing = true;
+	st_diag(st_image_impl(img)->diag, ST_DIAG_WARN,
+		"%s: layer %s: foreign layer blob not found, its files are not scanned; urls: %s",
+		img->path, l->digest, urls[0] != '\0' ? urls : "(none)");
+}
+
 int st_image_apply_config(struct st_image *img, const struct st_config *c, size_t layer_count,
 			  struct strata_error *err)
 {

@@ -149,6 +149,8 @@ static void write_layer_rows(const struct strata_layers *layers, FILE *out)
 			counts_cell(&f->removed, removed, sizeof(removed)),
 			human_bytes(f->wasted_bytes, wasted, sizeof(wasted)),
 			packages_cell(l, f, packages, sizeof(packages)));
+		if (img->layers[i].missing)
+			fputs("(foreign layer, blob absent: not read)  ", out);
 		put_text(out, f->created_by, TABLE_MAX_TEXT);
 		fputc('\n', out);
 	}
@@ -323,6 +325,8 @@ static json_t *layer_json(const struct strata_layers *layers, size_t i, bool *ok
 	st_report_put(o, "diff_id", st_report_jstr(info->diff_id), ok);
 	st_report_put(o, "media_type", st_report_jstr(info->media_type), ok);
 	st_report_put(o, "size", juint(info->size), ok);
+	st_report_put(o, "foreign", json_boolean(info->foreign), ok);
+	st_report_put(o, "skipped", json_boolean(info->missing), ok);
 	st_report_put(o, "uncompressed_size", juint(f->uncompressed_bytes), ok);
 	st_report_put(o, "entries", juint(f->entries), ok);
 	st_report_put(o, "history_index", jindex(f->history_index), ok);

@@ -294,4 +294,22 @@ printf 'garbage' | dd of="$blob" bs=1 seek=40 conv=notrunc status=none
 run layers "$cli_tmp/corrupt"
 expect_status "corrupt layer: error" 3
 expect_stderr "corrupt layer: names the digest" "${digest#sha256:}"
+
+# A docker-archive whose foreign base layer (LayerSources) is left out:
+# the layer is listed and marked, the other one is read.
+foreign=tests/data/images/docker-foreign.tar
+run layers "$foreign"
+expect_status "foreign layer absent: exit 0" 0
+expect_stderr "foreign layer absent: warning with urls" \
+	'foreign layer blob not found, its files are not scanned; urls: https://mcr.example/a, https://mcr.example/b'
+expect_stdout "foreign layer absent: marked in the table" \
+	'^  0 +444444444444 .*\(foreign layer, blob absent: not read\)  ADD rootfs.tar /'
+expect_stdout "foreign layer absent: the next layer is read" '^  1 +[0-9a-f]{12} .* 1 \(19 B\) '
+run layers --format json "$foreign"
+expect_eq "foreign layer absent: JSON flags" \
+	"$(jq -c '[.layers[] | [.foreign, .skipped]]' "$cli_out")" '[[true,true],[false,false]]'
+run layers --format json tests/data/images/docker-foreign-present.tar
+expect_eq "foreign layer present: read and flagged" \
+	"$(jq -c '[.layers[] | [.foreign, .skipped, .files.added.count]]' "$cli_out")" \
+	'[[true,false,2],[false,false,1]]'
 finish

@@ -601,6 +601,9 @@ static const struct bad_case bad_cases[] = {
 	 true},
 	{"", "bad-dup-member.tar", "", NULL, STRATA_ECORRUPT, 0, "appears twice", true},
 	{"", "bad-missing-member.tar", "", NULL, STRATA_ENOTFOUND, 0, "not found", true},
+	{"", "bad-layer-sources.tar", "", NULL, STRATA_ECORRUPT, 0, "manifest.json", true},
+	{"", "bad-layer-sources-key.tar", "", NULL, STRATA_ECORRUPT, 0, "LayerSources", true},
+	{"", "bad-layer-sources-absent.tar", "", NULL, STRATA_ENOTFOUND, 0, "layer 0", true},
 	{"", "bad-json", "", NULL, STRATA_ECORRUPT, 0, "invalid JSON", true},
 	{"", "bad-json.tar", "", NULL, STRATA_ECORRUPT, 0, "invalid JSON", true},
 	{"", "bad-dupkey", "", NULL, STRATA_ECORRUPT, 0, "duplicate", true},
@@ -1814,6 +1817,66 @@ ST_TEST(image_foreign_layer_present)
 out:
 	st_image_free(img);
 	layout_remove(&l);
+	return result;
+}
+
+/* docker-archives whose manifest.json lists a foreign base layer in
+ * LayerSources (make-images.sh): with the layer's file absent, the layer
+ * takes the descriptor's digest, size and media type, is flagged missing
+ * with a warning that gives its urls, and reads as empty; with the file
+ * present, it is read and only flagged foreign. */
+ST_TEST(image_docker_layer_sources)
+{
+	struct strata_limits lim = default_limits();
+	struct warnings w;
+	struct st_diag diag = {.fn = keep_warning, .ctx = &w};
+	struct st_image_options opts = {.limits = &lim, .diag = &diag};
+	struct st_image *img = NULL;
+	struct strata_error err;
+	uint64_t bytes = 0;
+	int result = ST_TEST_FAIL;
+
+	memset(&w, 0, sizeof(w));
+	strata_error_clear(&err);
+	if (st_image_open(&img, data_ref("", "images/docker-foreign.tar", ""), &opts, &err) != 0) {
+		fprintf(stderr, "# %s\n", err.msg);
+		goto out;
+	}
+	if (img->layer_count != 2 || !img->layers[0].foreign || !img->layers[0].missing ||
+	    img->layers[1].foreign || img->layers[1].missing)
+		goto out;
+	if (strcmp(img->layers[0].digest, "sha256:"
+					   "4444444444444444444444444444444444444444444444444444444444444444") != 0 ||
+	    img->layers[0].size != 5000 || img->layers[0].compression != ST_COMPRESSION_GZIP ||
+	    img->layers[0].url_count != 2)
+		goto out;
+	if (w.count != 1 || strstr(w.text, "foreign layer blob not found") == NULL ||
+	    strstr(w.text, "https://mcr.example/a, https://mcr.example/b") == NULL) {
+		fprintf(stderr, "# warnings: %s\n", w.text);
+		goto out;
+	}
+	if (drain_layer(img, 0, &bytes, &err) != 0 || bytes != 0)
+		goto out;
+	if (drain_layer(img, 1, &bytes, &err) != 0 || bytes != 10240)
+		goto out;
+	st_image_free(img);
+	img = NULL;
+
+	memset(&w, 0, sizeof(w));
+	if (st_image_open(&img, data_ref("", "images/docker-foreign-present.tar", ""), &opts,
+			  &err) != 0) {
+		fprintf(stderr, "# %s\n", err.msg);
+		goto out;
+	}
+	if (!img->layers[0].foreign || img->layers[0].missing || img->layers[0].url_count != 2 ||
+	    img->layers[1].foreign || w.count != 0)
+		goto out;
+	if (drain_layer(img, 0, &bytes, &err) != 0 || bytes != 10240)
+		goto out;
+	result = ST_TEST_PASS;
+
+out:
+	st_image_free(img);
 	return result;
 }
 

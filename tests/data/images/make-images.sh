@@ -529,6 +529,64 @@ def more_images():
     oci_single("bad-mediatype", size_cfg, [(gz(LAYER_A), MT_LAYER_GZ)], post=mislabel)
 
 
+MT_FOREIGN = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
+
+
+def docker_foreign():
+    """docker-archives of an image on a foreign base layer, listed in
+    manifest.json's LayerSources: Docker writes the layer's file, and
+    go-containerregistry's tarball.Write leaves it out."""
+    base = sha(b"a Windows base layer that is not in the archive")
+    absent = "sha256:" + "4" * 64
+    ids = ["6" * 64, "7" * 64]
+    source = {"mediaType": MT_FOREIGN, "size": 5000, "digest": absent,
+              "urls": ["https://mcr.example/a", "https://mcr.example/b"]}
+
+    cfg = config([base, sha(LAYER_B)], history=[HISTORY[0], HISTORY[2]])
+    cfg_name = hashlib.sha256(cfg).hexdigest() + ".json"
+    manifest = [{"Config": cfg_name, "RepoTags": ["strata/test:foreign"],
+                 "Layers": [i + "/layer.tar" for i in ids],
+                 "LayerSources": {base: source}}]
+    write_tar("docker-foreign.tar", [
+        (cfg_name, "file", cfg), (ids[1] + "/layer.tar", "file", LAYER_B),
+        ("manifest.json", "file", jdump(manifest))])
+
+    # The same shape with the foreign layer's file present: it is read.
+    cfg = config([sha(LAYER_A), sha(LAYER_B)], history=[HISTORY[0], HISTORY[2]])
+    cfg_name = hashlib.sha256(cfg).hexdigest() + ".json"
+    manifest = [{"Config": cfg_name, "RepoTags": ["strata/test:foreign-present"],
+                 "Layers": [i + "/layer.tar" for i in ids],
+                 "LayerSources": {sha(LAYER_A): dict(source, digest=sha(gz(LAYER_A)))}}]
+    write_tar("docker-foreign-present.tar", [
+        (cfg_name, "file", cfg), (ids[0] + "/layer.tar", "file", LAYER_A),
+        (ids[1] + "/layer.tar", "file", LAYER_B),
+        ("manifest.json", "file", jdump(manifest))])
+
+    # LayerSources that is not an object.
+    manifest[0]["LayerSources"] = ["not", "an", "object"]
+    write_tar("bad-layer-sources.tar", [
+        (cfg_name, "file", cfg), (ids[0] + "/layer.tar", "file", LAYER_A),
+        (ids[1] + "/layer.tar", "file", LAYER_B),
+        ("manifest.json", "file", jdump(manifest))])
+    named["bad-layer-sources.tar"] = "\"LayerSources\" is not an object"
+
+    # A LayerSources key that is not a digest.
+    manifest[0]["LayerSources"] = {"../../etc/passwd": source}
+    write_tar("bad-layer-sources-key.tar", [
+        (cfg_name, "file", cfg), (ids[0] + "/layer.tar", "file", LAYER_A),
+        (ids[1] + "/layer.tar", "file", LAYER_B),
+        ("manifest.json", "file", jdump(manifest))])
+    named["bad-layer-sources-key.tar"] = "invalid digest '../../etc/passwd'"
+
+    # An absent layer file that LayerSources does not list stays an error,
+    # even when it lists another layer.
+    manifest[0]["LayerSources"] = {sha(LAYER_B): source}
+    write_tar("bad-layer-sources-absent.tar", [
+        (cfg_name, "file", cfg), (ids[1] + "/layer.tar", "file", LAYER_B),
+        ("manifest.json", "file", jdump(manifest))])
+    named["bad-layer-sources-absent.tar"] = ids[0] + "/layer.tar"
+
+
 # zstd layers -----------------------------------------------------------
 
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -607,6 +665,7 @@ def zstd_images():
 
 classic_members, classic_manifest = docker_classic()
 more_images()
+docker_foreign()
 docker_diffid()
 docker_oci()
 oci_basic()
