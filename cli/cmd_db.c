@@ -26,7 +26,7 @@ static const char db_usage[] =
 	"options:\n"
 	"  --db PATH           database file (default $XDG_CACHE_HOME/strata/vuln.db)\n"
 	"  --limit NAME=VALUE  change a limit on untrusted input (docs/LIMITS.md)\n"
-	"  -q, --quiet         print errors only\n";
+	"  -q, --quiet         print errors only, not the summary\n";
 
 enum { OPT_DB = 256, OPT_LIMIT };
 
@@ -38,8 +38,25 @@ static const struct option db_options[] = {
 	{NULL, 0, NULL, 0},
 };
 
+/* Prints the counts of an import: records stored, files read, and the
+ * malformed records and the files of no known format that were skipped. */
+static void print_import_summary(const struct strata_import_result *result)
+{
+	printf("imported %llu record%s from %llu file%s", (unsigned long long)result->records,
+	       result->records == 1 ? "" : "s", (unsigned long long)result->files,
+	       result->files == 1 ? "" : "s");
+	if (result->skipped > 0)
+		printf("; skipped %llu malformed record%s", (unsigned long long)result->skipped,
+		       result->skipped == 1 ? "" : "s");
+	if (result->skipped_files > 0)
+		printf("; skipped %llu file%s of no known format",
+		       (unsigned long long)result->skipped_files,
+		       result->skipped_files == 1 ? "" : "s");
+	putchar('\n');
+}
+
 static int db_import(struct strata_db *db, const struct strata_scan_options *opts,
-		     int count, char **paths)
+		     int count, char **paths, bool quiet)
 {
 	struct strata_import_result result;
 	struct strata_error err;
@@ -54,7 +71,15 @@ static int db_import(struct strata_db *db, const struct strata_scan_options *opt
 	/* An import step that brings nothing in is a broken feed download,
 	 * not a success for a CI pipeline to go on from. */
 	if (result.files == 0) {
-		fputs("strata: error: no advisory files found under the given paths\n", stderr);
+		if (result.skipped_files > 0)
+			fprintf(stderr,
+				"strata: error: no advisory files found under the given paths: "
+				"%llu file%s of no known format\n",
+				(unsigned long long)result.skipped_files,
+				result.skipped_files == 1 ? "" : "s");
+		else
+			fputs("strata: error: no advisory files found under the given paths\n",
+			      stderr);
 		return EXIT_SCAN_ERROR;
 	}
 	if (result.records == 0) {
@@ -62,9 +87,8 @@ static int db_import(struct strata_db *db, const struct strata_scan_options *opt
 			(unsigned long long)result.files, result.files == 1 ? "" : "s");
 		return EXIT_SCAN_ERROR;
 	}
-	printf("imported %llu records from %llu file%s (%llu skipped)\n",
-	       (unsigned long long)result.records, (unsigned long long)result.files,
-	       result.files == 1 ? "" : "s", (unsigned long long)result.skipped);
+	if (!quiet)
+		print_import_summary(&result);
 	return EXIT_CLEAN;
 }
 
@@ -109,6 +133,7 @@ int cmd_db(int argc, char **argv)
 	const char *verb;
 	bool existed;
 	bool import;
+	bool quiet = false;
 	int opt;
 	int rc;
 
@@ -141,6 +166,7 @@ int cmd_db(int argc, char **argv)
 			break;
 		case 'q':
 			log.min_level = STRATA_LOG_ERROR;
+			quiet = true;
 			break;
 		case 'h':
 			fputs(db_usage, stdout);
@@ -182,7 +208,7 @@ int cmd_db(int argc, char **argv)
 		return EXIT_SCAN_ERROR;
 	}
 	if (import) {
-		rc = db_import(db, &opts, argc - 1 - optind, argv + 1 + optind);
+		rc = db_import(db, &opts, argc - 1 - optind, argv + 1 + optind, quiet);
 		if (rc != EXIT_CLEAN && !existed) {
 			/* Leave no empty database behind that a later scan would
 			 * take for a checked one. */

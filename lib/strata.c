@@ -447,6 +447,7 @@ STRATA_PUBLIC int strata_db_import(struct strata_db *db, const char *const *path
 		result->files = stats.files;
 		result->records = stats.records;
 		result->skipped = stats.skipped;
+		result->skipped_files = stats.skipped_files;
 	}
 	return rc;
 }

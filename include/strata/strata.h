@@ -268,9 +268,11 @@ STRATA_PUBLIC int strata_db_open(struct strata_db **out, const char *path, bool 
 STRATA_PUBLIC void strata_db_close(struct strata_db *db);
 
 struct strata_import_result {
-	uint64_t files;
-	uint64_t records;
-	uint64_t skipped;
+	uint64_t files;         /* feed files read */
+	uint64_t records;       /* advisories stored */
+	uint64_t skipped;       /* malformed records skipped with a warning */
+	uint64_t skipped_files; /* files of no known format found in a directory or
+				 * archive, skipped with a warning */
 };
 
 /* Imports advisories from PATHS (files, directory trees, zip archives:

@@ -345,7 +345,6 @@ static int import_document(struct st_import_ctx *ctx, struct st_slice text, bool
 	const char *compression;
 	int rc;
 
-	ctx->stats->files++;
 	switch (st_feed_detect(text, ctx->limits)) {
 	case ST_FEED_DEBIAN_TRACKER:
 		rc = st_import_debian(ctx, text, err);
@@ -392,9 +391,10 @@ static int import_document(struct st_import_ctx *ctx, struct st_slice text, bool
 			"%s: %s%s; skipped", ctx->name,
 			compression ? "compressed with " : "not a feed format strata reads",
 			compression ? compression : "");
-		ctx->stats->skipped++;
+		ctx->stats->skipped_files++;
 		return 0;
 	}
+	ctx->stats->files++;
 	return rc;
 }
 

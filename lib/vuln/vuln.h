@@ -44,9 +44,10 @@ int st_db_open(struct st_db **out, const char *path, bool create, struct strata_
 void st_db_close(struct st_db *db);
 
 struct st_import_stats {
-	uint64_t files;    /* files read */
-	uint64_t records;  /* advisories stored */
-	uint64_t skipped;  /* malformed records skipped with a warning */
+	uint64_t files;         /* feed files read */
+	uint64_t records;       /* advisories stored */
+	uint64_t skipped;       /* malformed records skipped with a warning */
+	uint64_t skipped_files; /* files of no known format, skipped with a warning */
 };
 
 /* Imports every file under PATHS (files, directory trees, zip archives of

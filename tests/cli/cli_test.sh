@@ -115,7 +115,14 @@ cp "$data/feeds/debian/DSA-list-excerpt" "$cli_tmp/tracker-data/DSA/list"
 printf 'not a feed\n' >"$cli_tmp/tracker-data/README"
 run db import --db "$cli_tmp/dsa.db" "$cli_tmp/tracker-data"
 expect_status "db import of a tracker data directory succeeds" 0
-expect_stdout "db import reads DSA/list inside a directory" "imported [1-9][0-9]* records from 1 file "
+expect_stdout "db import reads DSA/list inside a directory" "^imported [1-9][0-9]* records from 1 file$"
+printf '{"not": "a feed"}\n' >"$cli_tmp/tracker-data/other.json"
+run db import --db "$cli_tmp/dsa.db" "$cli_tmp/tracker-data"
+expect_stdout "db import counts a JSON file of no known format apart from records" \
+	"^imported [1-9][0-9]* records from 1 file; skipped 1 file of no known format$"
+run db import -q --db "$cli_tmp/dsa.db" "$cli_tmp/tracker-data"
+expect_status "db import -q succeeds" 0
+expect_eq "db import -q prints nothing" "$(cat "$cli_out" "$cli_err")" ""
 run db import --db "$cli_tmp/new/sub/x.db" "$cli_tmp/does-not-exist"
 expect_status "db import into a new directory fails cleanly" 2
 run scan --db "$cli_tmp/missing.db" "$data/images/oci-dir"
@@ -308,7 +315,8 @@ printf '{"hello": 1}\n' >"$cli_tmp/not-feeds/a.json"
 printf '{"world": 2}\n' >"$cli_tmp/not-feeds/b.json"
 run db import --db "$cli_tmp/empty.db" "$cli_tmp/not-feeds"
 expect_status "import of a directory without feeds fails" 3
-expect_stderr "import without feeds counts the files" "no records imported from 2 files"
+expect_stderr "import without feeds counts the files" \
+	"no advisory files found under the given paths: 2 files of no known format"
 run db status --db "$cli_tmp/empty.db"
 expect_status "no database is left by imports that brought nothing" 3
 expect_stderr "status of a missing database names the fix" "strata db import"
