@@ -138,7 +138,7 @@ int st_image_apply_config(struct st_image *img, const struct st_config *c, size_
 			  struct strata_error *err);
 
 /* Sets a layer's compression from its media type: STRATA_EUNSUPPORTED for
- * a media type that is not a tar layer. */
+ * a media type that is not a tar layer, STRATA_ECORRUPT for none (NULL). */
 int st_layer_set_media_type(struct st_layer_info *layer, const char *media_type,
 			    struct strata_error *err);
 

@@ -54,6 +54,9 @@ int st_layer_set_media_type(struct st_layer_info *layer, const char *media_type,
 	char shown[ST_QUOTE_MAX];
 	size_t i;
 
+	if (media_type == NULL)
+		return st_error_set(err, STRATA_ECORRUPT, "layer %s: descriptor has no mediaType",
+				    layer->digest);
 	for (i = 0; i < ST_ARRAY_LEN(layer_types); i++) {
 		if (strcmp(layer_types[i].media_type, media_type) == 0) {
 			layer->compression = layer_types[i].compression;

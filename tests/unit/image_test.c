@@ -604,6 +604,8 @@ static const struct bad_case bad_cases[] = {
 	{"", "bad-layer-sources.tar", "", NULL, STRATA_ECORRUPT, 0, "manifest.json", true},
 	{"", "bad-layer-sources-key.tar", "", NULL, STRATA_ECORRUPT, 0, "LayerSources", true},
 	{"", "bad-layer-sources-absent.tar", "", NULL, STRATA_ENOTFOUND, 0, "layer 0", true},
+	{"", "bad-layer-sources-no-type.tar", "", NULL, STRATA_ECORRUPT, 0, "has no mediaType",
+	 true},
 	{"", "bad-json", "", NULL, STRATA_ECORRUPT, 0, "invalid JSON", true},
 	{"", "bad-json.tar", "", NULL, STRATA_ECORRUPT, 0, "invalid JSON", true},
 	{"", "bad-dupkey", "", NULL, STRATA_ECORRUPT, 0, "duplicate", true},

@@ -586,6 +586,14 @@ def docker_foreign():
         ("manifest.json", "file", jdump(manifest))])
     named["bad-layer-sources-absent.tar"] = ids[0] + "/layer.tar"
 
+    # The LayerSources entry of an absent layer without a mediaType (a
+    # crash that fuzz_image_archive found).
+    manifest[0]["LayerSources"] = {sha(LAYER_A): {"size": 5000, "digest": absent}}
+    write_tar("bad-layer-sources-no-type.tar", [
+        (cfg_name, "file", cfg), (ids[1] + "/layer.tar", "file", LAYER_B),
+        ("manifest.json", "file", jdump(manifest))])
+    named["bad-layer-sources-no-type.tar"] = absent
+
 
 # zstd layers -----------------------------------------------------------
 
