@@ -241,22 +241,83 @@ static int load_layer(struct st_image *img, size_t i, const struct st_member *m,
 	return 0;
 }
 
-/* Docker 25+ archives also hold an OCI index.json whose manifests point
- * at the same config. Finds the manifest whose config is the one loaded,
- * so the report can name the image by its manifest digest. The archive's
- * manifest.json stays the authority: a missing or unreadable index only
- * leaves manifest_digest NULL, with a debug message.
- * NOTE: attestations and artifacts of that index are not reported for a
- * docker-archive; only st_oci_load lists them. */
+/* Reads the index blob D into *OUT. */
+static int read_nested_index(struct st_index *out, struct st_image *img,
+			     const struct st_descriptor *d, const char *what,
+			     struct strata_error *err)
+{
+	struct st_image_impl *impl = st_image_impl(img);
+	struct st_buf blob;
+	int rc;
+
+	rc = st_store_read_blob(&impl->store, d, impl->limits.manifest_bytes, "manifest_bytes",
+				"index", &blob, err);
+	if (rc == 0)
+		rc = st_image_parse_index(out, st_slice_make(blob.ptr, blob.len), &impl->limits,
+					  &impl->arena, what, err);
+	st_buf_dispose(&blob);
+	return rc;
+}
+
+/* Looks in INDEX for the manifest whose config is the one loaded and sets
+ * img->manifest_digest to it. Returns 1 when found, 0 when not, or an
+ * error. */
+static int match_manifest(struct st_image *img, const struct st_index *index, const char *what,
+			  struct strata_error *err)
+{
+	struct st_image_impl *impl = st_image_impl(img);
+	size_t i;
+
+	for (i = 0; i < index->count; i++) {
+		const struct st_descriptor *d = &index->manifests[i];
+		struct st_manifest manifest;
+		struct st_buf blob;
+		int rc;
+
+		if (d->attestation || d->artifact ||
+		    st_doc_kind_from_media_type(d->media_type) != ST_DOC_MANIFEST)
+			continue;
+		rc = st_store_read_blob(&impl->store, d, impl->limits.manifest_bytes,
+					"manifest_bytes", "manifest", &blob, err);
+		if (rc == 0)
+			rc = st_image_parse_manifest(&manifest, st_slice_make(blob.ptr, blob.len),
+						     &impl->limits, &impl->arena, what, err);
+		st_buf_dispose(&blob);
+		/* An archive may list platforms whose blobs it does not hold. */
+		if (rc == STRATA_ENOTFOUND) {
+			strata_error_clear(err);
+			continue;
+		}
+		if (rc < 0)
+			return rc;
+		if (strcmp(manifest.config.digest, img->config_digest) == 0) {
+			img->manifest_digest = d->digest;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Docker 25+ archives also hold an OCI index.json. Its entries are the
+ * images' manifests or, for an image with several platforms or with
+ * BuildKit attestations, an index of them. Finds the manifest whose
+ * config is the one loaded, in index.json or one index below it, so the
+ * report can name the image by its manifest digest, and lists the
+ * attestations and artifacts of the index where it was found. The
+ * archive's manifest.json stays the authority: a missing or unreadable
+ * index only leaves manifest_digest NULL, with a debug message. */
 static void find_manifest_digest(struct st_image *img)
 {
 	struct st_image_impl *impl = st_image_impl(img);
 	struct st_member m = {.name = "index.json"};
 	struct strata_error err;
-	struct st_index index;
+	struct st_index top;
+	struct st_index nested;
+	const struct st_index *found = NULL;
 	struct st_buf text;
 	char what[160];
 	size_t i;
+	int rc;
 
 	strata_error_clear(&err);
 	st_buf_init(&text, 0);
@@ -265,34 +326,35 @@ static void find_manifest_digest(struct st_image *img)
 	snprintf(what, sizeof(what), "%s: index.json", img->path);
 	if (st_store_read_member(&impl->store, m.resolved, impl->limits.manifest_bytes,
 				 "manifest_bytes", &text, &err) < 0 ||
-	    st_image_parse_index(&index, st_slice_make(text.ptr, text.len), &impl->limits,
+	    st_image_parse_index(&top, st_slice_make(text.ptr, text.len), &impl->limits,
 				 &impl->arena, what, &err) < 0)
 		goto out;
-	for (i = 0; i < index.count; i++) {
-		const struct st_descriptor *d = &index.manifests[i];
-		struct st_manifest manifest;
-		struct st_buf blob;
-		int rc;
+	rc = match_manifest(img, &top, what, &err);
+	if (rc > 0)
+		found = &top;
+	for (i = 0; rc == 0 && i < top.count; i++) {
+		const struct st_descriptor *d = &top.manifests[i];
 
-		if (st_doc_kind_from_media_type(d->media_type) != ST_DOC_MANIFEST)
+		if (st_doc_kind_from_media_type(d->media_type) != ST_DOC_INDEX)
 			continue;
-		rc = st_store_read_blob(&impl->store, d, impl->limits.manifest_bytes,
-					"manifest_bytes", "manifest", &blob, &err);
+		snprintf(what, sizeof(what), "%s: index %.71s", img->path, d->digest);
+		rc = read_nested_index(&nested, img, d, what, &err);
 		if (rc == 0)
-			rc = st_image_parse_manifest(&manifest, st_slice_make(blob.ptr, blob.len),
-						     &impl->limits, &impl->arena, what, &err);
-		st_buf_dispose(&blob);
-		if (rc < 0)
-			break;
-		if (strcmp(manifest.config.digest, img->config_digest) == 0) {
-			img->manifest_digest = d->digest;
-			break;
-		}
+			rc = match_manifest(img, &nested, what, &err);
+		if (rc > 0)
+			found = &nested;
+	}
+	if (found != NULL && st_image_list_referrers(img, found, 1, &err) < 0) {
+		img->attestations = NULL;
+		img->attestation_count = 0;
+		img->referrers = NULL;
+		img->referrer_count = 0;
 	}
 
 out:
-	if (img->manifest_digest == NULL && err.msg[0] != '\0')
-		st_diag(impl->diag, ST_DIAG_DEBUG, "no manifest digest: %s", err.msg);
+	if (err.msg[0] != '\0')
+		st_diag(impl->diag, ST_DIAG_DEBUG, "%s: index.json not used for the manifest digest "
+			"and attestations: %s", img->path, err.msg);
 	st_buf_dispose(&text);
 }
 

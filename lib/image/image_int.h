@@ -12,6 +12,7 @@
 #include "util/util.h"
 
 struct st_descriptor;
+struct st_index;
 struct st_config;
 
 /* Room for a quoted value in an error message, see st_image_quote. */
@@ -129,6 +130,15 @@ void st_image_add_choice(char *buf, const char *text);
 /* Marks layer L, a foreign layer whose blob the image lacks, as missing,
  * and warns with its digest and urls: the scan goes on without its files. */
 void st_image_skip_missing_layer(struct st_image *img, struct st_layer_info *l);
+
+/* Lists in IMG the attestations and artifacts that describe the image
+ * (their subject is its manifest, or unknown) from the LEVEL_COUNT
+ * indexes LEVELS that led to it. Needs img->manifest_digest. NOTE: an
+ * artifact entry without artifactType in its descriptor is recognized
+ * only when it was read while selecting, and a referrer's subject is
+ * known only from a BuildKit annotation or such a read. */
+int st_image_list_referrers(struct st_image *img, const struct st_index *levels,
+			    size_t level_count, struct strata_error *err);
 
 /* Fills the image's os, architecture, variant and layers (diff_id and
  * history) from config C, with LAYER_COUNT layers whose digest, size and

@@ -378,79 +378,12 @@ out:
 
 /* Referrers --------------------------------------------------------- */
 
-/* True when entry D describes the image: its subject is the image's
- * manifest or unknown. */
-static bool describes_image(const struct st_descriptor *d, const struct st_image *img)
-{
-	return d->subject == NULL || strcmp(d->subject, img->manifest_digest) == 0;
-}
-
-static bool is_attestation(const struct st_descriptor *d)
-{
-	return d->attestation;
-}
-
-static bool is_artifact(const struct st_descriptor *d)
-{
-	return !d->attestation && d->artifact;
-}
-
-/* Copies the entries of R's indexes that KEEP selects and that describe
- * IMG into *OUT (arena), with TYPE or, when NULL, the artifact type. */
-static int collect(struct st_image_referrer **out, size_t *count, const struct resolution *r,
-		   bool (*keep)(const struct st_descriptor *), const char *type,
-		   struct st_image *img, struct strata_error *err)
-{
-	struct st_image_impl *impl = st_image_impl(img);
-	size_t total = 0;
-	size_t level;
-	size_t i;
-
-	*out = NULL;
-	*count = 0;
-	for (level = 0; level < r->level_count; level++) {
-		for (i = 0; i < r->levels[level].count; i++) {
-			const struct st_descriptor *d = &r->levels[level].manifests[i];
-
-			if (keep(d) && describes_image(d, img))
-				total++;
-		}
-	}
-	if (total == 0)
-		return 0;
-	*out = st_arena_array(&impl->arena, total, sizeof(**out));
-	if (*out == NULL)
-		return st_error_set(err, STRATA_ENOMEM, "%s: out of memory", img->path);
-	for (level = 0; level < r->level_count; level++) {
-		for (i = 0; i < r->levels[level].count; i++) {
-			const struct st_descriptor *d = &r->levels[level].manifests[i];
-			struct st_image_referrer *ref = &(*out)[*count];
-
-			if (!keep(d) || !describes_image(d, img))
-				continue;
-			ref->digest = d->digest;
-			ref->type = type != NULL ? type : d->artifact_type;
-			ref->subject = d->subject;
-			(*count)++;
-		}
-	}
-	return 0;
-}
-
 /* Lists the attestations and artifacts of the indexes that led to the
- * image. NOTE: an artifact entry without artifactType in its descriptor
- * is recognized only when it was read while selecting, and a referrer's
- * subject is known only from a BuildKit annotation or such a read. */
+ * image (st_image_list_referrers). */
 static int list_referrers(struct st_image *img, const struct resolution *r,
 			  struct strata_error *err)
 {
-	int rc;
-
-	rc = collect(&img->attestations, &img->attestation_count, r, is_attestation,
-		     "attestation-manifest", img, err);
-	if (rc < 0)
-		return rc;
-	return collect(&img->referrers, &img->referrer_count, r, is_artifact, NULL, img, err);
+	return st_image_list_referrers(img, r->levels, r->level_count, err);
 }
 
 /* Reads oci-layout and index.json, found in one pass over a tar. */

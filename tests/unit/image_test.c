@@ -303,6 +303,40 @@ ST_TEST(image_docker_oci_shape)
 			 ST_FORM_DOCKER_ARCHIVE);
 }
 
+/* docker save with the containerd image store: the manifest is found
+ * one index below index.json, past a platform whose blobs the archive
+ * lacks, and the image's BuildKit attestation is reported. */
+ST_TEST(image_docker_oci_attested)
+{
+	struct strata_limits lim = default_limits();
+	struct strata_error err;
+	struct st_image *img = NULL;
+	int result = ST_TEST_FAIL;
+
+	ST_CHECK_INT(check_ref(data_ref("", "images/docker-oci-attested.tar", ""), NULL,
+			       "docker-oci-attested.tar", ST_FORM_DOCKER_ARCHIVE),
+		     ST_TEST_PASS);
+	if (open_image(&img, data_ref("", "images/docker-oci-attested.tar", ""), &lim, NULL,
+		       &err) != 0) {
+		fprintf(stderr, "# %s\n", err.msg);
+		goto out;
+	}
+	if (img->manifest_digest == NULL || img->attestation_count != 1 ||
+	    img->referrer_count != 0)
+		goto out;
+	if (strcmp(img->attestations[0].digest, "sha256:"
+						"5555555555555555555555555555555555555555555555555555555555555555") != 0 ||
+	    strcmp(img->attestations[0].type, "attestation-manifest") != 0 ||
+	    img->attestations[0].subject == NULL ||
+	    strcmp(img->attestations[0].subject, img->manifest_digest) != 0)
+		goto out;
+	result = ST_TEST_PASS;
+
+out:
+	st_image_free(img);
+	return result;
+}
+
 /* A Docker 25 archive is also an oci-archive: the same layers through
  * index.json, now with the stored size known from the manifest. */
 ST_TEST(image_docker_oci_as_oci_archive)

@@ -298,6 +298,40 @@ def docker_oci():
     ], manifest=desc["digest"])
 
 
+def docker_oci_attested():
+    """docker save with the containerd image store: index.json lists an
+    index of the image's platforms and its BuildKit attestation, and the
+    archive holds only the blobs of the saved platform."""
+    lay = Layout()
+    cfg = config([sha(LAYER_A), sha(LAYER_B)])
+    amd, _ = lay.image(cfg, [(LAYER_A, MT_LAYER), (LAYER_B, MT_LAYER)])
+    amd["platform"] = {"os": "linux", "architecture": "amd64"}
+    cfg_arm = config([sha(LAYER_C)], arch="arm64", history=HISTORY[:1])
+    arm, _ = lay.image(cfg_arm, [(gz(LAYER_C), MT_LAYER_GZ)])
+    arm["platform"] = {"os": "linux", "architecture": "arm64"}
+    for digest in (arm["digest"], json.loads(lay.blobs[arm["digest"][7:]])["config"]["digest"],
+                   sha(gz(LAYER_C))):
+        del lay.blobs[digest[7:]]
+    att = {"mediaType": MT_MANIFEST, "digest": "sha256:" + "5" * 64, "size": 840,
+           "platform": {"os": "unknown", "architecture": "unknown"},
+           "annotations": {"vnd.docker.reference.type": "attestation-manifest",
+                           "vnd.docker.reference.digest": amd["digest"]}}
+    inner = {"schemaVersion": 2, "mediaType": MT_INDEX, "manifests": [amd, arm, att]}
+    top = lay.add(jdump(inner), MT_INDEX,
+                  annotations={"io.containerd.image.name": "docker.io/strata/test:attested"})
+    lay.index["manifests"].append(top)
+    manifest = [{"Config": "blobs/sha256/" + hashlib.sha256(cfg).hexdigest(),
+                 "RepoTags": ["strata/test:attested"],
+                 "Layers": ["blobs/sha256/" + hashlib.sha256(d).hexdigest()
+                            for d in (LAYER_A, LAYER_B)]}]
+    write_tar("docker-oci-attested.tar",
+              lay.members() + [("manifest.json", "file", jdump(manifest))])
+    expect("docker-oci-attested.tar", "docker-archive", "strata/test:attested", cfg, [
+        layer_expect(LAYER_A, LAYER_A, "none", "ADD rootfs.tar /", size_known=False),
+        layer_expect(LAYER_B, LAYER_B, "none", "RUN echo hello", size_known=False),
+    ], manifest=amd["digest"])
+
+
 def oci_multi():
     """index.json -> an image index for linux/amd64 and linux/arm64/v8,
     with a BuildKit attestation entry that must be skipped."""
@@ -676,6 +710,7 @@ more_images()
 docker_foreign()
 docker_diffid()
 docker_oci()
+docker_oci_attested()
 oci_basic()
 oci_multi()
 bad_images(classic_members, classic_manifest)
