@@ -1,5 +1,6 @@
 /* Public API of the layer analysis: an inventory scan for the image and
- * its packages, then the path pass of lib/image/layers.c. */
+ * its packages, whose layer walk also runs the path pass of
+ * lib/image/layers.c, so that each layer is read once. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,52 +20,48 @@ static void forward_log(void *ctx, int level, const char *msg)
 	opts->log(opts->log_ctx, public_level, msg);
 }
 
-static int open_image_layer(void *ctx, size_t index, struct st_stream **out,
-			    struct strata_error *err)
-{
-	return st_image_open_layer(ctx, index, out, err);
-}
+/* The state that prepare_layers sets up, kept for the whole scan. */
+struct analysis_setup {
+	struct strata_layers *layers;
+	const char *ref;
+	struct st_layers_options lopts;
+	const char **names;
+	struct st_layers_observer *observer;
+};
 
-/* Runs the path pass over the layers of the scanned image.
- * NOTE: this reads and inflates every layer a second time after the
- * inventory scan, because the layer walk hands its visitor only the files
- * it requests, never the whole path set. */
-static int analyze(struct strata_layers *l, const struct strata_scan_options *opts,
-		   struct st_diag *diag, struct strata_error *err)
+/* Once the image is open: reads its history and sets up the layer
+ * analysis as an observer of the scan's walk, so that each layer is read
+ * only once. */
+static int prepare_layers(void *ctx, struct st_image *img, const struct st_walk_observer **out,
+			  struct strata_error *err)
 {
-	struct st_image *img = l->scan->image;
-	struct st_layers_options lopts = {&opts->limits, diag};
-	const char **names = NULL;
+	struct analysis_setup *a = ctx;
+	struct st_layers *analysis = &a->layers->analysis;
 	size_t i;
 	int rc;
 
-	rc = st_layers_init(&l->analysis, img->layer_count, &opts->limits, err);
+	if (img->form == ST_FORM_DIR)
+		return st_error_set(err, STRATA_EUNSUPPORTED,
+				    "%s: a root file system directory has no layers to analyze",
+				    a->ref);
+	rc = st_layers_init(analysis, img->layer_count, a->lopts.limits, err);
 	if (rc < 0)
 		return rc;
-	rc = st_layers_read_history(&l->analysis, st_slice_make(img->config.ptr, img->config.len),
-				    img->config_digest ? img->config_digest : "config", &lopts,
+	rc = st_layers_read_history(analysis, st_slice_make(img->config.ptr, img->config.len),
+				    img->config_digest ? img->config_digest : "config", &a->lopts,
 				    err);
 	if (rc < 0)
 		return rc;
-
-	names = st_calloc(img->layer_count ? img->layer_count : 1, sizeof(*names));
-	if (names == NULL)
+	a->names = st_calloc(img->layer_count ? img->layer_count : 1, sizeof(*a->names));
+	if (a->names == NULL)
 		return st_error_set(err, STRATA_ENOMEM, "out of memory for %zu layer names",
 				    img->layer_count);
 	for (i = 0; i < img->layer_count; i++)
-		names[i] = img->layers[i].digest;
-	rc = st_layers_scan(&l->analysis, open_image_layer, img, names, &lopts, err);
-	free(names);
-	if (rc < 0) {
-		if (img->path != NULL && strncmp(err->msg, img->path, strlen(img->path)) != 0)
-			st_error_prefix(err, "%s", img->path);
-		return rc;
-	}
-
-	rc = st_layers_add_packages(&l->analysis, &l->scan->inv, err);
+		a->names[i] = img->layers[i].digest;
+	rc = st_layers_observer_new(&a->observer, analysis, a->names, &a->lopts, err);
 	if (rc < 0)
 		return rc;
-	st_layers_finish(&l->analysis);
+	*out = st_layers_observer_hooks(a->observer);
 	return 0;
 }
 
@@ -75,6 +72,7 @@ STRATA_PUBLIC int strata_layers_analyze(struct strata_layers **out, const char *
 	struct strata_scan_options scan_opts = *opts;
 	struct strata_layers *l = NULL;
 	struct st_diag diag = {opts->log ? forward_log : NULL, (void *)(uintptr_t)opts, 0};
+	struct analysis_setup setup;
 	int rc;
 
 	*out = NULL;
@@ -85,21 +83,25 @@ STRATA_PUBLIC int strata_layers_analyze(struct strata_layers **out, const char *
 	if (l == NULL)
 		return st_error_set(err, STRATA_ENOMEM, "out of memory");
 
-	rc = strata_scan_image(&l->scan, ref, &scan_opts, err);
+	memset(&setup, 0, sizeof(setup));
+	setup.layers = l;
+	setup.ref = ref;
+	setup.lopts.limits = &opts->limits;
+	setup.lopts.diag = &diag;
+	rc = st_scan_image_observed(&l->scan, ref, &scan_opts, prepare_layers, &setup, err);
+	if (rc == 0)
+		rc = st_layers_observer_finish(setup.observer, l->scan->layer_stats, err);
+	if (rc == 0)
+		rc = st_layers_add_packages(&l->analysis, &l->scan->inv, err);
 	if (rc < 0)
 		goto out;
-	if (l->scan->image->form == ST_FORM_DIR) {
-		rc = st_error_set(err, STRATA_EUNSUPPORTED,
-				  "%s: a root file system directory has no layers to analyze", ref);
-		goto out;
-	}
-	rc = analyze(l, opts, &diag, err);
-	if (rc < 0)
-		goto out;
+	st_layers_finish(&l->analysis);
 	*out = l;
 	l = NULL;
 
 out:
+	st_layers_observer_free(setup.observer);
+	free(setup.names);
 	strata_layers_free(l);
 	return rc;
 }

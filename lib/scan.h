@@ -19,6 +19,17 @@ struct strata_scan {
 	unsigned warnings;                       /* diagnostics at WARN and above */
 };
 
+/* Called by st_scan_image_observed once the image is open, before its
+ * layers are read: may set *OBSERVER to hooks that see every tar entry. */
+typedef int (*st_scan_prepare)(void *ctx, struct st_image *img,
+			       const struct st_walk_observer **observer, struct strata_error *err);
+
+/* strata_scan_image with PREPARE (may be NULL); `strata layers` uses it
+ * to analyze the layers in the scan's own walk. */
+int st_scan_image_observed(struct strata_scan **out, const char *ref,
+			   const struct strata_scan_options *opts, st_scan_prepare prepare,
+			   void *prepare_ctx, struct strata_error *err);
+
 /* Returns true when finding F passes the filters of OPTS. */
 bool st_report_finding_shown(const struct st_finding *f,
 			     const struct strata_report_options *opts);

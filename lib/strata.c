@@ -98,6 +98,14 @@ STRATA_PUBLIC int strata_scan_image(struct strata_scan **out, const char *ref,
 				    const struct strata_scan_options *opts,
 				    struct strata_error *err)
 {
+	return st_scan_image_observed(out, ref, opts, NULL, NULL, err);
+}
+
+int st_scan_image_observed(struct strata_scan **out, const char *ref,
+			   const struct strata_scan_options *opts, st_scan_prepare prepare,
+			   void *prepare_ctx, struct strata_error *err)
+{
+	const struct st_walk_observer *observer = NULL;
 	struct st_image_options image_opts;
 	struct st_walk_options walk_opts;
 	struct strata_scan *scan = NULL;
@@ -130,9 +138,15 @@ STRATA_PUBLIC int strata_scan_image(struct strata_scan **out, const char *ref,
 		rc = st_error_set(err, STRATA_ENOMEM, "out of memory");
 		goto out;
 	}
+	if (prepare != NULL) {
+		rc = prepare(prepare_ctx, scan->image, &observer, err);
+		if (rc < 0)
+			goto out;
+	}
 	walk_opts.limits = &opts->limits;
 	walk_opts.diag = &diag;
-	rc = st_catalog_image(scan->image, &scan->inv, &walk_opts, scan->layer_stats, err);
+	rc = st_catalog_image_observed(scan->image, &scan->inv, &walk_opts, observer,
+				       scan->layer_stats, err);
 	if (rc < 0)
 		goto out;
 	log_layers(scan, &diag);

@@ -146,6 +146,27 @@ static int db_kind_of(const char *path, size_t len)
 	return -1;
 }
 
+/* Recorded entries of one layer, in chunks that are never moved. Each
+ * entry is a byte with its kind and flags (RECORD_*), its path length, its
+ * size (regular files) and its hard-link target's length (RECORD_LINK) as
+ * LEB128 varints, then the path and the target, each NUL-terminated. */
+#define RECORD_CHUNK_BYTES (256u * 1024)
+#define RECORD_KIND_MASK 0x0fu
+#define RECORD_OVERLAY 0x10u /* an overlayfs whiteout (character device 0/0) */
+#define RECORD_LINK 0x20u    /* a hard link with a usable target */
+
+struct record_chunk {
+	struct record_chunk *next;
+	size_t len;
+	size_t cap;
+	unsigned char data[];
+};
+
+struct record_list {
+	struct record_chunk *head;
+	struct record_chunk *tail;
+};
+
 /* The state of one analysis run. */
 struct run {
 	struct st_layers *l;
@@ -166,6 +187,11 @@ struct run {
 	struct pkg_set previous[DB_KINDS]; /* each kind's packages below the layer */
 	bool kind_changed[DB_KINDS];
 	bool kind_unknown[DB_KINDS];
+	/* Each layer's entries as on_entry recorded them, until on_layer_end
+	 * applies them in layer order. */
+	struct record_list *records;
+	const char *const *names;
+	struct st_walk_observer observer;
 };
 
 /* Path tree ------------------------------------------------------------------ */
@@ -538,16 +564,17 @@ static int db_of_node(struct run *r, uint32_t n, int kind, struct db_file **out,
 }
 
 /* Reads the database that the current entry (a regular file of SIZE
- * bytes at node N) holds. An unreadable one leaves this layer's changes
- * of its kind unknown, with a warning. */
-static int read_db(struct run *r, struct st_walk_tar *t, uint32_t n, int kind, uint64_t size,
+ * bytes at node N) holds, from FILES, the files the layer walk captured
+ * for this layer. An unreadable one leaves this layer's changes of its
+ * kind unknown, with a warning. */
+static int read_db(struct run *r, struct st_view *files, uint32_t n, int kind, uint64_t size,
 		   struct strata_error *err)
 {
 	char quoted[ST_WALK_QUOTE_MAX + 8];
+	const struct st_capture *c;
 	struct strata_error perr;
 	struct pkg_set set = {NULL, 0};
-	struct db_file *db;
-	char *data = NULL;
+	struct db_file *db = NULL;
 	int rc;
 
 	rc = db_of_node(r, n, kind, &db, err);
@@ -560,20 +587,23 @@ static int read_db(struct run *r, struct st_walk_tar *t, uint32_t n, int kind, u
 			r->layer_name, quoted, (unsigned long long)r->lim->cataloged_file_bytes,
 			db_types[kind]);
 		r->kind_unknown[kind] = true;
-		r->dbs[r->tree.nodes[n].db].present = true;
+		db->present = true;
 		return 0;
 	}
-	rc = st_walk_tar_read_data(t, &data, size, err);
-	if (rc < 0) {
-		if (!t->failed)
-			st_error_prefix(err, "layer %s: entry '%s'", r->layer_name, quoted);
-		return rc;
+	/* The capture is the layer's last version of the path. A later entry
+	 * that replaced or removed it is applied after this one anyway. */
+	c = st_view_find(files, r->path.ptr, r->path.len);
+	if (c == NULL || c->type != ST_FILE_REGULAR || c->summarized || c->hardlink != NULL) {
+		st_diag(r->diag, ST_DIAG_WARN,
+			"layer %s: package database '%s' was not captured by the layer walk; the layer's %s package changes are unknown",
+			r->layer_name, quoted, db_types[kind]);
+		r->kind_unknown[kind] = true;
+		db->present = true;
+		return 0;
 	}
 	strata_error_clear(&perr);
-	rc = parse_db(r, kind, r->path.ptr, st_slice_make(data != NULL ? data : "", (size_t)size),
-		      &set, &perr);
-	free(data);
-	db = &r->dbs[r->tree.nodes[n].db];
+	rc = parse_db(r, kind, r->path.ptr,
+		      st_slice_make(c->data != NULL ? c->data : "", c->data_len), &set, &perr);
 	if (rc == STRATA_ENOMEM)
 		return st_error_set(err, rc, "%s", perr.msg);
 	if (rc < 0) {
@@ -826,13 +856,12 @@ static bool is_overlay_whiteout(struct archive_entry *e)
 	return archive_entry_filetype(e) == AE_IFCHR && archive_entry_rdev(e) == 0;
 }
 
-/* Returns 1 when hard link E names a file or symlink that an earlier
- * entry of this layer wrote, 0 when it does not, or an error. The layer
- * walk leaves such a link out with a warning (walk_links.c), so the
- * analysis leaves it out too. */
-static int hard_link_resolves(struct run *r, struct archive_entry *e, struct strata_error *err)
+/* Returns 1 when a hard link to TARGET (as stored; may be NULL) names a
+ * file or symlink that an earlier entry of this layer wrote, 0 when it
+ * does not, or an error. The layer walk leaves a link of the second kind
+ * out with a warning (walk_links.c), so the analysis leaves it out too. */
+static int hard_link_resolves(struct run *r, const char *target, struct strata_error *err)
 {
-	const char *target = st_walk_entry_hardlink(e);
 	const struct node *node;
 	uint32_t n = NODE_NONE;
 	int rc;
@@ -853,84 +882,6 @@ static int hard_link_resolves(struct run *r, struct archive_entry *e, struct str
 		return 0;
 	node = &r->tree.nodes[n];
 	return node->state == NODE_FILE && node->layer == r->layer && node->touched == r->layer + 1;
-}
-
-static int apply_entry(struct run *r, struct st_walk_tar *t, struct archive_entry *e,
-		       struct st_layer_figures *fig, struct strata_error *err)
-{
-	const char *name = st_walk_entry_name(e);
-	int kind = st_walk_entry_kind(e);
-	uint64_t size = 0;
-	const char *base;
-	uint32_t n;
-	int db_kind;
-	int rc;
-
-	fig->entries++;
-	if (fig->entries > r->lim->entries_per_layer)
-		return st_error_set(err, STRATA_ELIMIT,
-				    "layer %s: more than the entries_per_layer limit of %llu entries",
-				    r->layer_name, (unsigned long long)r->lim->entries_per_layer);
-	if (name == NULL)
-		return st_error_set(err, STRATA_ECORRUPT, "layer %s: tar entry %llu has no name",
-				    r->layer_name, (unsigned long long)(fig->entries - 1));
-	rc = st_walk_name_set(&r->path, name, r->lim, err);
-	if (rc == STRATA_ECORRUPT) {
-		/* Left out, as the layer walk does (walk.c). */
-		strata_error_clear(err);
-		return 0;
-	}
-	if (rc < 0)
-		return st_error_prefix(err, "layer %s", r->layer_name);
-	if (r->path.len == 0)
-		return 0;
-
-	base = st_walk_base_name(r->path.ptr);
-	if (st_walk_is_whiteout(base))
-		return apply_whiteout(r, base, err);
-	if (kind == ST_KIND_SPECIAL && is_overlay_whiteout(e)) {
-		rc = lookup(r, r->path.ptr, r->path.len, false, &n, err);
-		if (rc < 0 || n == NODE_NONE)
-			return rc;
-		return remove_subtree(r, n, true, true, err);
-	}
-
-	if (kind == ST_KIND_HARDLINK) {
-		rc = hard_link_resolves(r, e, err);
-		if (rc <= 0)
-			return rc;
-	}
-	rc = lookup(r, r->path.ptr, r->path.len, true, &n, err);
-	if (rc < 0)
-		return rc;
-	if (kind == ST_KIND_DIRECTORY)
-		return make_dir(r, n, err);
-
-	if (kind == ST_KIND_REGULAR) {
-		int64_t declared = archive_entry_size(e);
-
-		if (declared < 0)
-			return st_error_set(err, STRATA_ECORRUPT, "layer %s: tar entry %llu: negative size",
-					    r->layer_name, (unsigned long long)(fig->entries - 1));
-		size = (uint64_t)declared;
-		fig->content_bytes += size;
-		r->l->content_bytes += size;
-	}
-	rc = write_file(r, n, size, err);
-	if (rc < 0)
-		return rc;
-
-	db_kind = db_kind_of(r->path.ptr, r->path.len);
-	if (db_kind < 0)
-		return 0;
-	if (kind == ST_KIND_REGULAR)
-		return read_db(r, t, n, db_kind, size, err);
-	/* NOTE: a database written as a hard link or symlink is not read. */
-	st_diag(r->diag, ST_DIAG_WARN,
-		"layer %s: package database %s is not a regular file; the layer's %s package changes are unknown",
-		r->layer_name, r->path.ptr, db_types[db_kind]);
-	r->kind_unknown[db_kind] = true;
-	return 0;
 }
 
 /* After a layer: its file figures, from the state before and after of
@@ -958,40 +909,247 @@ static void finish_files(struct run *r, struct st_layer_figures *fig)
 	r->touched_count = 0;
 }
 
-static int read_layer(struct run *r, st_layer_opener open, void *open_ctx,
-		      struct strata_error *err)
+/* One recorded entry, decoded. */
+struct record_head {
+	uint64_t size;     /* content bytes of a regular file */
+	uint64_t path_len;
+	uint64_t link_len;
+	unsigned kind;     /* enum st_walk_kind */
+	bool overlay;
+	bool link;
+};
+
+/* Decodes a varint that st_put_uvarint wrote at *POS of C. */
+static uint64_t get_varint(const struct record_chunk *c, size_t *pos)
 {
-	struct st_layer_figures *fig = &r->l->layers[r->layer];
-	struct archive_entry *e;
-	struct st_walk_tar t;
+	uint64_t v = 0;
+	unsigned shift = 0;
+
+	for (;;) {
+		unsigned char b = c->data[(*pos)++];
+
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if ((b & 0x80) == 0)
+			return v;
+		shift += 7;
+	}
+}
+
+static void records_dispose(struct record_list *list)
+{
+	struct record_chunk *c = list->head;
+
+	while (c != NULL) {
+		struct record_chunk *next = c->next;
+
+		free(c);
+		c = next;
+	}
+	list->head = NULL;
+	list->tail = NULL;
+}
+
+/* Returns room for N more bytes at the end of LIST, or NULL. */
+static unsigned char *records_reserve(struct record_list *list, size_t n)
+{
+	struct record_chunk *c = list->tail;
+	size_t cap;
+
+	if (c != NULL && c->cap - c->len >= n)
+		return c->data + c->len;
+	cap = n > RECORD_CHUNK_BYTES ? n : RECORD_CHUNK_BYTES;
+	c = malloc(sizeof(*c) + cap);
+	if (c == NULL)
+		return NULL;
+	c->next = NULL;
+	c->len = 0;
+	c->cap = cap;
+	if (list->tail != NULL)
+		list->tail->next = c;
+	else
+		list->head = c;
+	list->tail = c;
+	return c->data;
+}
+
+/* Applies one recorded entry at r->path to the tree, reading a package
+ * database from FILES. */
+static int apply_entry(struct run *r, const struct record_head *h, const char *link,
+		       struct st_view *files, struct st_layer_figures *fig,
+		       struct strata_error *err)
+{
+	const char *base = st_walk_base_name(r->path.ptr);
+	int kind = (int)h->kind;
+	uint64_t size = 0;
+	uint32_t n;
+	int db_kind;
 	int rc;
 
-	rc = st_walk_tar_open(&t, open, open_ctx, r->layer, err);
-	if (rc < 0) {
-		if (t.stream != NULL && !t.failed)
-			st_error_prefix(err, "layer %s", r->layer_name);
-		goto out;
+	if (st_walk_is_whiteout(base))
+		return apply_whiteout(r, base, err);
+	if (h->overlay) {
+		rc = lookup(r, r->path.ptr, r->path.len, false, &n, err);
+		if (rc < 0 || n == NODE_NONE)
+			return rc;
+		return remove_subtree(r, n, true, true, err);
 	}
-	for (;;) {
-		rc = st_walk_tar_next(&t, &e, err);
-		if (rc == 0)
-			break;
-		if (rc < 0) {
-			if (!t.failed)
-				st_error_prefix(err, "layer %s: tar entry %llu", r->layer_name,
-						(unsigned long long)fig->entries);
-			goto out;
-		}
-		rc = apply_entry(r, &t, e, fig, err);
-		if (rc < 0)
-			goto out;
-	}
-	rc = st_walk_tar_finish(&t, err);
 
-out:
-	fig->uncompressed_bytes = t.bytes;
-	st_walk_tar_close(&t);
-	return rc;
+	if (kind == ST_KIND_HARDLINK) {
+		rc = hard_link_resolves(r, h->link ? link : NULL, err);
+		if (rc <= 0)
+			return rc;
+	}
+	rc = lookup(r, r->path.ptr, r->path.len, true, &n, err);
+	if (rc < 0)
+		return rc;
+	if (kind == ST_KIND_DIRECTORY)
+		return make_dir(r, n, err);
+
+	if (kind == ST_KIND_REGULAR) {
+		size = h->size;
+		fig->content_bytes += size;
+		r->l->content_bytes += size;
+	}
+	rc = write_file(r, n, size, err);
+	if (rc < 0)
+		return rc;
+
+	db_kind = db_kind_of(r->path.ptr, r->path.len);
+	if (db_kind < 0)
+		return 0;
+	if (kind == ST_KIND_REGULAR)
+		return read_db(r, files, n, db_kind, size, err);
+	/* NOTE: a database written as a hard link or symlink is not read. */
+	st_diag(r->diag, ST_DIAG_WARN,
+		"layer %s: package database %s is not a regular file; the layer's %s package changes are unknown",
+		r->layer_name, r->path.ptr, db_types[kind]);
+	r->kind_unknown[db_kind] = true;
+	return 0;
+}
+
+static const char *layer_name(struct run *r, size_t layer)
+{
+	if (r->names != NULL && r->names[layer] != NULL)
+		return r->names[layer];
+	snprintf(r->layer_index, sizeof(r->layer_index), "%zu", layer);
+	return r->layer_index;
+}
+
+/* on_entry: records entry E of layer LAYER, on the worker that reads it. */
+static int record_entry(void *ctx, size_t layer, const char *path, size_t len, int kind,
+			struct archive_entry *e, struct strata_error *err)
+{
+	struct run *r = ctx;
+	unsigned char head[1 + 3 * ST_UVARINT_MAX];
+	const char *link = NULL;
+	size_t link_len = 0;
+	uint64_t size = 0;
+	size_t n = 1;
+	unsigned char *out;
+
+	if (layer >= r->l->layer_count)
+		return st_error_set(err, STRATA_EINTERNAL, "layer analysis: no layer %zu", layer);
+	head[0] = (unsigned char)(kind & RECORD_KIND_MASK);
+	if (kind == ST_KIND_REGULAR) {
+		int64_t declared = archive_entry_size(e);
+
+		if (declared < 0)
+			return st_error_set(err, STRATA_ECORRUPT,
+					    "layer %s: tar entry '%s': negative size",
+					    layer_name(r, layer), path);
+		size = (uint64_t)declared;
+	}
+	if (kind == ST_KIND_SPECIAL && is_overlay_whiteout(e))
+		head[0] |= RECORD_OVERLAY;
+	if (kind == ST_KIND_HARDLINK) {
+		link = st_walk_entry_hardlink(e);
+		/* A longer target fails the name check when applied, so it
+		 * never resolves: it is not kept. */
+		if (link != NULL && strlen(link) <= r->lim->path_bytes) {
+			link_len = strlen(link);
+			head[0] |= RECORD_LINK;
+		}
+	}
+	n += st_put_uvarint(head + n, len);
+	if (kind == ST_KIND_REGULAR)
+		n += st_put_uvarint(head + n, size);
+	if (head[0] & RECORD_LINK)
+		n += st_put_uvarint(head + n, link_len);
+
+	/* Bounded: LEN and LINK_LEN are at most limits->path_bytes. */
+	out = records_reserve(&r->records[layer], n + len + 1 + (link_len ? link_len + 1 : 0));
+	if (out == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "layer %s: out of memory for its entries",
+				    layer_name(r, layer));
+	memcpy(out, head, n);
+	memcpy(out + n, path, len);
+	out[n + len] = '\0';
+	n += len + 1;
+	if (link_len > 0) {
+		memcpy(out + n, link, link_len);
+		out[n + link_len] = '\0';
+		n += link_len + 1;
+	}
+	r->records[layer].tail->len += n;
+	return 0;
+}
+
+/* on_layer_end: applies the entries of layer LAYER in order, then works
+ * out its file figures and package changes. */
+static int replay_layer(void *ctx, size_t layer, struct st_view *files,
+			struct strata_error *err)
+{
+	struct run *r = ctx;
+	struct record_list *list;
+	struct st_layer_figures *fig;
+	struct record_chunk *c;
+	int rc = 0;
+
+	if (layer >= r->l->layer_count)
+		return st_error_set(err, STRATA_EINTERNAL, "layer analysis: no layer %zu", layer);
+	r->layer = (uint32_t)layer;
+	r->layer_name = layer_name(r, layer);
+	fig = &r->l->layers[layer];
+	list = &r->records[layer];
+	/* Each chunk is freed once applied, while the tree grows. */
+	while (rc == 0 && (c = list->head) != NULL) {
+		size_t pos = 0;
+
+		while (rc == 0 && pos < c->len) {
+			struct record_head h;
+			const char *path;
+			const char *link = NULL;
+
+			memset(&h, 0, sizeof(h));
+			h.kind = c->data[pos] & RECORD_KIND_MASK;
+			h.overlay = (c->data[pos] & RECORD_OVERLAY) != 0;
+			h.link = (c->data[pos] & RECORD_LINK) != 0;
+			pos++;
+			h.path_len = get_varint(c, &pos);
+			if (h.kind == ST_KIND_REGULAR)
+				h.size = get_varint(c, &pos);
+			if (h.link)
+				h.link_len = get_varint(c, &pos);
+			path = (const char *)c->data + pos;
+			pos += (size_t)h.path_len + 1;
+			if (h.link) {
+				link = (const char *)c->data + pos;
+				pos += (size_t)h.link_len + 1;
+			}
+			rc = st_walk_name_set(&r->path, path, r->lim, err);
+			if (rc == 0)
+				rc = apply_entry(r, &h, link, files, fig, err);
+		}
+		list->head = c->next;
+		if (list->head == NULL)
+			list->tail = NULL;
+		free(c);
+	}
+	records_dispose(list);
+	if (rc < 0)
+		return rc;
+	finish_files(r, fig);
+	return finish_packages(r, err);
 }
 
 /* Wasted paths -------------------------------------------------------------- */
@@ -1106,6 +1264,11 @@ static void run_dispose(struct run *r)
 		free(r->dbs[i].set.items);
 	for (i = 0; i < DB_KINDS; i++)
 		free(r->previous[i].items);
+	if (r->records != NULL) {
+		for (i = 0; i < r->l->layer_count; i++)
+			records_dispose(&r->records[i]);
+	}
+	free(r->records);
 	free(r->dbs);
 	free(r->touched);
 	free(r->path.ptr);
@@ -1113,43 +1276,117 @@ static void run_dispose(struct run *r)
 	tree_dispose(&r->tree);
 }
 
+struct st_layers_observer {
+	struct run run;
+};
+
+int st_layers_observer_new(struct st_layers_observer **out, struct st_layers *l,
+			   const char *const *names, const struct st_layers_options *opts,
+			   struct strata_error *err)
+{
+	struct st_layers_observer *o;
+	struct run *r;
+	int rc;
+
+	*out = NULL;
+	if (opts == NULL || opts->limits == NULL)
+		return st_error_set(err, STRATA_EINVAL, "layer analysis without limits");
+	o = calloc(1, sizeof(*o));
+	if (o == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory");
+	r = &o->run;
+	r->l = l;
+	r->lim = opts->limits;
+	r->diag = opts->diag;
+	r->names = names;
+	r->observer.on_entry = record_entry;
+	r->observer.on_layer_end = replay_layer;
+	r->observer.ctx = r;
+	r->records = st_calloc(l->layer_count ? l->layer_count : 1, sizeof(*r->records));
+	if (r->records == NULL) {
+		free(o);
+		return st_error_set(err, STRATA_ENOMEM, "out of memory for %zu layers",
+				    l->layer_count);
+	}
+	rc = tree_init(&r->tree, err);
+	if (rc < 0) {
+		st_layers_observer_free(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
+
+const struct st_walk_observer *st_layers_observer_hooks(struct st_layers_observer *o)
+{
+	return &o->run.observer;
+}
+
+int st_layers_observer_finish(struct st_layers_observer *o,
+			      const struct st_walk_layer_stats *stats, struct strata_error *err)
+{
+	struct run *r = &o->run;
+	size_t i;
+
+	for (i = 0; stats != NULL && i < r->l->layer_count; i++) {
+		r->l->layers[i].entries = stats[i].entries;
+		r->l->layers[i].uncompressed_bytes = stats[i].uncompressed_bytes;
+	}
+	r->l->distinct_paths = r->tree.count - 1;
+	return collect_wasted(r, err);
+}
+
+void st_layers_observer_free(struct st_layers_observer *o)
+{
+	if (o == NULL)
+		return;
+	run_dispose(&o->run);
+	free(o);
+}
+
+/* The walk of st_layers_scan captures the package databases only. */
+static bool wants_db(void *ctx, const char *path, size_t len, uint64_t *max_bytes)
+{
+	return db_kind_of(path, len) >= 0;
+}
+
+static int ignore_file(void *ctx, const struct st_walk_file *f, struct strata_error *err)
+{
+	return 0;
+}
+
 int st_layers_scan(struct st_layers *l, st_layer_opener open, void *open_ctx,
 		   const char *const *names, const struct st_layers_options *opts,
 		   struct strata_error *err)
 {
-	struct run r;
+	struct st_layers_observer *o = NULL;
+	struct st_walk_layer_stats *stats;
+	struct st_walk_visitor v;
+	struct st_walk_options wopts;
 	int rc;
 
 	if (open == NULL || opts == NULL || opts->limits == NULL)
 		return st_error_set(err, STRATA_EINVAL, "layer analysis without an opener or limits");
-	memset(&r, 0, sizeof(r));
-	r.l = l;
-	r.lim = opts->limits;
-	r.diag = opts->diag;
-	rc = tree_init(&r.tree, err);
+	stats = st_calloc(l->layer_count ? l->layer_count : 1, sizeof(*stats));
+	if (stats == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory for %zu layers",
+				    l->layer_count);
+	rc = st_layers_observer_new(&o, l, names, opts, err);
 	if (rc < 0)
 		goto out;
-
-	for (r.layer = 0; r.layer < l->layer_count; r.layer++) {
-		if (names != NULL && names[r.layer] != NULL) {
-			r.layer_name = names[r.layer];
-		} else {
-			snprintf(r.layer_index, sizeof(r.layer_index), "%u", r.layer);
-			r.layer_name = r.layer_index;
-		}
-		rc = read_layer(&r, open, open_ctx, err);
-		if (rc < 0)
-			goto out;
-		finish_files(&r, &l->layers[r.layer]);
-		rc = finish_packages(&r, err);
-		if (rc < 0)
-			goto out;
-	}
-	l->distinct_paths = r.tree.count - 1;
-	rc = collect_wasted(&r, err);
+	memset(&v, 0, sizeof(v));
+	v.wants = wants_db;
+	v.on_final_file = ignore_file;
+	v.observer = st_layers_observer_hooks(o);
+	wopts.limits = opts->limits;
+	wopts.diag = opts->diag;
+	rc = st_walk_layers(l->layer_count, open, open_ctx, names, &v, &wopts, stats, err);
+	if (rc == 0)
+		rc = st_layers_observer_finish(o, stats, err);
 
 out:
-	run_dispose(&r);
+	st_layers_observer_free(o);
+	free(stats);
 	return rc;
 }
 

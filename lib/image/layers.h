@@ -1,7 +1,8 @@
-/* Layer analysis for `strata layers`. It reads every layer's tar once
- * more and keeps the full path set of the image. From it, it works out
- * per layer the files added, modified and removed, the OS package
- * changes, and the bytes that later layers made useless (wasted).
+/* Layer analysis for `strata layers`. It receives every entry of every
+ * layer from the layer walk (st_walk_observer) and keeps the full path set
+ * of the image. From it, it works out per layer the files added, modified
+ * and removed, the OS package changes, and the bytes that later layers
+ * made useless (wasted).
  *
  * Unlike the layer walk, this pass needs every path of every layer, so its
  * memory grows with the number of distinct paths: each path component is
@@ -128,8 +129,9 @@ void st_layers_dispose(struct st_layers *l);
 int st_layers_read_history(struct st_layers *l, struct st_slice config, const char *what,
 			   const struct st_layers_options *opts, struct strata_error *err);
 
-/* Reads the COUNT layers opened through OPEN (NAMES[i], may be NULL,
- * names layer i in messages) and fills the file figures, wasted bytes and
+/* Reads the COUNT layers opened through OPEN with a layer walk of its own
+ * (NAMES[i], may be NULL, names layer i in messages) and fills the file
+ * figures, wasted bytes and
  * OS package changes (dpkg, apk, rpm databases compared with the previous
  * version of the same database). Errors name the layer: a corrupt tar
  * (STRATA_ECORRUPT), a limit (entries_per_layer, path_bytes, path_depth:
@@ -137,6 +139,24 @@ int st_layers_read_history(struct st_layers *l, struct st_slice config, const ch
 int st_layers_scan(struct st_layers *l, st_layer_opener open, void *open_ctx,
 		   const char *const *names, const struct st_layers_options *opts,
 		   struct strata_error *err);
+
+/* The same analysis as an observer of the scan's own layer walk
+ * (st_walk_observer), so that each layer is read once. To use it, set the
+ * visitor's observer to st_layers_observer_hooks(O), and have the visitor
+ * capture the package databases (the dpkg, apk and rpm catalogers do). Each
+ * layer's entries are recorded while it is read, a few bytes and the path
+ * for each, and applied once it is merged, in layer order. After
+ * the walk, st_layers_observer_finish takes the entry and byte counts
+ * from the walk's STATS and works out the wasted paths. */
+struct st_layers_observer;
+
+int st_layers_observer_new(struct st_layers_observer **out, struct st_layers *l,
+			   const char *const *names, const struct st_layers_options *opts,
+			   struct strata_error *err);
+const struct st_walk_observer *st_layers_observer_hooks(struct st_layers_observer *o);
+int st_layers_observer_finish(struct st_layers_observer *o,
+			      const struct st_walk_layer_stats *stats, struct strata_error *err);
+void st_layers_observer_free(struct st_layers_observer *o);
 
 /* Adds each language package of INV (not deb, apk or rpm; not flagged
  * removed) as added by the layer its final version came from. */

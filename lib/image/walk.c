@@ -477,6 +477,13 @@ static int walk_entry(struct st_walk *w, struct st_walk_tar *t, struct archive_e
 		note_unsafe_name(w, name, NULL);
 	if (w->path.len == 0)
 		return 0; /* the root directory itself */
+	if (w->visitor->observer != NULL && w->visitor->observer->on_entry != NULL) {
+		const struct st_walk_observer *o = w->visitor->observer;
+
+		rc = o->on_entry(o->ctx, w->layer, w->path.ptr, w->path.len, kind, e, err);
+		if (rc < 0)
+			return rc;
+	}
 
 	base = st_walk_base_name(w->path.ptr);
 	rc = hide_ancestors(w, base, err);

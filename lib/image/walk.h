@@ -15,6 +15,8 @@ enum st_file_type {
 	ST_FILE_SYMLINK,
 };
 
+struct st_walk_observer;
+
 /* One version of a wanted file. Paths are normalized: relative to the
  * image root, no leading "/" or "./", no "." or ".." components, no
  * trailing "/". data is valid only during the callback. */
@@ -70,6 +72,29 @@ struct st_walk_visitor {
 	 * partial summary; a negative return (ENOMEM) stops the scan. */
 	int (*summarize)(void *ctx, const struct st_walk_file *meta, struct st_stream *content,
 			 struct st_buf *out, struct st_diag *diag, struct strata_error *err);
+	/* Optional: receives every entry of every layer (st_walk_observer). */
+	const struct st_walk_observer *observer;
+};
+
+struct archive_entry;
+struct st_view;
+
+/* Hooks that see every tar entry, not only the wanted files: the layer
+ * analysis of `strata layers` (layers.c) uses them to read each layer
+ * once, together with the scan. */
+struct st_walk_observer {
+	/* Called on the worker that reads layer LAYER, for each entry in tar
+	 * order after its name was normalized into PATH (LEN bytes, never the
+	 * root). KIND is an enum st_walk_kind. The hook must not read E's
+	 * content, and may run on several threads at once (one per layer). */
+	int (*on_entry)(void *ctx, size_t layer, const char *path, size_t len, int kind,
+			struct archive_entry *e, struct strata_error *err);
+	/* Called on the calling thread in layer order, once layer LAYER has
+	 * been read and its on_layer_file calls made. FILES contains the
+	 * wanted files that the layer wrote. */
+	int (*on_layer_end)(void *ctx, size_t layer, struct st_view *files,
+			    struct strata_error *err);
+	void *ctx;
 };
 
 /* With limits->scan_threads other than 1, layers are read on worker

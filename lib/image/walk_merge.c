@@ -280,6 +280,13 @@ static int merge_job(struct walk_run *run, struct layer_job *job, struct strata_
 		if (rc < 0)
 			return rc;
 	}
+	if (run->visitor->observer != NULL && run->visitor->observer->on_layer_end != NULL) {
+		const struct st_walk_observer *o = run->visitor->observer;
+
+		rc = o->on_layer_end(o->ctx, w->layer, &w->view, err);
+		if (rc < 0)
+			return rc;
+	}
 	st_view_move_all(&run->view, &w->view);
 	if (run->view.data_bytes > lim->cataloged_total_bytes)
 		return st_error_set(err, STRATA_ELIMIT,

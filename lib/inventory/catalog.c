@@ -284,12 +284,21 @@ int st_catalog_image(struct st_image *img, struct st_inventory *inv,
 		     const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
 		     struct strata_error *err)
 {
+	return st_catalog_image_observed(img, inv, opts, NULL, stats, err);
+}
+
+int st_catalog_image_observed(struct st_image *img, struct st_inventory *inv,
+			      const struct st_walk_options *opts,
+			      const struct st_walk_observer *observer,
+			      struct st_walk_layer_stats *stats, struct strata_error *err)
+{
 	struct catalog_run run;
 	int rc;
 
 	rc = run_begin(&run, inv, opts, err);
 	if (rc < 0)
 		return rc;
+	run.visitor.observer = observer;
 	if (img->form == ST_FORM_DIR)
 		rc = walk_root_dir(img, &run.visitor, opts, stats, err);
 	else

@@ -205,6 +205,13 @@ int st_catalog_image(struct st_image *img, struct st_inventory *inv,
 		     const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
 		     struct strata_error *err);
 
+/* The same, with OBSERVER (may be NULL) seeing every tar entry of the
+ * walk: the layer analysis of `strata layers`. */
+int st_catalog_image_observed(struct st_image *img, struct st_inventory *inv,
+			      const struct st_walk_options *opts,
+			      const struct st_walk_observer *observer,
+			      struct st_walk_layer_stats *stats, struct strata_error *err);
+
 /* The same over COUNT layers opened through OPEN (see st_walk_layers),
  * so that tests can catalog in-memory layers. */
 int st_catalog_layers(size_t count, st_layer_opener open, void *open_ctx,

@@ -128,3 +128,15 @@ const char *st_buf_cstr(struct st_buf *b, struct strata_error *err)
 	b->ptr[b->len] = '\0';
 	return b->ptr;
 }
+
+size_t st_put_uvarint(unsigned char *out, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		out[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	out[n++] = (unsigned char)v;
+	return n;
+}

@@ -85,6 +85,12 @@ void *st_calloc(size_t n, size_t size);
 void *st_reallocarray(void *p, size_t n, size_t size);
 char *st_strndup(const char *s, size_t n);
 
+/* Writes V as an unsigned LEB128 varint (as Go's encoding/binary
+ * PutUvarint does) at OUT, which has room for ST_UVARINT_MAX bytes, and
+ * returns the count of bytes written. */
+#define ST_UVARINT_MAX 10
+size_t st_put_uvarint(unsigned char *out, uint64_t v);
+
 /* Growable buffer with a hard cap --------------------------------------- */
 
 struct st_buf {

@@ -140,18 +140,6 @@ static bool has_line(const struct st_buf *b, const char *line)
 	return false;
 }
 
-static size_t put_uvarint(unsigned char *p, uint64_t v)
-{
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		p[n++] = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	p[n++] = (unsigned char)v;
-	return n;
-}
-
 static const unsigned char info_start[16] = {0x30, 0x77, 0xaf, 0x0c, 0x92, 0x74, 0x08, 0x02,
 					     0x41, 0xe1, 0xc1, 0x07, 0xe6, 0xd6, 0x18, 0xe6};
 static const unsigned char info_end[16] = {0xf9, 0x32, 0x43, 0x31, 0x86, 0x18, 0x20, 0x72,
@@ -196,10 +184,10 @@ static unsigned char *make_inline_go(size_t size, size_t header_at, const char *
 	f[p + 14] = 8;
 	f[p + 15] = 2;
 	p += 32;
-	p += put_uvarint(f + p, strlen(version));
+	p += st_put_uvarint(f + p, strlen(version));
 	memcpy(f + p, version, strlen(version));
 	p += strlen(version);
-	p += put_uvarint(f + p, mod_len);
+	p += st_put_uvarint(f + p, mod_len);
 	memcpy(f + p, mod, mod_len);
 	return f;
 }

@@ -3,6 +3,7 @@
  * reads from the OS catalogers' layer history. */
 #include <archive.h>
 #include <archive_entry.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,7 @@ struct entry {
 struct test_image {
 	struct entry layers[MAX_LAYERS][MAX_ENTRIES];
 	size_t count;
+	atomic_size_t opens; /* layers opened, by the walk's worker threads */
 };
 
 struct mem_stream {
@@ -103,6 +105,7 @@ static int open_layer(void *ctx, size_t index, struct st_stream **out, struct st
 
 	if (index >= img->count)
 		return st_error_set(err, STRATA_EINVAL, "no layer %zu", index);
+	atomic_fetch_add(&img->opens, 1);
 	entries = img->layers[index];
 	m = calloc(1, sizeof(*m));
 	if (m == NULL || (m->data = malloc(TAR_CAP)) == NULL)
@@ -200,6 +203,35 @@ ST_TEST(whiteout_of_file)
 	ST_CHECK_INT(l.content_bytes, 8);
 	ST_CHECK_INT(l.wasted_count, 1);
 	ST_CHECK_STR(l.wasted[0].path, "a/x");
+	st_layers_dispose(&l);
+	return ST_TEST_PASS;
+}
+
+/* The analysis reads each layer once, in the layer walk that also
+ * captures the package databases, with layers read on worker threads. */
+ST_TEST(each_layer_read_once)
+{
+	struct test_image img = {
+		.layers = {
+			{{'d', "a/", NULL}, {'f', "a/x", "12345"}},
+			{{'f', "a/y", "abc"}},
+			{{'f', "a/.wh.x", ""}, {'f', "b", "1"}},
+		},
+		.count = 3,
+	};
+	struct strata_limits lim;
+	struct strata_error err;
+	struct st_layers l;
+	struct log log;
+
+	strata_limits_default(&lim);
+	lim.scan_threads = 3;
+	ST_CHECK_INT(analyze(&l, &img, &lim, &log, &err), 0);
+	ST_CHECK_INT(atomic_load(&img.opens), 3);
+	CHECK_COUNTS(l.layers[1].added, 1, 3);
+	CHECK_COUNTS(l.layers[2].removed, 1, 5);
+	CHECK_COUNTS(l.layers[2].added, 1, 1);
+	ST_CHECK_INT(l.distinct_paths, 4);
 	st_layers_dispose(&l);
 	return ST_TEST_PASS;
 }
