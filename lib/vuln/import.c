@@ -336,6 +336,15 @@ static const char *compression_name(struct st_slice text)
 	return NULL;
 }
 
+/* Prefixes the error RC of a feed file with the file's name, when the
+ * importer did not name it (a failure to store a record). */
+static int name_file(const struct st_import_ctx *ctx, int rc, struct strata_error *err)
+{
+	if (rc < 0 && ctx->name != NULL && strncmp(err->msg, ctx->name, strlen(ctx->name)) != 0)
+		st_error_prefix(err, "%s", ctx->name);
+	return rc;
+}
+
 /* Imports one JSON document. EXPLICIT is set for a path the caller named:
  * a document of unknown format is then an error, while one found in a
  * directory or archive is skipped with a warning. */
@@ -395,7 +404,7 @@ static int import_document(struct st_import_ctx *ctx, struct st_slice text, bool
 		return 0;
 	}
 	ctx->stats->files++;
-	return rc;
+	return name_file(ctx, rc, err);
 }
 
 static size_t feed_cap(const struct strata_limits *lim)
@@ -423,7 +432,7 @@ static bool is_yaml_name(const char *name)
 static int import_yaml(struct st_import_ctx *ctx, struct st_slice text, struct strata_error *err)
 {
 	ctx->stats->files++;
-	return st_import_osv_yaml(ctx, text, err);
+	return name_file(ctx, st_import_osv_yaml(ctx, text, err), err);
 }
 
 /* Reads the current entry of A into BUF, counting its bytes against

@@ -437,7 +437,9 @@ static const char *const writer_sql[] = {
 	[W_INSERT_VULN] = "INSERT INTO vulnerability(source_id, name, summary, details,"
 			  " published, modified, withdrawn, severity, severity_source)"
 			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-	[W_MARK_NEW] = "INSERT INTO temp.import_new(id) VALUES (?1)",
+	/* A record replaced within one import can get the rowid back
+	 * that its first version had, which is then already marked. */
+	[W_MARK_NEW] = "INSERT OR IGNORE INTO temp.import_new(id) VALUES (?1)",
 	[W_ALIAS] = "INSERT OR IGNORE INTO alias(vuln_id, kind, alias) VALUES (?1, ?2, ?3)",
 	[W_REFERENCE] = "INSERT INTO reference(vuln_id, seq, type, url) VALUES (?1,"
 			" (SELECT coalesce(max(seq) + 1, 0) FROM reference WHERE vuln_id = ?1),"

@@ -1254,6 +1254,36 @@ ST_TEST(reimport_is_idempotent)
 	ST_CHECK_INT(before.src[0].records, 17);
 	ST_CHECK_INT(before.src[1].records, 10 + 14);
 
+	/* The same record in two files of one import: the second replaces
+	 * the first (it used to fail on a UNIQUE constraint when SQLite gave
+	 * the new row the old row's id). */
+	{
+		char dir[160];
+		char dst[200];
+		struct st_buf text;
+
+		snprintf(dir, sizeof(dir), "%s/twice", fx.dir);
+		ST_CHECK(mkdir(dir, 0700) == 0);
+		data(dst, sizeof(dst), "feeds/osv/npm/GHSA-29mw-wpgm-hmr9.json");
+		st_buf_init(&text, 1u << 20);
+		ST_CHECK_INT(st_read_file(dst, &text, false, &err), 0);
+		for (int i = 0; i < 2; i++) {
+			FILE *f;
+
+			snprintf(dst, sizeof(dst), "%s/%d.json", dir, i);
+			f = fopen(dst, "w");
+			ST_CHECK(f != NULL);
+			ST_CHECK(fwrite(text.ptr, 1, text.len, f) == text.len);
+			fclose(f);
+		}
+		st_buf_dispose(&text);
+		ST_CHECK_INT(import_data(&fx, &second, &err, dir, NULL), 0);
+		ST_CHECK_INT(second.files, 2);
+		ST_CHECK_INT(second.records, 1);
+		ST_CHECK(read_status(&fx, &after));
+		ST_CHECK(status_equal(&before, &after));
+	}
+
 	/* The same path twice in one import counts its records once. */
 	ST_CHECK_INT(import_data(&fx, &second, &err, "feeds/osv/npm", "feeds/osv/npm", NULL), 0);
 	ST_CHECK_INT(second.records, 10);
