@@ -187,6 +187,7 @@ struct run {
 	struct pkg_set previous[DB_KINDS]; /* each kind's packages below the layer */
 	bool kind_changed[DB_KINDS];
 	bool kind_unknown[DB_KINDS];
+	uint64_t dropped_links; /* hard links of the layer left out */
 	/* Each layer's entries as on_entry recorded them, until on_layer_end
 	 * applies them in layer order. */
 	struct record_list *records;
@@ -909,6 +910,25 @@ static void finish_files(struct run *r, struct st_layer_figures *fig)
 	r->touched_count = 0;
 }
 
+/* Warnings about hard links left out, for each layer; a line after the
+ * layer counts the rest. */
+#define LINK_WARNINGS 10
+
+/* Warns that the hard link at r->path to TARGET (may be NULL) is left out. */
+static void drop_link(struct run *r, const char *target)
+{
+	char path[ST_WALK_QUOTE_MAX + 8];
+	char shown[ST_WALK_QUOTE_MAX + 8];
+
+	if (++r->dropped_links > LINK_WARNINGS)
+		return;
+	st_walk_quote(path, sizeof(path), r->path.ptr);
+	st_walk_quote(shown, sizeof(shown), target != NULL ? target : "");
+	st_diag(r->diag, ST_DIAG_WARN,
+		"layer %s: hard link '%s' to '%s' is not counted: its target is not a file that an earlier entry of this layer wrote",
+		r->layer_name, path, shown);
+}
+
 /* One recorded entry, decoded. */
 struct record_head {
 	uint64_t size;     /* content bytes of a regular file */
@@ -996,6 +1016,8 @@ static int apply_entry(struct run *r, const struct record_head *h, const char *l
 
 	if (kind == ST_KIND_HARDLINK) {
 		rc = hard_link_resolves(r, h->link ? link : NULL, err);
+		if (rc == 0)
+			drop_link(r, h->link ? link : NULL);
 		if (rc <= 0)
 			return rc;
 	}
@@ -1146,6 +1168,10 @@ static int replay_layer(void *ctx, size_t layer, struct st_view *files,
 		free(c);
 	}
 	records_dispose(list);
+	if (rc == 0 && r->dropped_links > LINK_WARNINGS)
+		st_diag(r->diag, ST_DIAG_WARN, "layer %s: %llu more hard links not counted",
+			r->layer_name, (unsigned long long)(r->dropped_links - LINK_WARNINGS));
+	r->dropped_links = 0;
 	if (rc < 0)
 		return rc;
 	finish_files(r, fig);

@@ -380,6 +380,12 @@ ST_TEST(hard_link_without_target_left_out)
 	ST_CHECK_INT(analyze(&l, &img, NULL, &log, &err), 0);
 	CHECK_COUNTS(l.layers[1].added, 2, 3);
 	CHECK_COUNTS(l.layers[1].modified, 0, 0);
+	/* Each link left out is named in a warning. */
+	ST_CHECK(strstr(log.text, "layer sha256:l1: hard link 'tolower' to 'low' is not "
+				  "counted: its target is not a file that an earlier entry of "
+				  "this layer wrote") != NULL);
+	ST_CHECK(strstr(log.text, "hard link 'missing' to 'nothere' is not counted") != NULL);
+	ST_CHECK(strstr(log.text, "hard link 'ok2'") == NULL);
 	st_layers_dispose(&l);
 	return ST_TEST_PASS;
 }
