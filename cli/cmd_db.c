@@ -8,7 +8,7 @@
 #include "cli.h"
 
 static const char db_usage[] =
-	"usage: strata db import [--db PATH] [-q] PATH...\n"
+	"usage: strata db import [--db PATH] [--limit NAME=VALUE] [-q] PATH...\n"
 	"       strata db status [--db PATH]\n"
 	"\n"
 	"import loads every file under each PATH (a file, a directory tree, or a\n"
@@ -157,6 +157,8 @@ int cmd_db(int argc, char **argv)
 	while ((opt = getopt_long(argc - 1, argv + 1, ":qh", db_options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_DB:
+			if (optarg[0] == '\0')
+				return cli_usage_error("--db needs a file path, not an empty string");
 			path = optarg;
 			break;
 		case OPT_LIMIT:

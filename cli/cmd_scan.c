@@ -35,10 +35,11 @@ static const char scan_usage[] =
 	"  --layers squashed|all squashed (default): the packages of the final file\n"
 	"                        system; all: also the OS packages that a later layer\n"
 	"                        removed, marked as removed and never matched\n"
-	"  --exit-code N         exit with N when findings remain after the filters\n"
-	"                        (default 0: findings do not change the exit code);\n"
-	"                        exit 3 when the database has no advisories for\n"
-	"                        some of the packages (they were not checked)\n"
+	"  --exit-code N         exit with N (1 to 125, not 2 or 3) when findings\n"
+	"                        remain after the filters; without it, findings do\n"
+	"                        not change the exit code. Exit 3 when the database\n"
+	"                        has no advisories for some of the packages (they\n"
+	"                        were not checked)\n"
 	"  --limit NAME=VALUE    change a limit on untrusted input (docs/LIMITS.md)\n"
 	"  -q, --quiet           print errors only, no warnings\n"
 	"  -v, --verbose         print progress messages too\n"
@@ -172,6 +173,7 @@ struct scan_cli {
 	const char *output;
 	const char *db_path;
 	bool no_vuln;
+	bool warn_no_db; /* warned once the scan has run */
 	int exit_code;
 	char default_db[4096];
 };
@@ -189,6 +191,8 @@ static int parse_args(struct scan_cli *c, int argc, char **argv, const char **im
 			c->opts.platform = optarg;
 			break;
 		case OPT_DB:
+			if (optarg[0] == '\0')
+				return cli_usage_error("--db needs a file path, not an empty string");
 			c->db_path = optarg;
 			break;
 		case OPT_NO_VULN:
@@ -303,9 +307,9 @@ static int choose_db(struct scan_cli *c)
 			c->default_db[0] ? c->default_db : "the default path");
 		return EXIT_SCAN_ERROR;
 	}
-	if (c->log.min_level <= STRATA_LOG_WARN)
-		fprintf(stderr, "strata: warning: no vulnerability database (run 'strata db "
-				"import' or pass --db); reporting packages only\n");
+	/* Printed after the scan, so that a usage error found while opening
+	 * the image (an invalid --platform) comes alone. */
+	c->warn_no_db = c->log.min_level <= STRATA_LOG_WARN;
 	return 0;
 }
 
@@ -363,6 +367,10 @@ int cmd_scan(int argc, char **argv)
 		/* An invalid --platform or reference is the caller's mistake. */
 		return err.code == STRATA_EINVAL ? EXIT_USAGE : EXIT_SCAN_ERROR;
 	}
+	if (c.warn_no_db)
+		fputs("strata: warning: no vulnerability database (run 'strata db import' or "
+		      "pass --db); reporting packages only\n",
+		      stderr);
 	if (c.output != NULL) {
 		out = fopen(c.output, "w");
 		if (out == NULL) {

@@ -40,10 +40,26 @@ static bool digest_from_name(char out[ST_SHA256_HEX_LEN + 8], const char *name,
 
 /* Picks the image of manifest.json named by SELECTOR: "@N" (from 0), an
  * entry of RepoTags, or the first image when SELECTOR is NULL. */
+/* True when SELECTOR names the RepoTags entry TAG: the same string, or
+ * SELECTOR without a tag and TAG with ":latest". */
+static bool tag_matches(const char *tag, const char *selector)
+{
+	static const char latest[] = ":latest";
+	const char *slash = strrchr(selector, '/');
+	size_t n = strlen(selector);
+
+	if (strcmp(tag, selector) == 0)
+		return true;
+	if (strchr(slash != NULL ? slash : selector, ':') != NULL)
+		return false;
+	return strncmp(tag, selector, n) == 0 && strcmp(tag + n, latest) == 0;
+}
+
 static int select_image(const struct st_docker_entry **out, const struct st_docker_manifest *dm,
 			const char *selector, struct st_image *img, struct strata_error *err)
 {
 	char shown[ST_QUOTE_MAX];
+	char tags[ST_CHOICES_MAX];
 	uint64_t n;
 	size_t i;
 	size_t j;
@@ -53,7 +69,7 @@ static int select_image(const struct st_docker_entry **out, const struct st_dock
 			st_diag(st_image_impl(img)->diag, ST_DIAG_WARN,
 				"%s: manifest.json lists %zu images; using the first (pick one "
 				"with docker-archive:%s:TAG or :@INDEX)",
-				img->path, dm->count, img->path);
+				img->path, dm->count, st_image_ref_path(img));
 		*out = &dm->entries[0];
 		return 0;
 	}
@@ -69,17 +85,24 @@ static int select_image(const struct st_docker_entry **out, const struct st_dock
 		return 0;
 	}
 	/* NOTE: the name must equal a RepoTags entry as stored, such as
-	 * "docker.io/library/busybox:latest". Short names are not expanded. */
+	 * "docker.io/library/busybox:latest", apart from the tag ":latest",
+	 * which a name without a tag takes as docker does. Short registry
+	 * and library names are not expanded. */
 	for (i = 0; i < dm->count; i++) {
 		for (j = 0; j < dm->entries[i].repo_tag_count; j++) {
-			if (strcmp(dm->entries[i].repo_tags[j], selector) == 0) {
+			if (tag_matches(dm->entries[i].repo_tags[j], selector)) {
 				*out = &dm->entries[i];
 				return 0;
 			}
 		}
 	}
-	return st_error_set(err, STRATA_ENOTFOUND, "%s: manifest.json has no image tagged '%s'",
-			    img->path, shown);
+	tags[0] = '\0';
+	for (i = 0; i < dm->count; i++)
+		for (j = 0; j < dm->entries[i].repo_tag_count; j++)
+			st_image_add_choice(tags, dm->entries[i].repo_tags[j]);
+	return st_error_set(err, STRATA_ENOTFOUND,
+			    "%s: manifest.json has no image tagged '%s'; tags: %s", img->path,
+			    shown, tags[0] != '\0' ? tags : "(none)");
 }
 
 static int read_manifest_json(struct st_docker_manifest *dm, struct st_image *img,

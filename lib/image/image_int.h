@@ -120,6 +120,13 @@ static inline struct st_image_impl *st_image_impl(const struct st_image *img)
 	return img->impl;
 }
 
+/* The name of standard input in messages and as the image's path. */
+#define ST_STDIN_NAME "standard input"
+
+/* Returns how the user names IMG's file in a reference: "-" for
+ * standard input, else its path. */
+const char *st_image_ref_path(const struct st_image *img);
+
 /* Size of a comma-separated list of choices or urls in a message. */
 #define ST_CHOICES_MAX 256
 

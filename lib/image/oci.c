@@ -386,6 +386,30 @@ static int list_referrers(struct st_image *img, const struct resolution *r,
 	return st_image_list_referrers(img, r->levels, r->level_count, err);
 }
 
+/* The error for an image without NAME (oci-layout or index.json), with a
+ * hint at the form it may be: a docker-archive when it contains
+ * manifest.json, or a root file system when it is a directory. */
+static int layout_not_found(struct st_image *img, const char *name, struct strata_error *err)
+{
+	struct st_image_impl *impl = st_image_impl(img);
+	struct st_member docker = {.name = "manifest.json"};
+	struct strata_error ignored;
+
+	strata_error_clear(&ignored);
+	if (st_store_find(&impl->store, &docker, 1, &impl->arena, &ignored) == 0 && docker.found)
+		return st_error_set(err, STRATA_ENOTFOUND,
+				    "%s: %s not found, not an OCI image layout; it contains "
+				    "manifest.json, so scan it as docker-archive:%s",
+				    img->path, name, st_image_ref_path(img));
+	if (impl->store.form == ST_FORM_OCI_DIR)
+		return st_error_set(err, STRATA_ENOTFOUND,
+				    "%s: %s not found, not an OCI image layout (scan a root "
+				    "file system with dir:%s)",
+				    img->path, name, img->path);
+	return st_error_set(err, STRATA_ENOTFOUND, "%s: %s not found, not an OCI image layout",
+			    img->path, name);
+}
+
 /* Reads oci-layout and index.json, found in one pass over a tar. */
 static int read_layout(struct st_index *index, struct st_image *img, struct strata_error *err)
 {
@@ -402,10 +426,7 @@ static int read_layout(struct st_index *index, struct st_image *img, struct stra
 		return rc;
 	for (i = 0; i < ST_ARRAY_LEN(m); i++) {
 		if (!m[i].found)
-			return st_error_set(err, STRATA_ENOTFOUND,
-					    "%s: %s not found, not an OCI image layout (scan a root "
-					    "file system with dir:%s)",
-					    img->path, m[i].name, img->path);
+			return layout_not_found(img, m[i].name, err);
 	}
 	rc = st_store_read_member(&impl->store, m[0].resolved, impl->limits.manifest_bytes,
 				  "manifest_bytes", &text, err);

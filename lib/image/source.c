@@ -22,8 +22,6 @@ struct reference {
 	bool from_stdin; /* the path "-" of a tar form */
 };
 
-/* The name of standard input in messages and as the image's path. */
-#define STDIN_NAME "standard input"
 
 /* Bytes copied from standard input to the spool file per read. */
 #define SPOOL_CHUNK_BYTES (64 * 1024)
@@ -375,6 +373,9 @@ static int open_stdin_file(const struct strata_limits *lim, struct strata_error 
 		return fd;
 	}
 	dirfd = open_spool_dir(path, err);
+	if (dirfd < 0 && strncmp(err->msg, "cannot spool", 12) != 0)
+		st_error_prefix(err, "cannot spool standard input into the cache directory "
+				"(XDG_CACHE_HOME, or HOME/.cache)");
 	if (dirfd < 0)
 		return dirfd;
 	fd = create_spool_file(dirfd, path, err);
@@ -396,7 +397,7 @@ static int open_stdin(struct st_image *img, struct reference *r, struct strata_e
 	int fd;
 	int rc;
 
-	img->path = st_arena_strdup(&impl->arena, STDIN_NAME);
+	img->path = st_arena_strdup(&impl->arena, ST_STDIN_NAME);
 	if (img->path == NULL)
 		return st_error_set(err, STRATA_ENOMEM, "out of memory");
 	if (!r->prefixed)
@@ -480,6 +481,11 @@ static int open_store(struct st_image *img, struct reference *r, struct strata_e
 	rc = detect_archive(&r->form, &impl->store, &impl->arena, err);
 	impl->store.form = r->form;
 	return rc;
+}
+
+const char *st_image_ref_path(const struct st_image *img)
+{
+	return strcmp(img->path, ST_STDIN_NAME) == 0 ? "-" : img->path;
 }
 
 void st_image_add_choice(char *buf, const char *text)

@@ -136,6 +136,30 @@ mkdir -p "$cli_tmp/plain-dir/etc"
 run scan --no-vuln "$cli_tmp/plain-dir"
 expect_status "plain directory without dir: is a scan error" 3
 expect_stderr "plain directory error points at dir:" "scan a root file system with dir:"
+"$STRATA" scan --no-vuln - <"$data/images/docker-classic.tar" >"$cli_out" 2>"$cli_err"
+expect_stderr "several images on standard input: the hint names -" \
+	"pick one with docker-archive:-:TAG or :@INDEX\)"
+run scan --no-vuln "oci-archive:$data/images/docker-classic.tar"
+expect_stderr "docker-archive read as oci-archive: the hint names docker-archive:" \
+	"it contains manifest.json, so scan it as docker-archive:.*docker-classic.tar$"
+run scan --no-vuln "docker-archive:$data/images/docker-classic.tar:nope:1"
+expect_stderr "unknown tag: the error lists the tags" \
+	"has no image tagged 'nope:1'; tags: strata/test:classic, strata/test:second$"
+cat "$data/images/docker-classic.tar" | XDG_CACHE_HOME="$(cd "$data/images" && pwd)/docker-classic.tar" \
+	"$STRATA" scan --no-vuln - >"$cli_out" 2>"$cli_err"
+expect_stderr "unusable cache directory: the error names the spool and XDG_CACHE_HOME" \
+	"cannot spool standard input into the cache directory \(XDG_CACHE_HOME"
+
+# Option errors come alone, before any warning about the database.
+run scan --platform linux "$data/images/oci-dir"
+expect_status "invalid platform is a usage error" 2
+expect_eq "invalid platform: one line, no database warning" "$(cat "$cli_err")" \
+	"strata: error: invalid platform 'linux': expected os/arch[/variant]"
+run scan --db '' "$data/images/oci-dir"
+expect_status "scan --db '' is a usage error" 2
+run db import --db '' "$data/feeds/osv/npm"
+expect_status "db import --db '' is a usage error" 2
+expect_stderr "db import --db '' says why" "--db needs a file path"
 
 # A layer error names the image too, for logs of pipelines that scan many.
 run scan --no-vuln "$data/images/bad-gzip-crc"

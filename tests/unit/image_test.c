@@ -250,6 +250,23 @@ ST_TEST(image_docker_select_by_tag_and_index)
 				&lim, NULL, &err),
 		     STRATA_ENOTFOUND);
 	ST_CHECK(msg_has(&err, "'nope:1'"));
+	ST_CHECK(msg_has(&err, "; tags: strata/test:classic, strata/test:second"));
+	/* Without a tag, a name means NAME:latest, as in docker; a name
+	 * with another tag does not match by prefix. */
+	ST_CHECK_INT(open_image(&img, data_ref("docker-archive:", "images/docker-oci.tar",
+					       ":strata/test"),
+				&lim, NULL, &err),
+		     0);
+	ST_CHECK_STR(img->tag, "strata/test:latest");
+	st_image_free(img);
+	ST_CHECK_INT(open_image(&img, data_ref("docker-archive:", "images/docker-classic.tar",
+					       ":strata/test"),
+				&lim, NULL, &err),
+		     STRATA_ENOTFOUND);
+	ST_CHECK_INT(open_image(&img, data_ref("docker-archive:", "images/docker-oci.tar",
+					       ":strata/test:lat"),
+				&lim, NULL, &err),
+		     STRATA_ENOTFOUND);
 	ST_CHECK_INT(open_image(&img, data_ref("docker-archive:", "images/docker-classic.tar", ":@x"),
 				&lim, NULL, &err),
 		     STRATA_EINVAL);
