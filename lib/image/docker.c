@@ -196,9 +196,12 @@ static int load_absent_layer(struct st_image *img, size_t i, const struct st_mem
 	l->digest = src->desc.digest;
 	l->size = src->desc.size;
 	l->size_known = src->desc.has_size;
+	/* The descriptor of an absent layer must name a layer media type. An
+	 * error names it by its key, the diff_id. */
 	rc = st_layer_set_media_type(l, src->desc.media_type, err);
 	if (rc < 0)
-		return st_error_prefix(err, "%s: manifest.json: LayerSources", img->path);
+		return st_error_prefix(err, "%s: manifest.json: \"LayerSources\" %s", img->path,
+				       src->diff_id);
 	st_image_impl(img)->sources[i].member = NULL;
 	st_image_skip_missing_layer(img, l);
 	return 0;
