@@ -697,6 +697,8 @@ static int write_record(struct osv_record *r, const json_t *root, bool *created,
 	    st_json_member_string(root, "modified", &rec.modified) < 0 ||
 	    st_json_member_string(root, "withdrawn", &rec.withdrawn) < 0)
 		return malformed(r, "%s: a text field is not a string", "record");
+	if (rec.modified == NULL)
+		return malformed(r, "no %s timestamp, which the OSV schema requires", "modified");
 	if (affected != NULL && !json_is_null(affected) && !json_is_array(affected))
 		return malformed(r, "%s is not an array", "affected");
 	consider_word(&pick, json_object_get(root, "database_specific"), "osv:database_specific");

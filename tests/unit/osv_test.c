@@ -503,7 +503,7 @@ ST_TEST(osv_git_ranges_noted_once)
 ST_TEST(osv_invalid_vector_warns_unknown)
 {
 	static const char record[] =
-		"{\"id\": \"TEST-CVSS-1\", \"severity\": ["
+		"{\"id\": \"TEST-CVSS-1\", \"modified\": \"2024-01-01T00:00:00Z\", \"severity\": ["
 		" {\"type\": \"CVSS_V3\", \"score\": \"CVSS:3.1/AV:N/AC:L\"},"
 		" {\"type\": \"CVSS_V4\", \"score\": \"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\"}],"
 		" \"affected\": [{\"package\": {\"ecosystem\": \"npm\", \"name\": \"x\"},"
@@ -625,7 +625,7 @@ ST_TEST(yaml_records_skipped_or_imported)
 			    sizeof(path)) != NULL);
 	ST_CHECK(write_file(&fx, "vulns/broken.yml", "id: [\n", path, sizeof(path)) != NULL);
 	ST_CHECK(write_file(&fx, "vulns/good.yaml",
-			    "id: PYSEC-TEST-1\naffected:\n- package: {name: demo, ecosystem: PyPI}\n"
+			    "id: PYSEC-TEST-1\nmodified: 2024-01-01T00:00:00Z\naffected:\n- package: {name: demo, ecosystem: PyPI}\n"
 			    "  versions: ['1.0']\n",
 			    path, sizeof(path)) != NULL);
 	ST_CHECK(write_file(&fx, "vulns/notes.txt", "id: [\n", path, sizeof(path)) != NULL);
@@ -761,6 +761,26 @@ ST_TEST(osv_full_go_pypi_idempotent)
 	ST_CHECK_STR(second, first);
 	ST_CHECK_STR(query(&fx, "SELECT count(*) FROM vulnerability", row, sizeof(row)),
 		     "6952");
+	st_test_store_teardown(&fx);
+	return ST_TEST_PASS;
+}
+
+/* OSV's schema requires "modified": a JSON object with an id and nothing
+ * else is no advisory, so it is skipped with a warning and imports
+ * nothing. */
+ST_TEST(osv_record_without_modified_skipped)
+{
+	struct st_test_store fx;
+	struct st_import_stats stats = {0};
+	char path[256];
+
+	ST_CHECK(st_test_store_setup(&fx, "osv", ST_DIAG_INFO));
+	ST_CHECK(write_file(&fx, "minimal.json", "{\"id\": \"X-1\"}", path, sizeof(path)) != NULL);
+	ST_CHECK_INT(import_one(&fx, path, &stats), 0);
+	ST_CHECK_INT(stats.records, 0);
+	ST_CHECK_INT(stats.skipped, 1);
+	ST_CHECK(strstr(fx.log, "minimal.json: X-1: no modified timestamp, which the OSV schema "
+				"requires; skipped") != NULL);
 	st_test_store_teardown(&fx);
 	return ST_TEST_PASS;
 }

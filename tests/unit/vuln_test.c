@@ -1558,7 +1558,7 @@ ST_TEST(limit_zip_compression_ratio)
 	text = malloc(len);
 	ST_CHECK(text != NULL);
 	memset(text, ' ', len);
-	memcpy(text, "{\"id\": \"TEST-PAD-1\"", 19);
+	memcpy(text, "{\"id\": \"TEST-PAD-1\", \"modified\": \"2024-01-01T00:00:00Z\"", 55);
 	text[len - 1] = '}';
 	entry.name = "TEST-PAD-1.json";
 	entry.text = text;
