@@ -19,6 +19,8 @@ static const char db_usage[] =
 	"  Red Hat CSAF advisories and VEX, Photon CVE JSON\n"
 	"  SUSE, Oracle, CBL-Mariner and Azure Linux OVAL XML\n"
 	"  Amazon Linux updateinfo.xml and ALAS RSS\n"
+	"Inside a directory, only files named like feeds are read: *.json, *.zip,\n"
+	"*.xml, *.yaml, *.yml, DSA/list, DLA/list.\n"
 	"Compressed files (.gz, .xz, ...) must be decompressed first. A malformed\n"
 	"record is skipped with a warning; any other failure leaves the database\n"
 	"as it was.\n"
@@ -71,15 +73,15 @@ static int db_import(struct strata_db *db, const struct strata_scan_options *opt
 	/* An import step that brings nothing in is a broken feed download,
 	 * not a success for a CI pipeline to go on from. */
 	if (result.files == 0) {
+		fprintf(stderr, "strata: error: no advisory files found under %s%s", paths[0],
+			count > 1 ? " and the other paths" : "");
 		if (result.skipped_files > 0)
-			fprintf(stderr,
-				"strata: error: no advisory files found under the given paths: "
-				"%llu file%s of no known format\n",
+			fprintf(stderr, ": %llu file%s of no known format",
 				(unsigned long long)result.skipped_files,
 				result.skipped_files == 1 ? "" : "s");
-		else
-			fputs("strata: error: no advisory files found under the given paths\n",
-			      stderr);
+		fputs(" (files in a directory are read when named like a feed; see 'strata db "
+		      "--help')\n",
+		      stderr);
 		return EXIT_SCAN_ERROR;
 	}
 	if (result.records == 0) {
@@ -207,7 +209,8 @@ int cmd_db(int argc, char **argv)
 				err.msg);
 		else
 			cli_error(&err);
-		return EXIT_SCAN_ERROR;
+		/* A --db that names a directory is the caller's mistake. */
+		return err.code == STRATA_EINVAL ? EXIT_USAGE : EXIT_SCAN_ERROR;
 	}
 	if (import) {
 		rc = db_import(db, &opts, argc - 1 - optind, argv + 1 + optind, quiet);

@@ -40,8 +40,9 @@ static int prepare_layers(void *ctx, struct st_image *img, const struct st_walk_
 	size_t i;
 	int rc;
 
+	/* The caller asked for layers of a form that has none. */
 	if (img->form == ST_FORM_DIR)
-		return st_error_set(err, STRATA_EUNSUPPORTED,
+		return st_error_set(err, STRATA_EINVAL,
 				    "%s: a root file system directory has no layers to analyze",
 				    a->ref);
 	rc = st_layers_init(analysis, img->layer_count, a->lopts.limits, err);

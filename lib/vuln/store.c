@@ -274,9 +274,14 @@ int st_db_open(struct st_db **out, const char *path, bool create, struct strata_
 	 * schema to an empty one. */
 	if (create)
 		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	else if (stat(path, &st) < 0)
-		return st_error_sys(err, errno == ENOENT ? STRATA_ENOTFOUND : STRATA_EIO,
-				    "%s", path);
+	if (stat(path, &st) < 0) {
+		if (!create || errno != ENOENT)
+			return st_error_sys(err, errno == ENOENT ? STRATA_ENOTFOUND : STRATA_EIO,
+					    "%s", path);
+	} else if (S_ISDIR(st.st_mode)) {
+		return st_error_set(err, STRATA_EINVAL, "%s is a directory, not a database file",
+				    path);
+	}
 
 	db = calloc(1, sizeof(*db));
 	if (db == NULL)

@@ -269,7 +269,7 @@ run layers "$cli_tmp/missing-image"
 expect_status "missing image: scan error" 3
 mkdir -p "$cli_tmp/rootfs"
 run layers "dir:$cli_tmp/rootfs"
-expect_status "dir: image: error" 3
+expect_status "dir: image: usage error" 2
 expect_stderr "dir: image: message" 'has no layers'
 # An unreadable package database shows as "?", and the table explains it.
 run layers --limit cataloged_file_bytes=100 "$image/oci"
