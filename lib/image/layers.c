@@ -1044,7 +1044,7 @@ static int apply_entry(struct run *r, const struct record_head *h, const char *l
 	/* NOTE: a database written as a hard link or symlink is not read. */
 	st_diag(r->diag, ST_DIAG_WARN,
 		"layer %s: package database %s is not a regular file; the layer's %s package changes are unknown",
-		r->layer_name, r->path.ptr, db_types[kind]);
+		r->layer_name, r->path.ptr, db_types[db_kind]);
 	r->kind_unknown[db_kind] = true;
 	return 0;
 }

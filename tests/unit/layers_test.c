@@ -842,3 +842,27 @@ ST_TEST(scan_all_layers_lists_removed)
 	st_inventory_dispose(&inv);
 	return ST_TEST_PASS;
 }
+
+/* A package database written as a symlink is not read: the warning names
+ * the database's kind (it indexed the kind names with the entry's kind
+ * and read past them, a crash that fuzz_layers found). */
+ST_TEST(package_database_symlink_not_read)
+{
+	struct test_image img = {
+		.layers = {
+			{{'d', "var/", NULL}, {'d', "var/lib/", NULL}, {'d', "var/lib/dpkg/", NULL},
+			 {'l', "var/lib/dpkg/status", "elsewhere"}},
+		},
+		.count = 1,
+	};
+	struct strata_error err;
+	struct st_layers l;
+	struct log log;
+
+	ST_CHECK_INT(analyze(&l, &img, NULL, &log, &err), 0);
+	ST_CHECK(l.layers[0].packages_unknown);
+	ST_CHECK(strstr(log.text, "package database var/lib/dpkg/status is not a regular file; "
+				  "the layer's deb package changes are unknown") != NULL);
+	st_layers_dispose(&l);
+	return ST_TEST_PASS;
+}
