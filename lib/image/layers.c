@@ -84,6 +84,7 @@ struct db_file {
 	uint32_t node;
 	int kind;
 	bool present;
+	bool unknown; /* its present version could not be read */
 	struct pkg_set set;
 };
 
@@ -380,7 +381,11 @@ static int discard(struct run *r, uint32_t n, struct strata_error *err)
 	if (node->db != NODE_NONE) {
 		struct db_file *db = &r->dbs[node->db];
 
+		/* What the removal changes is unknown when the contents were. */
+		if (db->present && db->unknown)
+			r->kind_unknown[db->kind] = true;
 		db->present = false;
+		db->unknown = false;
 		r->kind_changed[db->kind] = true;
 	}
 	node->state = NODE_ABSENT;
@@ -589,6 +594,7 @@ static int read_db(struct run *r, struct st_view *files, uint32_t n, int kind, u
 			db_types[kind]);
 		r->kind_unknown[kind] = true;
 		db->present = true;
+		db->unknown = true;
 		return 0;
 	}
 	/* The capture is the layer's last version of the path. A later entry
@@ -600,6 +606,7 @@ static int read_db(struct run *r, struct st_view *files, uint32_t n, int kind, u
 			r->layer_name, quoted, db_types[kind]);
 		r->kind_unknown[kind] = true;
 		db->present = true;
+		db->unknown = true;
 		return 0;
 	}
 	strata_error_clear(&perr);
@@ -614,11 +621,13 @@ static int read_db(struct run *r, struct st_view *files, uint32_t n, int kind, u
 		r->kind_unknown[kind] = true;
 		/* The file is there, so its previous packages remain. */
 		db->present = true;
+		db->unknown = true;
 		return 0;
 	}
 	free(db->set.items);
 	db->set = set;
 	db->present = true;
+	db->unknown = false;
 	r->kind_changed[kind] = true;
 	return 0;
 }

@@ -30,6 +30,10 @@ struct st_walk_file {
 	unsigned mode;           /* permission bits and setuid/setgid/sticky */
 	size_t layer;            /* index of the layer that wrote this version */
 	bool summarized;         /* data is the visitor's summary, not the content */
+	/* on_layer_file only: layer LAYER removed this wanted file of a
+	 * lower layer (a whiteout, an opaque directory, or an entry of
+	 * another kind in its place); DATA is empty. */
+	bool removed;
 };
 
 /* Per-layer counts gathered while streaming. */
@@ -48,9 +52,11 @@ struct st_walk_visitor {
 	 * regular files and symlinks. */
 	bool (*wants)(void *ctx, const char *path, size_t len, uint64_t *max_bytes);
 	/* Optional: called after layer L has been read, once for each wanted
-	 * file that layer L wrote (the last entry wins when a layer has the
-	 * same path twice), in path order. Lets a cataloger follow a file's
-	 * history across layers, such as dpkg's status file. */
+	 * file of a lower layer that layer L removed (f->removed), then once
+	 * for each wanted file that layer L wrote (the last entry wins when a
+	 * layer has the same path twice), each time in path order. Lets a
+	 * cataloger follow a file's history across layers, such as dpkg's
+	 * status file. */
 	int (*on_layer_file)(void *ctx, const struct st_walk_file *f, struct strata_error *err);
 	/* Called after the last layer for each wanted file in the final view,
 	 * in path order. */

@@ -263,6 +263,35 @@ static bool is_hidden(const struct st_capture *c, void *ctx)
 	return st_path_set_hides(ctx, c->path, c->path_len);
 }
 
+struct removal {
+	struct st_walk *walk; /* the layer being merged */
+	struct visit *visit;
+};
+
+/* Tells the visitor about lower capture C when the layer being merged
+ * removes it without writing the path itself. */
+static int visit_removed(struct st_capture *c, void *ctx)
+{
+	struct removal *rm = ctx;
+	struct st_walk *w = rm->walk;
+	struct st_walk_file f;
+	int rc;
+
+	if (!w->opaque_root && !st_path_set_hides(&w->paths, c->path, c->path_len))
+		return 0;
+	if (st_view_find(&w->view, c->path, c->path_len) != NULL)
+		return 0;
+	memset(&f, 0, sizeof(f));
+	f.path = c->path;
+	f.path_len = c->path_len;
+	f.type = c->type;
+	f.data = st_slice_make("", 0);
+	f.layer = w->layer;
+	f.removed = true;
+	rc = rm->visit->fn(rm->visit->visitor->ctx, &f, rm->visit->err);
+	return rc < 0 ? rc : 0;
+}
+
 /* Merges the layer that JOB read into RUN->view. */
 static int merge_job(struct walk_run *run, struct layer_job *job, struct strata_error *err)
 {
@@ -271,6 +300,15 @@ static int merge_job(struct walk_run *run, struct layer_job *job, struct strata_
 	struct visit visit = {run->visitor, run->visitor->on_layer_file, err};
 	int rc;
 
+	/* The lowest layer removes nothing; without a path set (opaque root
+	 * aside) a layer hides nothing either. */
+	if (visit.fn != NULL && run->view.count != 0 && (w->opaque_root || w->record_paths)) {
+		struct removal rm = {w, &visit};
+
+		rc = st_view_foreach(&run->view, visit_removed, &rm);
+		if (rc < 0)
+			return rc;
+	}
 	if (w->opaque_root)
 		st_view_remove_under(&run->view, "", 0, w->layer);
 	else if (w->record_paths && run->view.count != 0)

@@ -425,7 +425,8 @@ static bool apk_wants(const char *path, size_t len)
 
 /* Called for each layer that wrote lib/apk/db/installed: a package keeps
  * the layer of the previous database when its version is unchanged, and
- * gets this layer otherwise. */
+ * gets this layer otherwise. A layer that removed the file (f->removed,
+ * empty data) lists no package. */
 static int apk_on_layer_file(void *state, const struct st_walk_file *f,
 			     struct st_catalog_ctx *ctx, struct strata_error *err)
 {
@@ -451,7 +452,7 @@ static int apk_on_layer_file(void *state, const struct st_walk_file *f,
 			*err = perr;
 		goto out;
 	}
-	st_pkg_history_update(&st->history, 1, 0, &next);
+	st_pkg_history_update(&st->history, 1, 0, &next, f->layer);
 
 out:
 	st_pkg_history_dispose(&next);

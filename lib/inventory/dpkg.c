@@ -365,7 +365,8 @@ static int collect_history(void *ctx, const struct st_package *pkg, struct strat
 
 /* Called for each layer that wrote var/lib/dpkg/status: a package keeps
  * the layer of the previous status file when its version is unchanged,
- * and gets this layer otherwise. */
+ * and gets this layer otherwise. A layer that removed the file
+ * (f->removed, empty data) lists no package. */
 static int dpkg_on_layer_file(void *state, const struct st_walk_file *f,
 			      struct st_catalog_ctx *ctx, struct strata_error *err)
 {
@@ -389,7 +390,7 @@ static int dpkg_on_layer_file(void *state, const struct st_walk_file *f,
 	rc = st_dpkg_parse_status(f->data, path, ctx->limits, NULL, collect_history, &c, err);
 	if (rc < 0)
 		goto out;
-	st_pkg_history_update(&st->history, 1, 0, &next);
+	st_pkg_history_update(&st->history, 1, 0, &next, f->layer);
 
 out:
 	st_pkg_history_dispose(&next);

@@ -196,11 +196,12 @@ static void track_removed(struct st_pkg_history *old, struct st_pkg_history *nex
 }
 
 void st_pkg_history_update(struct st_pkg_history *hist, size_t count, size_t index,
-			   struct st_pkg_history *next)
+			   struct st_pkg_history *next, size_t layer)
 {
 	size_t i;
 	size_t j;
 
+	next->layer = layer;
 	if (next->count > 1)
 		qsort(next->items, next->count, sizeof(*next->items), key_compare(next->key));
 	track_removed(&hist[index], next);

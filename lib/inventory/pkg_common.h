@@ -23,9 +23,8 @@ struct st_pkg_history_entry {
 	const char *version;
 	size_t since;      /* layer */
 	size_t removed_in; /* entries of st_pkg_history.removed: the layer whose
-			    * version of the file dropped the package, or
-			    * SIZE_MAX when that version listed no package at
-			    * all (its layer is then unknown) */
+			    * version of the file dropped the package (or
+			    * removed the file) */
 };
 
 /* The packages of one database file as of some layer, with strings in
@@ -69,7 +68,9 @@ void st_pkg_history_dispose(struct st_pkg_history *h);
 int st_pkg_history_add(struct st_pkg_history *h, const struct st_package *pkg, size_t layer,
 		       struct strata_error *err);
 
-/* Sorts NEXT, the packages of a database file as of its layer. Each
+/* Sorts NEXT, the packages of a database file as of LAYER (NEXT may be
+ * empty: a version that lists no package, or a layer that removed the
+ * file). Each
  * entry of NEXT whose key and version HIST[INDEX] already contains takes
  * the layer of that older entry. When HIST[INDEX] has no such entry, the
  * other COUNT - 1 histories of HIST are searched in order, so that a
@@ -80,7 +81,7 @@ int st_pkg_history_add(struct st_pkg_history *h, const struct st_package *pkg, s
  * and NEXT is left empty. When memory for the removed list runs out, the
  * list is marked incomplete and st_pkg_history_add_removed reports it. */
 void st_pkg_history_update(struct st_pkg_history *hist, size_t count, size_t index,
-			   struct st_pkg_history *next);
+			   struct st_pkg_history *next, size_t layer);
 
 /* Returns the layer that introduced PKG's version according to H, or
  * LAYER when H has no entry with PKG's key and version. */

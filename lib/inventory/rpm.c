@@ -494,6 +494,12 @@ static int rpm_on_layer_file(void *state, const struct st_walk_file *f,
 	if (index < 0 || f->type != ST_FILE_REGULAR)
 		return 0;
 	st_pkg_history_init(&next, ST_PKG_KEY_NAME_ARCH_VERSION, "rpm");
+	/* A layer that removed the database dropped all of its packages. */
+	if (f->removed) {
+		st_pkg_history_update(st->history, DB_PATHS, (size_t)index, &next, f->layer);
+		rc = 0;
+		goto out;
+	}
 	path = st_strndup(f->path, f->path_len);
 	if (path == NULL) {
 		rc = st_error_set(err, STRATA_ENOMEM, "out of memory");
@@ -510,7 +516,7 @@ static int rpm_on_layer_file(void *state, const struct st_walk_file *f,
 	/* Every database path is searched so that a package keeps its layer
 	 * when a later layer converts the database to another format (rpmdb
 	 * --rebuilddb). */
-	st_pkg_history_update(st->history, DB_PATHS, (size_t)index, &next);
+	st_pkg_history_update(st->history, DB_PATHS, (size_t)index, &next, f->layer);
 
 out:
 	st_pkg_history_dispose(&next);

@@ -80,7 +80,8 @@ static const char *counts_cell(const struct st_file_counts *c, char *buf, size_t
 	return buf;
 }
 
-/* "+3 ^1 v0 -2" for a layer's package changes. */
+/* "+3 ^1 v0 -2" for a layer's package changes, with "~N" when some
+ * versions could not be ordered. */
 static const char *packages_cell(const struct st_layers *l, const struct st_layer_figures *f,
 				 char *buf, size_t size)
 {
@@ -95,10 +96,14 @@ static const char *packages_cell(const struct st_layers *l, const struct st_laye
 	}
 	if (f->change_count == 0)
 		snprintf(buf, size, f->packages_unknown ? "?" : "0");
+	else if (n[ST_CHANGE_CHANGED] > 0)
+		snprintf(buf, size, "+%zu ^%zu v%zu -%zu ~%zu%s", n[ST_CHANGE_ADDED],
+			 n[ST_CHANGE_UPGRADED], n[ST_CHANGE_DOWNGRADED], n[ST_CHANGE_REMOVED],
+			 n[ST_CHANGE_CHANGED], f->packages_unknown ? " ?" : "");
 	else
 		snprintf(buf, size, "+%zu ^%zu v%zu -%zu%s", n[ST_CHANGE_ADDED],
-			 n[ST_CHANGE_UPGRADED] + n[ST_CHANGE_CHANGED], n[ST_CHANGE_DOWNGRADED],
-			 n[ST_CHANGE_REMOVED], f->packages_unknown ? " ?" : "");
+			 n[ST_CHANGE_UPGRADED], n[ST_CHANGE_DOWNGRADED], n[ST_CHANGE_REMOVED],
+			 f->packages_unknown ? " ?" : "");
 	return buf;
 }
 
@@ -217,9 +222,10 @@ static void write_totals(const struct strata_layers *layers, FILE *out)
 	size_t i;
 
 	strata_layers_get_totals(layers, &t);
-	fprintf(out, "\nTotal:      %s in blobs, %s uncompressed, %s of file content, %llu paths\n",
+	fprintf(out, "\nTotal:      %s in blobs, %s uncompressed, %s of file content, %llu path%s\n",
 		human_bytes(t.size, a, sizeof(a)), human_bytes(t.uncompressed_size, b, sizeof(b)),
-		human_bytes(t.content_bytes, c, sizeof(c)), (unsigned long long)t.distinct_paths);
+		human_bytes(t.content_bytes, c, sizeof(c)), (unsigned long long)t.distinct_paths,
+		t.distinct_paths == 1 ? "" : "s");
 	fprintf(out, "Wasted:     %s (%llu bytes), efficiency %.2f %%\n",
 		human_bytes(t.wasted_bytes, a, sizeof(a)), (unsigned long long)t.wasted_bytes,
 		t.efficiency * 100.0);

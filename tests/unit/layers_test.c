@@ -806,6 +806,67 @@ static const struct st_package *find_removed(const struct st_inventory *inv, con
 	return NULL;
 }
 
+/* A layer that empties the status file, or removes it with a whiteout,
+ * removes every package, and --layers all names that layer. Before, an
+ * empty file gave removed_in = SIZE_MAX and a removed file listed none. */
+ST_TEST(scan_all_layers_database_emptied_or_removed)
+{
+	static const struct st_test_tar_entry l0[] = {
+		{"var/lib/dpkg/status", STANZA("a", "1.0") STANZA("b", "2.0"), NULL},
+	};
+	static const struct st_test_tar_entry emptied[] = {
+		{"var/lib/dpkg/status", "", NULL},
+	};
+	static const struct st_test_tar_entry whiteout[] = {
+		{"var/lib/dpkg/.wh.status", "", NULL},
+	};
+	static const struct st_test_tar_entry opaque[] = {
+		{"var/lib/.wh..wh..opq", "", NULL},
+	};
+	static const struct st_test_tar_entry other[] = {
+		{"etc/motd", "hi\n", NULL},
+	};
+	const struct st_test_tar_entry *removers[] = {emptied, whiteout, opaque};
+	const struct st_package *p;
+	struct st_inventory inv;
+	struct strata_error err;
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(removers); i++) {
+		struct st_test_layers tl = {{l0, removers[i], other}, {1, 1, 1}};
+
+		ST_CHECK_INT(catalog(&inv, &tl, 3, true, &err), 0);
+		p = find_removed(&inv, "a");
+		ST_CHECK(p != NULL);
+		ST_CHECK_INT(p->layer, 0);
+		ST_CHECK_INT(p->removed_in, 1);
+		p = find_removed(&inv, "b");
+		ST_CHECK(p != NULL);
+		ST_CHECK_INT(p->removed_in, 1);
+		ST_CHECK_INT(inv.count, 2);
+		st_inventory_dispose(&inv);
+	}
+
+	/* The same for apk's database. */
+	{
+		static const struct st_test_tar_entry apk0[] = {
+			{"lib/apk/db/installed", "P:musl\nV:1.2.4-r2\nA:x86_64\n\n", NULL},
+		};
+		static const struct st_test_tar_entry apk1[] = {
+			{"lib/apk/db/.wh.installed", "", NULL},
+		};
+		struct st_test_layers tl = {{apk0, apk1}, {1, 1}};
+
+		ST_CHECK_INT(catalog(&inv, &tl, 2, true, &err), 0);
+		p = find_removed(&inv, "musl");
+		ST_CHECK(p != NULL);
+		ST_CHECK_STR(p->type, "apk");
+		ST_CHECK_INT(p->removed_in, 1);
+		st_inventory_dispose(&inv);
+	}
+	return ST_TEST_PASS;
+}
+
 ST_TEST(scan_all_layers_lists_removed)
 {
 	static const struct st_test_tar_entry l0[] = {
@@ -863,6 +924,35 @@ ST_TEST(package_database_symlink_not_read)
 	ST_CHECK(l.layers[0].packages_unknown);
 	ST_CHECK(strstr(log.text, "package database var/lib/dpkg/status is not a regular file; "
 				  "the layer's deb package changes are unknown") != NULL);
+	st_layers_dispose(&l);
+	return ST_TEST_PASS;
+}
+
+/* A layer that removes a package database whose contents were unknown
+ * (over cataloged_file_bytes) has unknown package changes too, not none. */
+ST_TEST(removing_unknown_database_is_unknown)
+{
+	struct test_image img = {
+		.layers = {
+			{{'d', "var/", NULL}, {'d', "var/lib/", NULL}, {'d', "var/lib/dpkg/", NULL},
+			 {'f', "var/lib/dpkg/status", "Package: a\nStatus: install ok installed\n"
+						      "Version: 1.0\nArchitecture: all\n\n"}},
+			{{'f', "var/lib/dpkg/.wh.status", ""}},
+			{{'f', "etc/motd", "hi"}},
+		},
+		.count = 3,
+	};
+	struct strata_limits lim;
+	struct strata_error err;
+	struct st_layers l;
+	struct log log;
+
+	strata_limits_default(&lim);
+	lim.cataloged_file_bytes = 10;
+	ST_CHECK_INT(analyze(&l, &img, &lim, &log, &err), 0);
+	ST_CHECK(l.layers[0].packages_unknown);
+	ST_CHECK(l.layers[1].packages_unknown);
+	ST_CHECK(!l.layers[2].packages_unknown);
 	st_layers_dispose(&l);
 	return ST_TEST_PASS;
 }

@@ -239,7 +239,14 @@ static int rec_layer(void *ctx, const struct st_walk_file *f, struct strata_erro
 	struct recorder *r = ctx;
 	char prefix[32];
 
-	snprintf(prefix, sizeof(prefix), "L%zu:", f->layer);
+	/* A removal is shown as "L<layer>:-<path>". */
+	snprintf(prefix, sizeof(prefix), "L%zu:%s", f->layer, f->removed ? "-" : "");
+	if (f->removed) {
+		size_t n = strlen(r->history);
+
+		snprintf(r->history + n, sizeof(r->history) - n, "%s%s\n", prefix, f->path);
+		return 0;
+	}
 	append(r->history, sizeof(r->history), f, prefix);
 	return 0;
 }
@@ -602,6 +609,32 @@ ST_TEST(walk_final_layer_attribution)
 
 /* Whiteouts --------------------------------------------------------------- */
 
+/* on_layer_file is called for each wanted lower file that a layer removes,
+ * whatever removes it (an opaque directory, a directory in its place),
+ * before the files the layer writes, but not for a file it rewrites. */
+ST_TEST(walk_removals_reported)
+{
+	struct layers l;
+	struct recorder r;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "a/x", "1");
+	tar_file(t, "b", "2");
+	tar_file(t, "c", "3");
+	t = layer(&l);
+	tar_file(t, "c", "4");
+	tar_dir(t, "b");
+	tar_file(t, "a/.wh..wh..opq", "");
+	RUN_OK(&l, &r);
+	ST_CHECK_STR(r.final, "c@1=4\n");
+	ST_CHECK_STR(r.history, "L0:a/x@0=1\nL0:b@0=2\nL0:c@0=3\nL1:-a/x\nL1:-b\nL1:c@1=4\n");
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
 ST_TEST(walk_file_whiteout)
 {
 	struct layers l;
@@ -619,7 +652,7 @@ ST_TEST(walk_file_whiteout)
 	tar_file(t, "etc/.wh.a", "");
 	ST_CHECK_INT(run(&l, &r, stats, &err), 0);
 	ST_CHECK_STR(r.final, "etc/b@0=b\n");
-	ST_CHECK_STR(r.history, "L0:etc/a@0=a\nL0:etc/b@0=b\n");
+	ST_CHECK_STR(r.history, "L0:etc/a@0=a\nL0:etc/b@0=b\nL1:-etc/a\n");
 	ST_CHECK_INT(stats[1].whiteouts, 1);
 	ST_CHECK_INT(stats[1].regular_files, 0);
 	layers_free(&l);
@@ -812,7 +845,7 @@ ST_TEST(walk_whiteout_then_recreate)
 	tar_file(t, "a", "2");
 	RUN_OK(&l, &r);
 	ST_CHECK_STR(r.final, "a@2=2\n");
-	ST_CHECK_STR(r.history, "L0:a@0=0\nL2:a@2=2\n");
+	ST_CHECK_STR(r.history, "L0:a@0=0\nL1:-a\nL2:a@2=2\n");
 	layers_free(&l);
 	return ST_TEST_PASS;
 }
