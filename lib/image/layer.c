@@ -175,6 +175,14 @@ int st_layer_check_end(struct st_layer_info *l, const struct st_layer_source *sr
 		return st_error_set(err, STRATA_ECORRUPT,
 				    "layer %s: digest mismatch, blob content is sha256:%s", l->digest,
 				    blob_hex);
+	/* Without a stored digest (a docker-archive member not named by
+	 * one), the layer's name is the config's diff_id, so the member is
+	 * named too. */
+	if (strcmp(diff_hex, l->diff_id + 7) != 0 && !src->digest_known && src->member != NULL)
+		return st_error_set(err, STRATA_ECORRUPT,
+				    "layer %s (member '%s'): diff_id mismatch, uncompressed content "
+				    "is sha256:%s, expected %s from the config",
+				    l->digest, src->member, diff_hex, l->diff_id);
 	if (strcmp(diff_hex, l->diff_id + 7) != 0)
 		return st_error_set(err, STRATA_ECORRUPT,
 				    "layer %s: diff_id mismatch, uncompressed content is sha256:%s, "

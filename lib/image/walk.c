@@ -540,9 +540,18 @@ static int read_entries(struct st_walk *w, struct st_walk_layer_stats *st,
 		if (rc == 0)
 			break;
 		if (rc < 0) {
-			if (!t.failed)
+			/* A header that cannot be read often means that the
+			 * entry before it was cut short, so that one is named. */
+			if (!t.failed && w->entry > 0 && w->path.len > 0) {
+				char quoted[ST_WALK_QUOTE_MAX + 8];
+
+				st_walk_quote(quoted, sizeof(quoted), w->path.ptr);
+				st_error_prefix(err, "layer %s: tar entry %llu, after '%s'",
+						w->layer_name, (unsigned long long)w->entry, quoted);
+			} else if (!t.failed) {
 				st_error_prefix(err, "layer %s: tar entry %llu", w->layer_name,
 						(unsigned long long)w->entry);
+			}
 			goto out;
 		}
 		rc = walk_entry(w, &t, e, st, err);

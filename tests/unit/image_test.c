@@ -645,6 +645,7 @@ static const struct bad_case bad_cases[] = {
 	{"", "bad-digest", "", NULL, 0, STRATA_ECORRUPT, "digest mismatch", true},
 	{"", "bad-config-digest", "", NULL, STRATA_ECORRUPT, 0, "config", true},
 	{"", "bad-diffid", "", NULL, 0, STRATA_ECORRUPT, "diff_id mismatch", true},
+	{"", "bad-diffid.tar", "", NULL, 0, STRATA_ECORRUPT, "diff_id mismatch", true},
 	{"", "bad-count", "", NULL, STRATA_ECORRUPT, 0, "1 diff_ids for 2 layers", true},
 	{"", "bad-missing-blob", "", NULL, STRATA_ENOTFOUND, 0, "blob not found", true},
 	{"", "bad-escape.tar", "", NULL, STRATA_ECORRUPT, 0, "points outside the image", true},

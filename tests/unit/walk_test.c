@@ -1651,6 +1651,10 @@ ST_TEST(walk_truncated_tar)
 		l.tar[0].used = cuts[i];
 		ST_CHECK_INT(run(&l, &r, NULL, &err), STRATA_ECORRUPT);
 		ST_CHECK(strstr(err.msg, "layer 0") != NULL);
+		/* Cut in the first entry's data: the error at the next header
+		 * names that entry. */
+		if (cuts[i] == 600)
+			ST_CHECK(strstr(err.msg, "tar entry 1, after 'first'") != NULL);
 		ST_CHECK_STR(r.final, "");
 		ST_CHECK_STR(r.history, "");
 		layers_free(&l);

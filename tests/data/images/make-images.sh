@@ -628,6 +628,18 @@ def docker_foreign():
         ("manifest.json", "file", jdump(manifest))])
     named["bad-layer-sources-no-type.tar"] = absent
 
+    # A classic archive whose config gives layer 0 a wrong diff_id: no
+    # name gives the layer's digest, so the error names the member.
+    cfg_bad = config(["sha256:" + "1" * 64, sha(LAYER_B)], history=[HISTORY[0], HISTORY[2]])
+    bad_name = hashlib.sha256(cfg_bad).hexdigest() + ".json"
+    manifest = [{"Config": bad_name, "RepoTags": None,
+                 "Layers": [i + "/layer.tar" for i in ids]}]
+    write_tar("bad-diffid.tar", [
+        (bad_name, "file", cfg_bad), (ids[0] + "/layer.tar", "file", LAYER_A),
+        (ids[1] + "/layer.tar", "file", LAYER_B),
+        ("manifest.json", "file", jdump(manifest))])
+    named["bad-diffid.tar"] = "(member '" + ids[0] + "/layer.tar')"
+
 
 # zstd layers -----------------------------------------------------------
 
