@@ -408,6 +408,8 @@ static int record_entry_path(struct st_walk *w, struct archive_entry *e, int kin
 	unsigned flags = kind == ST_KIND_DIRECTORY ? 0 : ST_PATH_NONDIR;
 	int rc;
 
+	if (kind == ST_KIND_REGULAR || kind == ST_KIND_HARDLINK)
+		flags |= ST_PATH_FILE;
 	if (!w->record_paths)
 		return 0;
 	if (kind == ST_KIND_DIRECTORY && has_opaque_xattr(e))

@@ -101,6 +101,7 @@ void st_walk_quote(char *buf, size_t cap, const char *s);
 #define ST_PATH_NONDIR 2u   /* a non-directory entry: hides what is under it */
 #define ST_PATH_WHITEOUT 4u /* whiteout target: hides it and what is under it */
 #define ST_PATH_OPAQUE 8u   /* opaque directory: hides what is under it */
+#define ST_PATH_FILE 16u    /* a regular file or hard link entry of the layer */
 
 struct st_path_set {
 	uint64_t *slots;    /* 2 words a slot; both zero when free */
@@ -119,6 +120,9 @@ void st_path_set_dispose(struct st_path_set *set);
  * max_count, with ERR naming neither the layer nor the path. */
 int st_path_set_add(struct st_path_set *set, const char *path, size_t len, unsigned flags,
 		    struct strata_error *err);
+
+/* Returns the flags of PATH itself, or 0 when the set lacks it. */
+unsigned st_path_set_flags(const struct st_path_set *set, const char *path, size_t len);
 
 /* Returns true when a file at PATH in a lower layer is hidden by the layer
  * the set describes: PATH itself is present or whited out, or one of its

@@ -279,7 +279,10 @@ static int visit_removed(struct st_capture *c, void *ctx)
 
 	if (!w->opaque_root && !st_path_set_hides(&w->paths, c->path, c->path_len))
 		return 0;
-	if (st_view_find(&w->view, c->path, c->path_len) != NULL)
+	/* A path the layer writes again is replaced, not removed, even when
+	 * the new version was not captured (over its size cap). */
+	if (st_view_find(&w->view, c->path, c->path_len) != NULL ||
+	    (st_path_set_flags(&w->paths, c->path, c->path_len) & ST_PATH_FILE) != 0)
 		return 0;
 	memset(&f, 0, sizeof(f));
 	f.path = c->path;

@@ -3,11 +3,11 @@
  *
  * A key is two 64-bit hashes of the normalized path, each seeded from
  * getrandom(2) when the set is made, so an image cannot pick colliding
- * paths in advance. The low four bits of the second hash carry the flags
+ * paths in advance. The low five bits of the second hash carry the flags
  * and bit 0 of the first is forced to 1 to tell a used slot from a free
- * one, which leaves 123 hash bits. A lookup falsely matches only when
+ * one, which leaves 122 hash bits. A lookup falsely matches only when
  * both hashes collide. With N paths in the set and M lookups, the chance
- * of any false match is at most about N * M / 2^123, which is under 2^-70
+ * of any false match is at most about N * M / 2^122, which is under 2^-69
  * for a layer of 10^7 paths looked up 10^8 times. A false match would
  * hide one lower file from the view.
  *
@@ -20,7 +20,7 @@
 
 #include "image/walk_internal.h"
 
-#define FLAG_BITS 0xfull
+#define FLAG_BITS 0x1full
 
 /* Initial slot count; the table doubles when 3/4 full. */
 #define INITIAL_SLOTS 1024
@@ -184,6 +184,21 @@ static unsigned flags_of(const struct st_path_set *set, const uint64_t key[2])
 	const uint64_t *slot = find_slot(set, key);
 
 	return slot[0] == 0 ? 0 : (unsigned)(slot[1] & FLAG_BITS);
+}
+
+unsigned st_path_set_flags(const struct st_path_set *set, const char *path, size_t len)
+{
+	struct path_hash h;
+	uint64_t key[2];
+	size_t i;
+
+	if (set->count == 0)
+		return 0;
+	hash_start(set, &h);
+	for (i = 0; i < len; i++)
+		hash_byte(&h, (unsigned char)path[i]);
+	hash_key(set, &h, len, key);
+	return flags_of(set, key);
 }
 
 bool st_path_set_hides(const struct st_path_set *set, const char *path, size_t len)
