@@ -196,8 +196,9 @@ int cmd_db(int argc, char **argv)
 		return cli_usage_error("db status takes no arguments");
 
 	/* Only the default location is created with its directory: a --db
-	 * path whose directory is missing is most likely a typo. */
-	if (import && path != default_path && !parent_exists(path)) {
+	 * path whose directory is missing is most likely a typo, for status
+	 * too. */
+	if (path != default_path && !parent_exists(path)) {
 		fprintf(stderr, "strata: error: --db %s: its directory does not exist\n", path);
 		return EXIT_USAGE;
 	}

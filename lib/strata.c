@@ -493,9 +493,10 @@ static int print_source(void *ctx, const struct st_db_source *src)
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		format_age(src->imported_at, age, sizeof(age));
 	}
-	fprintf(out, "%-16s %10llu records %10llu affected rows  imported %s (%s ago)\n",
-		src->name, (unsigned long long)src->records, (unsigned long long)src->affected,
-		when, age);
+	fprintf(out, "%-16s %10llu %-7s %10llu affected %-4s  imported %s (%s ago)\n",
+		src->name, (unsigned long long)src->records,
+		src->records == 1 ? "record" : "records", (unsigned long long)src->affected,
+		src->affected == 1 ? "row" : "rows", when, age);
 	return 0;
 }
 

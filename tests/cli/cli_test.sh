@@ -158,6 +158,11 @@ expect_eq "invalid platform: one line, no database warning" "$(cat "$cli_err")" 
 run scan --db '' "$data/images/oci-dir"
 expect_status "scan --db '' is a usage error" 2
 mkdir -p "$cli_tmp/db-is-dir"
+run db status --db "$cli_tmp/no-such-dir/vuln.db"
+expect_status "db status with a missing directory is a usage error" 2
+run db import --db "$cli_tmp/one.db" "$data/feeds/osv/npm/GHSA-29mw-wpgm-hmr9.json"
+run db status --db "$cli_tmp/one.db"
+expect_stdout "db status says 1 record, not 1 records" "^osv +1 record +[0-9]+ affected rows"
 run db import --db "$cli_tmp/db-is-dir" "$data/feeds/osv/npm"
 expect_status "db import --db DIRECTORY is a usage error" 2
 expect_stderr "db import --db DIRECTORY says so" "db-is-dir is a directory, not a database file"
