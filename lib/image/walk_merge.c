@@ -45,6 +45,10 @@
  * lag behind other programs on a busy machine. */
 #define BACKGROUND_NICE 19
 
+/* Bytes of messages that one layer's diagnostics keep until its merge;
+ * the rest are counted in one line. */
+#define LAYER_DIAG_BYTES (64u * 1024)
+
 struct layer_job {
 	struct st_walk walk;
 	struct st_walk_layer_stats stats;
@@ -52,6 +56,12 @@ struct layer_job {
 	int rc;
 	bool started; /* taken by a worker; under run->lock */
 	bool done;    /* read by the worker; under run->lock when threaded */
+	/* The layer's messages (a level byte, the text and a NUL each),
+	 * passed on in layer order when the layer is merged, so that the
+	 * log does not depend on which worker ran first. */
+	struct st_diag diag;
+	struct st_buf messages;
+	uint64_t dropped; /* messages over LAYER_DIAG_BYTES */
 };
 
 struct walk_run {
@@ -82,13 +92,49 @@ struct walk_run {
 	size_t background_count;
 };
 
+/* The sink of a layer's messages while a worker reads it. */
+static void keep_message(void *ctx, int level, const char *msg)
+{
+	struct layer_job *job = ctx;
+	size_t len = strlen(msg);
+	char byte = (char)level;
+
+	if (job->messages.len + len + 2 > LAYER_DIAG_BYTES ||
+	    st_buf_append(&job->messages, &byte, 1, NULL) < 0 ||
+	    st_buf_append(&job->messages, msg, len + 1, NULL) < 0)
+		job->dropped++;
+}
+
+/* Passes the messages of JOB to the walk's diagnostics, on the calling
+ * thread in layer order. */
+static void pass_messages(struct walk_run *run, struct layer_job *job)
+{
+	size_t pos = 0;
+
+	while (pos < job->messages.len) {
+		int level = (unsigned char)job->messages.ptr[pos];
+		const char *msg = job->messages.ptr + pos + 1;
+
+		st_diag(run->opts->diag, level, "%s", msg);
+		pos += strlen(msg) + 2;
+	}
+	if (job->dropped > 0)
+		st_diag(run->opts->diag, ST_DIAG_WARN, "layer %s: %llu more messages not shown",
+			job->walk.layer_name, (unsigned long long)job->dropped);
+	st_buf_dispose(&job->messages);
+	job->dropped = 0;
+}
+
 static void read_job(struct walk_run *run, size_t index)
 {
 	struct layer_job *job = &run->jobs[index];
 	struct st_walk *w = &job->walk;
 
 	w->limits = run->opts->limits;
-	w->diag = run->opts->diag;
+	job->diag.fn = keep_message;
+	job->diag.ctx = job;
+	st_buf_init(&job->messages, LAYER_DIAG_BYTES);
+	w->diag = run->opts->diag != NULL ? &job->diag : NULL;
 	w->visitor = run->visitor;
 	w->open = run->open;
 	w->open_ctx = run->open_ctx;
@@ -386,6 +432,7 @@ static int merge_layers(struct walk_run *run, size_t threads,
 			wait_for(run, i);
 		if (stats != NULL)
 			stats[i] = job->stats;
+		pass_messages(run, job);
 		if (job->rc < 0) {
 			if (err != NULL)
 				*err = job->err;
@@ -484,8 +531,10 @@ int st_walk_layers_ordered(size_t count, st_layer_opener open, void *open_ctx,
 	if (rc == 0 && visit.fn != NULL)
 		rc = st_view_foreach(&run.view, visit_capture, &visit);
 
-	for (i = 0; i < count; i++)
+	for (i = 0; i < count; i++) {
 		st_walk_dispose(&run.jobs[i].walk);
+		st_buf_dispose(&run.jobs[i].messages);
+	}
 	free(run.jobs);
 	st_view_dispose(&run.view);
 	pthread_cond_destroy(&run.changed);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 #include "image/image.h"
@@ -338,39 +339,6 @@ static void rec_init(struct recorder *r, const char *const *want)
 	r->visitor.ctx = r;
 }
 
-static int compare_lines(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Writes TEXT's lines, sorted, to OUT (8192 bytes): diagnostics of
- * workers on several threads arrive in any order. */
-static void sorted_lines(char *out, const char *text)
-{
-	char copy[8192];
-	char *lines[512];
-	size_t count = 0;
-	size_t n = 0;
-	size_t i;
-	char *p;
-
-	snprintf(copy, sizeof(copy), "%s", text);
-	p = copy;
-	while (*p != '\0' && count < ST_ARRAY_LEN(lines)) {
-		char *end = strchr(p, '\n');
-
-		lines[count++] = p;
-		if (end == NULL)
-			break;
-		*end = '\0';
-		p = end + 1;
-	}
-	qsort(lines, count, sizeof(lines[0]), compare_lines);
-	out[0] = '\0';
-	for (i = 0; i < count; i++)
-		n += (size_t)snprintf(out + n, 8192 - n, "%s\n", lines[i]);
-}
-
 /* The outcome of one walk, for comparing thread counts. */
 struct outcome {
 	int rc;
@@ -400,7 +368,8 @@ static void run_once(struct layers *l, struct recorder *r, uint32_t threads,
 	snprintf(o->msg, sizeof(o->msg), "%s", err.msg);
 	snprintf(o->final, sizeof(o->final), "%s", r->final);
 	snprintf(o->history, sizeof(o->history), "%s", r->history);
-	sorted_lines(o->diag, r->diag);
+	/* Messages are passed on in layer order, whatever the threads. */
+	snprintf(o->diag, sizeof(o->diag), "%s", r->diag);
 }
 
 static bool same_outcome(const struct outcome *a, const struct outcome *b, size_t layers)
@@ -414,7 +383,7 @@ static bool same_outcome(const struct outcome *a, const struct outcome *b, size_
 /* Walks the layers. Unless the test chose scan_threads, the walk runs with
  * 4 and 2 threads, with 2 threads taking the layers last first, and then
  * with 1 thread, and any difference from the one-thread result (code,
- * error, files, history, sorted diagnostics, stats) fails the run with
+ * error, files, history, diagnostics in their order, stats) fails the run with
  * STRATA_EINTERNAL. The test sees the state of the one-thread run. */
 static int run(struct layers *l, struct recorder *r, struct st_walk_layer_stats *stats,
 	       struct strata_error *err)
@@ -464,6 +433,51 @@ static int run(struct layers *l, struct recorder *r, struct st_walk_layer_stats 
 			fprintf(stderr, "# walk failed: %s\n", run_err_.msg);  \
 		ST_CHECK_INT(run_rc_, 0);                                      \
 	} while (0)
+
+/* Opens layer INDEX like mem_open, but layer 0 only after 100 ms, so that
+ * a worker reading another layer finishes first. */
+static int slow_first_open(void *ctx, size_t index, struct st_stream **out,
+			   struct strata_error *err)
+{
+	if (index == 0) {
+		struct timespec wait = {0, 100 * 1000 * 1000};
+
+		nanosleep(&wait, NULL);
+	}
+	return mem_open(ctx, index, out, err);
+}
+
+/* Messages reach the diagnostics in layer order, even when a worker reads
+ * a later layer first: they are held until the layer is merged. */
+ST_TEST(walk_messages_in_layer_order)
+{
+	struct layers l;
+	struct recorder r;
+	struct strata_error err;
+	struct tar *t;
+	const char *first;
+	const char *second;
+	size_t i;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	t = layer(&l);
+	tar_file(t, "/zero", "0");
+	t = layer(&l);
+	tar_file(t, "/one", "1");
+	for (i = 0; i < l.count; i++)
+		tar_end(&l.tar[i]);
+	r.limits.scan_threads = 2;
+	ST_CHECK_INT(st_walk_layers(l.count, slow_first_open, &l, NULL, &r.visitor, &r.opts, NULL,
+				    &err),
+		     0);
+	first = strstr(r.diag, "entry '/zero' has an absolute name");
+	second = strstr(r.diag, "entry '/one' has an absolute name");
+	ST_CHECK(first != NULL && second != NULL);
+	ST_CHECK(first < second);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
 
 /* Plain layering ---------------------------------------------------------- */
 
