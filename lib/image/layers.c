@@ -168,6 +168,9 @@ struct record_list {
 	struct record_chunk *tail;
 };
 
+/* Room for a layer index written as a name. */
+#define LAYER_INDEX_MAX 24
+
 /* The state of one analysis run. */
 struct run {
 	struct st_layers *l;
@@ -176,7 +179,7 @@ struct run {
 	struct tree tree;
 	uint32_t layer;
 	const char *layer_name;
-	char layer_index[24];
+	char layer_index[LAYER_INDEX_MAX];
 	struct st_walk_name path;
 	struct st_walk_name link; /* a hard link's normalized target */
 	uint32_t *touched;
@@ -868,8 +871,8 @@ static bool is_overlay_whiteout(struct archive_entry *e)
 
 /* Returns 1 when a hard link to TARGET (as stored; may be NULL) names a
  * file or symlink that an earlier entry of this layer wrote, 0 when it
- * does not, or an error. The layer walk leaves a link of the second kind
- * out with a warning (walk_links.c), so the analysis leaves it out too. */
+ * does not, or an error. The layer walk (walk_links.c) leaves out a link
+ * that does not resolve, and so does the analysis. */
 static int hard_link_resolves(struct run *r, const char *target, struct strata_error *err)
 {
 	const struct node *node;
@@ -1058,12 +1061,14 @@ static int apply_entry(struct run *r, const struct record_head *h, const char *l
 	return 0;
 }
 
-static const char *layer_name(struct run *r, size_t layer)
+/* Returns the name of LAYER in messages, its index written into BUF when
+ * it has none. The workers pass buffers of their own. */
+static const char *layer_name(const struct run *r, size_t layer, char buf[LAYER_INDEX_MAX])
 {
 	if (r->names != NULL && r->names[layer] != NULL)
 		return r->names[layer];
-	snprintf(r->layer_index, sizeof(r->layer_index), "%zu", layer);
-	return r->layer_index;
+	snprintf(buf, LAYER_INDEX_MAX, "%zu", layer);
+	return buf;
 }
 
 /* on_entry: records entry E of layer LAYER, on the worker that reads it. */
@@ -1072,6 +1077,7 @@ static int record_entry(void *ctx, size_t layer, const char *path, size_t len, i
 {
 	struct run *r = ctx;
 	unsigned char head[1 + 3 * ST_UVARINT_MAX];
+	char index[LAYER_INDEX_MAX];
 	const char *link = NULL;
 	size_t link_len = 0;
 	uint64_t size = 0;
@@ -1087,7 +1093,7 @@ static int record_entry(void *ctx, size_t layer, const char *path, size_t len, i
 		if (declared < 0)
 			return st_error_set(err, STRATA_ECORRUPT,
 					    "layer %s: tar entry '%s': negative size",
-					    layer_name(r, layer), path);
+					    layer_name(r, layer, index), path);
 		size = (uint64_t)declared;
 	}
 	if (kind == ST_KIND_SPECIAL && is_overlay_whiteout(e))
@@ -1111,7 +1117,7 @@ static int record_entry(void *ctx, size_t layer, const char *path, size_t len, i
 	out = records_reserve(&r->records[layer], n + len + 1 + (link_len ? link_len + 1 : 0));
 	if (out == NULL)
 		return st_error_set(err, STRATA_ENOMEM, "layer %s: out of memory for its entries",
-				    layer_name(r, layer));
+				    layer_name(r, layer, index));
 	memcpy(out, head, n);
 	memcpy(out + n, path, len);
 	out[n + len] = '\0';
@@ -1139,7 +1145,7 @@ static int replay_layer(void *ctx, size_t layer, struct st_view *files,
 	if (layer >= r->l->layer_count)
 		return st_error_set(err, STRATA_EINTERNAL, "layer analysis: no layer %zu", layer);
 	r->layer = (uint32_t)layer;
-	r->layer_name = layer_name(r, layer);
+	r->layer_name = layer_name(r, layer, r->layer_index);
 	fig = &r->l->layers[layer];
 	list = &r->records[layer];
 	/* Each chunk is freed once applied, while the tree grows. */

@@ -96,13 +96,20 @@ struct walk_run {
 static void keep_message(void *ctx, int level, const char *msg)
 {
 	struct layer_job *job = ctx;
+	size_t before = job->messages.len;
 	size_t len = strlen(msg);
 	char byte = (char)level;
 
-	if (job->messages.len + len + 2 > LAYER_DIAG_BYTES ||
-	    st_buf_append(&job->messages, &byte, 1, NULL) < 0 ||
-	    st_buf_append(&job->messages, msg, len + 1, NULL) < 0)
+	if (before + len + 2 > LAYER_DIAG_BYTES) {
 		job->dropped++;
+		return;
+	}
+	/* Out of memory: the partial record is taken back. */
+	if (st_buf_append(&job->messages, &byte, 1, NULL) < 0 ||
+	    st_buf_append(&job->messages, msg, len + 1, NULL) < 0) {
+		job->messages.len = before;
+		job->dropped++;
+	}
 }
 
 /* Passes the messages of JOB to the walk's diagnostics, on the calling

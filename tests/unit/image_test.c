@@ -1875,9 +1875,9 @@ out:
 }
 
 /* docker-archives whose manifest.json lists a foreign base layer in
- * LayerSources (make-images.sh): with the layer's file absent, the layer
+ * LayerSources (make-images.sh). With the layer's file absent, the layer
  * takes the descriptor's digest, size and media type, is flagged missing
- * with a warning that gives its urls, and reads as empty; with the file
+ * with a warning that gives its urls, and reads as empty. With the file
  * present, it is read and only flagged foreign. */
 ST_TEST(image_docker_layer_sources)
 {

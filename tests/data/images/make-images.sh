@@ -303,6 +303,8 @@ def docker_oci_attested():
     index of the image's platforms and its BuildKit attestation, and the
     archive holds only the blobs of the saved platform."""
     lay = Layout()
+
+    # The saved amd64 image, and an arm64 one whose blobs are left out.
     cfg = config([sha(LAYER_A), sha(LAYER_B)])
     amd, _ = lay.image(cfg, [(LAYER_A, MT_LAYER), (LAYER_B, MT_LAYER)])
     amd["platform"] = {"os": "linux", "architecture": "amd64"}
@@ -312,6 +314,8 @@ def docker_oci_attested():
     for digest in (arm["digest"], json.loads(lay.blobs[arm["digest"][7:]])["config"]["digest"],
                    sha(gz(LAYER_C))):
         del lay.blobs[digest[7:]]
+
+    # The attestation of the amd64 image; its blob is absent too.
     att = {"mediaType": MT_MANIFEST, "digest": "sha256:" + "5" * 64, "size": 840,
            "platform": {"os": "unknown", "architecture": "unknown"},
            "annotations": {"vnd.docker.reference.type": "attestation-manifest",
@@ -320,6 +324,7 @@ def docker_oci_attested():
     top = lay.add(jdump(inner), MT_INDEX,
                   annotations={"io.containerd.image.name": "docker.io/strata/test:attested"})
     lay.index["manifests"].append(top)
+
     manifest = [{"Config": "blobs/sha256/" + hashlib.sha256(cfg).hexdigest(),
                  "RepoTags": ["strata/test:attested"],
                  "Layers": ["blobs/sha256/" + hashlib.sha256(d).hexdigest()
