@@ -1163,6 +1163,17 @@ ST_TEST(image_docker_manifest_rejects)
 		 "3 layers, over the layers limit of 2"},
 		{"[{\"Config\":\"c.json\",\"RepoTags\":[1],\"Layers\":[]}]", STRATA_ECORRUPT,
 		 "RepoTags[0] is not a string"},
+		/* LayerSources: more entries than layers, a bad descriptor, a
+		 * truncated document. */
+		{"[{\"Config\":\"c.json\",\"Layers\":[\"a\"],\"LayerSources\":{\"" DIGEST_A
+		 "\":{\"digest\":\"" DIGEST_A "\"},\"" DIGEST_B "\":{\"digest\":\"" DIGEST_B
+		 "\"}}}]",
+		 STRATA_ECORRUPT, "\"LayerSources\" has 2 entries for 1 layers"},
+		{"[{\"Config\":\"c.json\",\"Layers\":[\"a\"],\"LayerSources\":{\"" DIGEST_A
+		 "\":{\"size\":-1,\"digest\":\"" DIGEST_A "\"}}}]",
+		 STRATA_ECORRUPT, "\"size\" is not a non-negative integer"},
+		{"[{\"Config\":\"c.json\",\"Layers\":[\"a\"],\"LayerSources\":{\"" DIGEST_A "\":",
+		 STRATA_ECORRUPT, "invalid JSON"},
 	};
 	struct strata_limits lim = default_limits();
 	struct strata_error err;
