@@ -12,7 +12,10 @@
 #define LAYER_INPUT_BYTES (64 * 1024)
 
 /* The ratio limit is checked only after this much output, so that small
- * layers of zeros or empty files, which compress very well, pass. */
+ * layers of zeros or empty files, which compress very well, pass.
+ * NOTE: deflate reaches about 1032:1 on zeros, so a real layer that starts
+ * with a large zero-filled file (a lastlog for a high UID) can exceed the
+ * default compression_ratio of 1000; the error names the limit to raise. */
 #define RATIO_MIN_OUTPUT (1u << 20)
 
 /* A compressed blob at least this large goes through the layer pipeline
