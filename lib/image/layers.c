@@ -961,7 +961,7 @@ static uint64_t get_varint(const struct record_chunk *c, size_t *pos)
 		unsigned char b = c->data[(*pos)++];
 
 		v |= (uint64_t)(b & 0x7f) << shift;
-		if ((b & 0x80) == 0)
+		if ((b & 0x80) == 0 || shift >= 63)
 			return v;
 		shift += 7;
 	}
@@ -1100,9 +1100,9 @@ static int record_entry(void *ctx, size_t layer, const char *path, size_t len, i
 		head[0] |= RECORD_OVERLAY;
 	if (kind == ST_KIND_HARDLINK) {
 		link = st_walk_entry_hardlink(e);
-		/* A longer target fails the name check when applied, so it
-		 * never resolves: it is not kept. */
-		if (link != NULL && strlen(link) <= r->lim->path_bytes) {
+		/* An empty target (from a GNU long-link entry) or a too long
+		 * one never resolves, so it is not kept. */
+		if (link != NULL && link[0] != '\0' && strlen(link) <= r->lim->path_bytes) {
 			link_len = strlen(link);
 			head[0] |= RECORD_LINK;
 		}
@@ -1114,7 +1114,8 @@ static int record_entry(void *ctx, size_t layer, const char *path, size_t len, i
 		n += st_put_uvarint(head + n, link_len);
 
 	/* Bounded: LEN and LINK_LEN are at most limits->path_bytes. */
-	out = records_reserve(&r->records[layer], n + len + 1 + (link_len ? link_len + 1 : 0));
+	out = records_reserve(&r->records[layer],
+			      n + len + 1 + ((head[0] & RECORD_LINK) ? link_len + 1 : 0));
 	if (out == NULL)
 		return st_error_set(err, STRATA_ENOMEM, "layer %s: out of memory for its entries",
 				    layer_name(r, layer, index));
@@ -1122,7 +1123,8 @@ static int record_entry(void *ctx, size_t layer, const char *path, size_t len, i
 	memcpy(out + n, path, len);
 	out[n + len] = '\0';
 	n += len + 1;
-	if (link_len > 0) {
+	/* replay_layer reads a target exactly when RECORD_LINK is set. */
+	if (head[0] & RECORD_LINK) {
 		memcpy(out + n, link, link_len);
 		out[n + link_len] = '\0';
 		n += link_len + 1;
