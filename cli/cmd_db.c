@@ -203,8 +203,6 @@ int cmd_db(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	existed = access(path, F_OK) == 0;
-	/* NOTE: a --db in a directory the user cannot write to gets SQLite's
-	 * "unable to open database file", without the reason. */
 	if (strata_db_open(&db, path, import, &err) < 0) {
 		if (!import && err.code == STRATA_ENOTFOUND)
 			fprintf(stderr, "strata: error: %s; run 'strata db import PATH...' to "

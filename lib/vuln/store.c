@@ -2,11 +2,13 @@
  * migrations, per-source status, and the record writer the importers use.
  * docs/internals/vuln-store.md describes the tables. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "vuln/vuln_internal.h"
 
@@ -262,6 +264,24 @@ static int harden(struct st_db *db, struct strata_error *err)
 	return 0;
 }
 
+/* Checks that this user may create a file in the directory of PATH.
+ * Returns 0 (also when PATH is too long to check), or -1 with errno set. */
+static int parent_writable(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t len;
+
+	if (slash == NULL)
+		return access(".", W_OK | X_OK);
+	len = slash == path ? 1 : (size_t)(slash - path);
+	if (len >= sizeof(dir))
+		return 0;
+	memcpy(dir, path, len);
+	dir[len] = '\0';
+	return access(dir, W_OK | X_OK);
+}
+
 int st_db_open(struct st_db **out, const char *path, bool create, struct strata_error *err)
 {
 	struct st_db *db = NULL;
@@ -278,6 +298,9 @@ int st_db_open(struct st_db **out, const char *path, bool create, struct strata_
 		if (!create || errno != ENOENT)
 			return st_error_sys(err, errno == ENOENT ? STRATA_ENOTFOUND : STRATA_EIO,
 					    "%s", path);
+		/* SQLite reports only "unable to open database file". */
+		if (parent_writable(path) < 0)
+			return st_error_sys(err, STRATA_EIO, "cannot create %s", path);
 	} else if (S_ISDIR(st.st_mode)) {
 		return st_error_set(err, STRATA_EINVAL, "%s is a directory, not a database file",
 				    path);

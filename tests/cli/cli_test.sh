@@ -123,6 +123,34 @@ expect_stdout "db import counts a JSON file of no known format apart from record
 run db import -q --db "$cli_tmp/dsa.db" "$cli_tmp/tracker-data"
 expect_status "db import -q succeeds" 0
 expect_eq "db import -q prints nothing" "$(cat "$cli_out" "$cli_err")" ""
+
+# A directory the user cannot write to. Root runs the check as the user
+# 'nobody' (uid 65534), on copies of the binary and feed it may read.
+ro=$(mktemp -d)
+mkdir "$ro/dir"
+cp "$STRATA" "$ro/strata"
+cp "$data/feeds/debian/security-tracker-debian.json" "$ro/feed.json"
+chmod 755 "$ro" "$ro/strata"
+chmod 644 "$ro/feed.json"
+as_user=()
+if [ "$(id -u)" -eq 0 ]; then
+	command -v setpriv >/dev/null && as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	chmod 755 "$ro/dir"
+else
+	chmod 555 "$ro/dir"
+fi
+if [ "$(id -u)" -eq 0 ] && [ ${#as_user[@]} -eq 0 ]; then
+	skip "db import names an unwritable directory" "root without setpriv"
+else
+	"${as_user[@]}" "$ro/strata" db import --db "$ro/dir/x.db" "$ro/feed.json" \
+		>"$cli_out" 2>"$cli_err"
+	status=$?
+	expect_status "db import into an unwritable directory fails" 3
+	expect_stderr "db import names an unwritable directory" \
+		"cannot create .*/dir/x\.db: Permission denied"
+fi
+chmod 755 "$ro/dir"
+rm -rf "$ro"
 run db import --db "$cli_tmp/new/sub/x.db" "$cli_tmp/does-not-exist"
 expect_status "db import into a new directory fails cleanly" 2
 run scan --db "$cli_tmp/missing.db" "$data/images/oci-dir"

@@ -1,10 +1,11 @@
 # Helpers for CLI tests: each check prints "ok - NAME" or "not ok - NAME";
-# finish prints "N passed, N failed" and sets the exit status.
+# finish prints "N passed, N failed, N skipped" and sets the exit status.
 # Needs STRATA (path to the strata binary).
 
 : "${STRATA:=build/cli/strata}"
 cli_passed=0
 cli_failed=0
+cli_skipped=0
 cli_out=$(mktemp)
 cli_err=$(mktemp)
 cli_tmp=$(mktemp -d)
@@ -19,6 +20,12 @@ fail() {
 	echo "not ok - $1"
 	[ -n "${2:-}" ] && echo "# $2"
 	cli_failed=$((cli_failed + 1))
+}
+
+# skip NAME REASON: a check that cannot run here.
+skip() {
+	echo "ok - $1 # SKIP $2"
+	cli_skipped=$((cli_skipped + 1))
 }
 
 # run ARGS...: runs strata with stdout and stderr captured; sets $status.
@@ -72,6 +79,6 @@ expect_eq() {
 }
 
 finish() {
-	echo "$cli_passed passed, $cli_failed failed"
+	echo "$cli_passed passed, $cli_failed failed, $cli_skipped skipped"
 	[ "$cli_failed" -eq 0 ]
 }
