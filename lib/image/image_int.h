@@ -31,12 +31,23 @@ void st_image_quote(char *dst, size_t cap, const char *src);
 
 /* Store ---------------------------------------------------------------- */
 
+/* The byte offset of a regular member's first header in the outer tar. */
+struct st_member_offset {
+	char *name;
+	int64_t offset;
+};
+
 struct st_store {
 	int form;         /* enum st_image_form */
 	const char *path; /* borrowed: the tar file or the layout directory */
 	int dirfd;        /* ST_FORM_OCI_DIR: the layout directory; else -1 */
 	int fd;           /* a tar read from this open file (standard input
 			   * spooled to disk) instead of PATH; else -1 */
+	/* Offsets of the tar members that st_store_find found, where opening
+	 * one starts reading. Only st_store_find writes them, before workers. */
+	struct st_member_offset *offsets;
+	size_t offset_count;
+	size_t offset_cap;
 };
 
 /* One member looked up by st_store_find. */

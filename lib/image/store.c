@@ -1,7 +1,9 @@
 /* The store: named members of an OCI layout directory, or of an outer tar
- * read in place with libarchive. A tar is rescanned from the start for
- * every lookup. libarchive seeks over the data of members that do not
- * match, so a scan costs one header read per member. */
+ * read in place with libarchive. A tar is scanned from the start for
+ * every lookup (libarchive seeks over the data of members that do not
+ * match, so a scan costs one header read per member). A member that a
+ * lookup found is opened at its recorded offset, so reading N layers
+ * does not cost N scans of the whole tar. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -167,6 +169,7 @@ static int resolve_link(const char **out, const char *member, const char *target
  * readers of the same file do not move each other's offset. */
 struct fd_reader {
 	int fd;
+	bool owns_fd; /* closed with the reader */
 	int64_t offset;
 	char block[TAR_BLOCK_BYTES];
 };
@@ -203,29 +206,47 @@ static la_int64_t fd_reader_skip(struct archive *a, void *ctx, la_int64_t reques
 
 static int fd_reader_close(struct archive *a, void *ctx)
 {
+	struct fd_reader *r = ctx;
+
 	(void)a;
-	free(ctx);
+	if (r->owns_fd)
+		close(r->fd);
+	free(r);
 	return ARCHIVE_OK;
 }
 
-/* Starts libarchive on the store's file: by name, or over s->fd. */
-static int tar_open(struct archive *a, const struct st_store *s)
+/* Starts libarchive on the store's file at byte OFFSET: by name, or over
+ * s->fd. */
+static int tar_open(struct archive *a, const struct st_store *s, int64_t offset)
 {
 	struct fd_reader *r;
+	int fd = s->fd;
 
-	if (s->fd < 0)
+	if (fd < 0 && offset == 0)
 		return archive_read_open_filename(a, s->path, TAR_BLOCK_BYTES);
+	if (fd < 0) {
+		fd = open(s->path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			archive_set_error(a, errno, "open failed");
+			return ARCHIVE_FATAL;
+		}
+	}
 	r = calloc(1, sizeof(*r));
 	if (r == NULL) {
+		if (fd != s->fd)
+			close(fd);
 		archive_set_error(a, ENOMEM, "out of memory");
 		return ARCHIVE_FATAL;
 	}
-	r->fd = s->fd;
+	r->fd = fd;
+	r->owns_fd = fd != s->fd;
+	r->offset = offset;
 	/* From here on libarchive frees R through fd_reader_close. */
 	return archive_read_open2(a, r, NULL, fd_reader_read, fd_reader_skip, fd_reader_close);
 }
 
-static int tar_begin(struct archive **out, const struct st_store *s, struct strata_error *err)
+static int tar_begin_at(struct archive **out, const struct st_store *s, int64_t offset,
+			struct strata_error *err)
 {
 	struct archive *a = archive_read_new();
 	const char *path = s->path;
@@ -238,7 +259,7 @@ static int tar_begin(struct archive **out, const struct st_store *s, struct stra
 	 * (docker save | gzip) is rejected as "not a tar archive". */
 	archive_read_support_format_tar(a);
 	/* libarchive already reads the first block here to pick the format. */
-	if (tar_open(a, s) != ARCHIVE_OK) {
+	if (tar_open(a, s, offset) != ARCHIVE_OK) {
 		if (archive_errno(a) == FORMAT_ERRNO) {
 			rc = st_error_set(err, STRATA_EUNSUPPORTED, "%s: not a tar archive: %s",
 					  path, archive_error_string(a));
@@ -252,6 +273,11 @@ static int tar_begin(struct archive **out, const struct st_store *s, struct stra
 	}
 	*out = a;
 	return 0;
+}
+
+static int tar_begin(struct archive **out, const struct st_store *s, struct strata_error *err)
+{
+	return tar_begin_at(out, s, 0, err);
 }
 
 /* Reads the next header: 1 with an entry, 0 at the end of the archive, or
@@ -331,11 +357,51 @@ static int lookup_key_cmp(const void *key, const void *elem)
 	return strcmp(key, y->cur);
 }
 
-/* Records the current entry for the lookup L, which matched it. */
-static int tar_record(struct archive *a, struct archive_entry *e, struct lookup *l,
-		      struct st_member *m, struct st_arena *arena, const char *path,
+/* Returns the recorded offset of regular member NAME, or -1. */
+static int64_t offset_find(const struct st_store *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->offset_count; i++) {
+		if (strcmp(s->offsets[i].name, name) == 0)
+			return s->offsets[i].offset;
+	}
+	return -1;
+}
+
+/* Records that the headers of regular member NAME begin at OFFSET. */
+static int offset_add(struct st_store *s, const char *name, int64_t offset,
 		      struct strata_error *err)
 {
+	struct st_member_offset *grown;
+	size_t cap;
+
+	if (offset < 0 || offset_find(s, name) >= 0)
+		return 0;
+	if (s->offset_count == s->offset_cap) {
+		cap = s->offset_cap == 0 ? 16 : s->offset_cap * 2;
+		grown = st_reallocarray(s->offsets, cap, sizeof(*grown));
+		if (grown == NULL)
+			return st_error_set(err, STRATA_ENOMEM, "%s: out of memory", s->path);
+		s->offsets = grown;
+		s->offset_cap = cap;
+	}
+	s->offsets[s->offset_count].name = st_strndup(name, strlen(name));
+	if (s->offsets[s->offset_count].name == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "%s: out of memory", s->path);
+	s->offsets[s->offset_count].offset = offset;
+	s->offset_count++;
+	return 0;
+}
+
+/* Records the current entry for the lookup L, which matched it. */
+static int tar_record(struct st_store *s, struct archive *a, struct archive_entry *e,
+		      struct lookup *l, struct st_member *m, struct st_arena *arena,
+		      struct strata_error *err)
+{
+	const char *path = s->path;
+	int rc;
+
 	char shown[ST_QUOTE_MAX];
 	unsigned type = archive_entry_filetype(e);
 	const char *hard = archive_entry_hardlink(e);
@@ -356,6 +422,9 @@ static int tar_record(struct archive *a, struct archive_entry *e, struct lookup 
 	m->found = true;
 	m->resolved = l->cur;
 	m->size = archive_entry_size_is_set(e) ? (uint64_t)archive_entry_size(e) : 0;
+	rc = offset_add(s, l->cur, archive_read_header_position(a), err);
+	if (rc < 0)
+		return rc;
 	return tar_magic(a, m, path, err);
 }
 
@@ -387,7 +456,7 @@ static int tar_pass(struct st_store *s, struct lookup *l, size_t count,
 		while (hit > l && strcmp(hit[-1].cur, name) == 0)
 			hit--;
 		lead = hit;
-		rc = tar_record(a, e, lead, &members[lead->index], arena, s->path, err);
+		rc = tar_record(s, a, e, lead, &members[lead->index], arena, err);
 		if (rc < 0)
 			goto out;
 		/* Several layers may name the same member: the entry is read
@@ -526,6 +595,33 @@ static int member_stream_new(struct member_stream **out, const char *path, const
 	return 0;
 }
 
+/* Opens the tar at the recorded offset of member NAME. Returns 1 with *OUT
+ * at that member, 0 when the caller must scan from the start, or an error. */
+static int tar_seek_member(struct st_store *st, const char *name, struct archive **out,
+			   struct archive_entry **e, struct strata_error *err)
+{
+	int64_t offset = offset_find(st, name);
+	struct archive *a = NULL;
+	const char *n;
+	int rc;
+
+	*out = NULL;
+	if (offset < 0)
+		return 0;
+	rc = tar_begin_at(&a, st, offset, err);
+	if (rc < 0)
+		return rc;
+	rc = tar_next(a, e, true, st->path, err);
+	n = rc > 0 ? entry_name(*e) : NULL;
+	if (n == NULL || strcmp(n, name) != 0) {
+		archive_read_free(a);
+		strata_error_clear(err);
+		return 0;
+	}
+	*out = a;
+	return 1;
+}
+
 static int tar_open_member(struct st_store *st, const char *name, struct st_stream **out,
 			   uint64_t *size, struct strata_error *err)
 {
@@ -537,24 +633,29 @@ static int tar_open_member(struct st_store *st, const char *name, struct st_stre
 	int rc;
 
 	st_image_quote(shown, sizeof(shown), name);
-	rc = tar_begin(&a, st, err);
+	rc = tar_seek_member(st, name, &a, &e, err);
 	if (rc < 0)
 		return rc;
-	for (;;) {
-		const char *n;
-
-		rc = tar_next(a, &e, first, st->path, err);
+	if (rc == 0) {
+		rc = tar_begin(&a, st, err);
 		if (rc < 0)
-			goto out;
-		if (rc == 0) {
-			rc = st_error_set(err, STRATA_ENOTFOUND, "%s: member '%s' not found",
-					  st->path, shown);
-			goto out;
+			return rc;
+		for (;;) {
+			const char *n;
+
+			rc = tar_next(a, &e, first, st->path, err);
+			if (rc < 0)
+				goto out;
+			if (rc == 0) {
+				rc = st_error_set(err, STRATA_ENOTFOUND,
+						  "%s: member '%s' not found", st->path, shown);
+				goto out;
+			}
+			first = false;
+			n = entry_name(e);
+			if (n != NULL && strcmp(n, name) == 0)
+				break;
 		}
-		first = false;
-		n = entry_name(e);
-		if (n != NULL && strcmp(n, name) == 0)
-			break;
 	}
 	if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e) != NULL) {
 		rc = st_error_set(err, STRATA_ECORRUPT, "%s: member '%s' is not a regular file",
@@ -680,6 +781,7 @@ static int dir_find(struct st_store *s, struct st_member *m, struct strata_error
 
 int st_store_open(struct st_store *s, int form, const char *path, struct strata_error *err)
 {
+	memset(s, 0, sizeof(*s));
 	s->form = form;
 	s->path = path;
 	s->dirfd = -1;
@@ -699,6 +801,7 @@ int st_store_open(struct st_store *s, int form, const char *path, struct strata_
 int st_store_open_fd(struct st_store *s, int form, int fd, const char *path,
 		     struct strata_error *err)
 {
+	memset(s, 0, sizeof(*s));
 	s->form = form;
 	s->path = path;
 	s->dirfd = -1;
@@ -711,6 +814,14 @@ int st_store_open_fd(struct st_store *s, int form, int fd, const char *path,
 
 void st_store_dispose(struct st_store *s)
 {
+	size_t i;
+
+	for (i = 0; i < s->offset_count; i++)
+		free(s->offsets[i].name);
+	free(s->offsets);
+	s->offsets = NULL;
+	s->offset_count = 0;
+	s->offset_cap = 0;
 	if (s->dirfd >= 0)
 		close(s->dirfd);
 	s->dirfd = -1;

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <jansson.h>
 
 #include "harness.h"
@@ -1256,6 +1258,110 @@ ST_TEST(image_member_names)
 	lim.path_bytes = 4;
 	ST_CHECK_INT(st_member_name_check(&out, "abcde", &lim, &a, "m", &err), STRATA_ELIMIT);
 	st_arena_dispose(&a);
+	return ST_TEST_PASS;
+}
+
+/* Writes a tar of regular members NAMES[i] with contents DATA[i] to PATH. */
+static int write_tar(const char *path, const char *const *names, const char *const *data,
+		     size_t count)
+{
+	struct archive *a = archive_write_new();
+	size_t i;
+	int rc = 0;
+
+	archive_write_set_format_pax_restricted(a);
+	if (archive_write_open_filename(a, path) != ARCHIVE_OK)
+		rc = -1;
+	for (i = 0; rc == 0 && i < count; i++) {
+		struct archive_entry *e = archive_entry_new();
+
+		archive_entry_set_pathname(e, names[i]);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, (la_int64_t)strlen(data[i]));
+		if (archive_write_header(a, e) != ARCHIVE_OK ||
+		    archive_write_data(a, data[i], strlen(data[i])) < 0)
+			rc = -1;
+		archive_entry_free(e);
+	}
+	archive_write_close(a);
+	archive_write_free(a);
+	return rc;
+}
+
+/* Reads member NAME of store S into OUT (NUL-terminated). */
+static int read_member(struct st_store *s, const char *name, struct st_buf *out,
+		       struct strata_error *err)
+{
+	struct st_stream *in = NULL;
+	uint64_t size = 0;
+	int rc = st_store_open_member(s, name, &in, &size, err);
+
+	st_buf_init(out, 1024);
+	if (rc == 0)
+		rc = st_stream_read_all(in, out, err);
+	if (in != NULL)
+		st_stream_close(in);
+	if (rc == 0 && st_buf_cstr(out, err) == NULL)
+		rc = STRATA_ENOMEM;
+	return rc;
+}
+
+/* A member that st_store_find found is opened at its offset. The test
+ * damages the first header after the lookup, which only a full scan reads. */
+ST_TEST(store_opens_found_member_at_offset)
+{
+	static const char *const names[] = {"filler", "blobs/sha256/wanted"};
+	static const char *const data[] = {"12345", "hello"};
+	char path[] = "/tmp/strata-store-XXXXXX";
+	struct st_member m = {.name = "blobs/sha256/wanted"};
+	struct strata_error err;
+	struct st_store store;
+	struct st_arena arena;
+	struct st_buf out;
+	int via;
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return ST_TEST_SKIP;
+	close(fd);
+	ST_CHECK_INT(write_tar(path, names, data, 2), 0);
+	/* By name, then over an open file as for standard input. */
+	for (via = 0; via < 2; via++) {
+		char junk[512];
+
+		ST_CHECK_INT(write_tar(path, names, data, 2), 0);
+		st_arena_init(&arena);
+		if (via == 0) {
+			ST_CHECK_INT(st_store_open(&store, ST_FORM_DOCKER_ARCHIVE, path, &err), 0);
+		} else {
+			fd = open(path, O_RDWR | O_CLOEXEC);
+			ST_CHECK(fd >= 0);
+			ST_CHECK_INT(st_store_open_fd(&store, ST_FORM_DOCKER_ARCHIVE, fd, path,
+						      &err),
+				     0);
+		}
+		ST_CHECK_INT(st_store_find(&store, &m, 1, &arena, &err), 0);
+		ST_CHECK(m.found);
+
+		memset(junk, 'x', sizeof(junk));
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		ST_CHECK(fd >= 0);
+		ST_CHECK_INT((int)pwrite(fd, junk, sizeof(junk), 0), (int)sizeof(junk));
+		close(fd);
+
+		ST_CHECK_INT(read_member(&store, m.resolved, &out, &err), 0);
+		ST_CHECK_STR(out.ptr, "hello");
+		st_buf_dispose(&out);
+		/* A member never found is looked for from the start, and the
+		 * damaged header stops that scan. */
+		ST_CHECK(read_member(&store, "filler", &out, &err) < 0);
+		ST_CHECK(msg_has(&err, "not a tar archive"));
+		st_buf_dispose(&out);
+		st_store_dispose(&store);
+		st_arena_dispose(&arena);
+	}
+	unlink(path);
 	return ST_TEST_PASS;
 }
 
