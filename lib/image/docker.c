@@ -287,9 +287,9 @@ static int read_nested_index(struct st_index *out, struct st_image *img,
 
 /* Looks in INDEX for the manifest whose config is the one loaded and sets
  * img->manifest_digest to it. Returns 1 when found, 0 when not, or an
- * error. */
+ * error. Adds to *IMAGES the image manifests that it read. */
 static int match_manifest(struct st_image *img, const struct st_index *index, const char *what,
-			  struct strata_error *err)
+			  size_t *images, struct strata_error *err)
 {
 	struct st_image_impl *impl = st_image_impl(img);
 	size_t i;
@@ -316,6 +316,7 @@ static int match_manifest(struct st_image *img, const struct st_index *index, co
 		}
 		if (rc < 0)
 			return rc;
+		(*images)++;
 		if (strcmp(manifest.config.digest, img->config_digest) == 0) {
 			img->manifest_digest = d->digest;
 			return 1;
@@ -329,10 +330,12 @@ static int match_manifest(struct st_image *img, const struct st_index *index, co
  * BuildKit attestations, an index of them. Finds the manifest whose
  * config is the one loaded, in index.json or one index below it, so the
  * report can name the image by its manifest digest, and lists the
- * attestations and artifacts of the index where it was found. The
- * archive's manifest.json stays the authority: a missing or unreadable
- * index only leaves manifest_digest NULL, with a debug message. */
-static void find_manifest_digest(struct st_image *img)
+ * attestations and artifacts of the index where it was found. A missing
+ * or unreadable index only leaves manifest_digest NULL, with a debug
+ * message. An index whose images all have another config is an error:
+ * containerd loads such an archive from index.json, so it would run an
+ * image that this scan never read. */
+static int find_manifest_digest(struct st_image *img, struct strata_error *out)
 {
 	struct st_image_impl *impl = st_image_impl(img);
 	struct st_member m = {.name = "index.json"};
@@ -342,20 +345,21 @@ static void find_manifest_digest(struct st_image *img)
 	const struct st_index *found = NULL;
 	struct st_buf text;
 	char what[160];
+	size_t images = 0;
 	size_t i;
 	int rc;
 
 	strata_error_clear(&err);
 	st_buf_init(&text, 0);
 	if (st_store_find(&impl->store, &m, 1, &impl->arena, &err) < 0 || !m.found)
-		return;
+		return 0;
 	snprintf(what, sizeof(what), "%s: index.json", img->path);
 	if (st_store_read_member(&impl->store, m.resolved, impl->limits.manifest_bytes,
 				 "manifest_bytes", &text, &err) < 0 ||
 	    st_image_parse_index(&top, st_slice_make(text.ptr, text.len), &impl->limits,
 				 &impl->arena, what, &err) < 0)
 		goto out;
-	rc = match_manifest(img, &top, what, &err);
+	rc = match_manifest(img, &top, what, &images, &err);
 	if (rc > 0)
 		found = &top;
 	for (i = 0; rc == 0 && i < top.count; i++) {
@@ -366,7 +370,7 @@ static void find_manifest_digest(struct st_image *img)
 		snprintf(what, sizeof(what), "%s: index %.71s", img->path, d->digest);
 		rc = read_nested_index(&nested, img, d, what, &err);
 		if (rc == 0)
-			rc = match_manifest(img, &nested, what, &err);
+			rc = match_manifest(img, &nested, what, &images, &err);
 		if (rc > 0)
 			found = &nested;
 	}
@@ -378,10 +382,20 @@ static void find_manifest_digest(struct st_image *img)
 	}
 
 out:
-	if (err.msg[0] != '\0')
+	st_buf_dispose(&text);
+	if (err.msg[0] != '\0') {
 		st_diag(impl->diag, ST_DIAG_DEBUG, "%s: index.json not used for the manifest digest "
 			"and attestations: %s", img->path, err.msg);
-	st_buf_dispose(&text);
+		return 0;
+	}
+	if (found == NULL && images > 0)
+		return st_error_set(out, STRATA_ECORRUPT,
+				    "%s: manifest.json and index.json describe different images: "
+				    "no image manifest in index.json (%zu read) has config %s, "
+				    "and containerd loads the archive from index.json; scan "
+				    "oci-archive:%s to read those images",
+				    img->path, images, img->config_digest, img->path);
+	return 0;
 }
 
 int st_docker_load(struct st_image *img, const char *selector, struct strata_error *err)
@@ -423,6 +437,5 @@ int st_docker_load(struct st_image *img, const char *selector, struct strata_err
 		if (rc < 0)
 			return rc;
 	}
-	find_manifest_digest(img);
-	return 0;
+	return find_manifest_digest(img, err);
 }

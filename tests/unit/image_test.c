@@ -648,6 +648,10 @@ static const struct bad_case bad_cases[] = {
 	{"", "bad-config-digest", "", NULL, STRATA_ECORRUPT, 0, "config", true},
 	{"", "bad-diffid", "", NULL, 0, STRATA_ECORRUPT, "diff_id mismatch", true},
 	{"", "bad-diffid.tar", "", NULL, 0, STRATA_ECORRUPT, "diff_id mismatch", true},
+	{"", "bad-docker-oci-mismatch.tar", "", NULL, STRATA_ECORRUPT, 0,
+	 "manifest.json and index.json describe different images: no image manifest in "
+	 "index.json (1 read)",
+	 true},
 	{"", "bad-count", "", NULL, STRATA_ECORRUPT, 0, "1 diff_ids for 2 layers", true},
 	{"", "bad-missing-blob", "", NULL, STRATA_ENOTFOUND, 0, "blob not found", true},
 	{"", "bad-escape.tar", "", NULL, STRATA_ECORRUPT, 0, "points outside the image", true},

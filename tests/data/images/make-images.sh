@@ -297,6 +297,19 @@ def docker_oci():
         layer_expect(LAYER_B, LAYER_B, "none", "RUN echo hello", size_known=False),
     ], manifest=desc["digest"])
 
+    # The same manifest.json beside an index.json of another image, whose
+    # blobs are all present: containerd would load that image instead.
+    other = Layout()
+    cfg_other = config([sha(LAYER_C)], history=HISTORY[:1])
+    odesc, _ = other.image(cfg_other, [(LAYER_C, MT_LAYER)])
+    other.index["manifests"].append(odesc)
+    members = [m for m in lay.members() if m[0] != "index.json"]
+    names = {m[0] for m in members}
+    members += [m for m in other.members() if m[0] not in names]
+    members.append(("manifest.json", "file", jdump(manifest)))
+    write_tar("bad-docker-oci-mismatch.tar", members)
+    named["bad-docker-oci-mismatch.tar"] = sha(cfg)
+
 
 def docker_oci_attested():
     """docker save with the containerd image store: index.json lists an
