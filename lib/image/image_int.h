@@ -50,13 +50,17 @@ struct st_store {
 	size_t offset_cap;
 };
 
+/* Bytes kept from the start of a member: enough for a gzip or zstd magic
+ * number and for the "ustar" magic of a tar header at offset 257. */
+#define ST_MEMBER_MAGIC_BYTES 264
+
 /* One member looked up by st_store_find. */
 struct st_member {
 	const char *name;           /* in: normalized name, see st_member_name_check */
 	bool found;                 /* out */
 	const char *resolved;       /* out: the regular file after following links */
 	uint64_t size;              /* out: its size in bytes */
-	unsigned char magic[4];     /* out: its first bytes */
+	unsigned char magic[ST_MEMBER_MAGIC_BYTES]; /* out: its first bytes */
 	size_t magic_len;
 };
 
@@ -172,6 +176,11 @@ int st_layer_set_media_type(struct st_layer_info *layer, const char *media_type,
 
 /* Sets a layer's compression from its first bytes (gzip, zstd or none). */
 void st_layer_sniff(struct st_layer_info *layer, const unsigned char *magic, size_t len);
+
+/* Returns the compression that a blob starting with MAGIC uses: gzip or
+ * zstd by magic number, none when it starts with a POSIX or GNU tar
+ * header, or -1 when its first bytes tell neither. */
+int st_layer_content_compression(const unsigned char *magic, size_t len);
 
 /* Sets the compressed blob size from which a layer goes through the layer
  * pipeline (layer_pipe.c: read, inflated and hashed on three threads; 16

@@ -80,6 +80,23 @@ void st_layer_sniff(struct st_layer_info *layer, const unsigned char *magic, siz
 		layer->compression = ST_COMPRESSION_ZSTD;
 }
 
+int st_layer_content_compression(const unsigned char *magic, size_t len)
+{
+	/* The magic field of a tar header: "ustar\0" (POSIX) or "ustar " (GNU). */
+	static const unsigned char ustar[] = {'u', 's', 't', 'a', 'r'};
+	const size_t ustar_at = 257;
+
+	if (len >= sizeof(gzip_magic) && memcmp(magic, gzip_magic, sizeof(gzip_magic)) == 0)
+		return ST_COMPRESSION_GZIP;
+	if (len >= sizeof(zstd_magic) && memcmp(magic, zstd_magic, sizeof(zstd_magic)) == 0)
+		return ST_COMPRESSION_ZSTD;
+	if (len >= ustar_at + sizeof(ustar) + 1 &&
+	    memcmp(magic + ustar_at, ustar, sizeof(ustar)) == 0 &&
+	    (magic[ustar_at + sizeof(ustar)] == '\0' || magic[ustar_at + sizeof(ustar)] == ' '))
+		return ST_COMPRESSION_NONE;
+	return -1;
+}
+
 struct layer_stream {
 	struct st_stream base;
 	struct st_stream *blob;

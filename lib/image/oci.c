@@ -512,6 +512,29 @@ static bool is_foreign_media_type(const char *media_type)
 
 /* Fills each layer from its descriptor and checks that its blob exists
  * with the size the descriptor gives. A foreign layer may lack its blob. */
+/* Makes layer L read by the compression of its blob M's first bytes when
+ * its media type names another, as containerd's decompressor picks one. */
+static void follow_content(struct st_image *img, struct st_layer_info *l,
+			   const struct st_member *m)
+{
+	static const char *const names[] = {
+		[ST_COMPRESSION_NONE] = "an uncompressed tar",
+		[ST_COMPRESSION_GZIP] = "gzip",
+		[ST_COMPRESSION_ZSTD] = "zstd",
+	};
+	int content = st_layer_content_compression(m->magic, m->magic_len);
+	char shown[ST_QUOTE_MAX];
+
+	if (content < 0 || content == l->compression || l->media_type == NULL)
+		return;
+	st_image_quote(shown, sizeof(shown), l->media_type);
+	st_diag(st_image_impl(img)->diag, ST_DIAG_WARN,
+		"%s: layer %s: media type '%s' does not match the blob, which is %s; "
+		"reading it as %s",
+		img->path, l->digest, shown, names[content], names[content]);
+	l->compression = content;
+}
+
 static int load_layers(struct st_image *img, const struct st_manifest *m,
 		       struct strata_error *err)
 {
@@ -567,6 +590,7 @@ static int load_layers(struct st_image *img, const struct st_manifest *m,
 			st_layer_sniff(l, found[i].magic, found[i].magic_len);
 		if (rc < 0)
 			return st_error_prefix(err, "%s", img->path);
+		follow_content(img, l, &found[i]);
 		impl->sources[i].member = found[i].resolved;
 		impl->sources[i].digest_known = true;
 	}

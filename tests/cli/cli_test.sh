@@ -156,6 +156,14 @@ expect_status "db import into a new directory fails cleanly" 2
 run scan --db "$cli_tmp/missing.db" "$data/images/oci-dir"
 expect_status "scan with a missing --db is a scan error" 3
 
+# A layer whose media type names another compression than its bytes.
+run scan --no-vuln "$data/images/oci-mislabelled"
+expect_status "mislabelled layers: scan succeeds" 0
+expect_stderr "mislabelled layers: the warning names the media type and the content" \
+	"media type 'application/vnd.oci.image.layer.v1.tar\+gzip' does not match the blob, which is an uncompressed tar; reading it as an uncompressed tar"
+expect_stderr "mislabelled layers: gzip labelled tar is read as gzip" \
+	"media type 'application/vnd.oci.image.layer.v1.tar' does not match the blob, which is gzip; reading it as gzip"
+
 # Hints: how to pick one image of several, and dir: for a plain directory.
 run scan --no-vuln "$data/images/docker-classic.tar"
 expect_stderr "several images: the warning says how to pick one" \

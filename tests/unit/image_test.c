@@ -386,6 +386,14 @@ ST_TEST(image_docker_oci_as_oci_archive)
 	return ST_TEST_PASS;
 }
 
+/* A layer is read by the compression of its bytes when its media type
+ * names another: an uncompressed tar labelled gzip, and gzip labelled tar. */
+ST_TEST(image_oci_mislabelled)
+{
+	return check_ref(data_ref("", "images/oci-mislabelled", ""), NULL, "oci-mislabelled",
+			 ST_FORM_OCI_DIR);
+}
+
 ST_TEST(image_oci_dir)
 {
 	return check_ref(data_ref("", "images/oci-dir", ""), NULL, "oci-dir", ST_FORM_OCI_DIR);

@@ -735,6 +735,19 @@ def zstd_images():
     named["bad-zstd-bomb"] = sha(zeros_zst)
 
 
+def mislabelled():
+    """Layers whose media type names another compression than their
+    bytes: an uncompressed tar labelled gzip, then gzip labelled tar.
+    strata reads them by their bytes, with a warning."""
+    cfg = config([sha(LAYER_A), sha(LAYER_B)])
+    b_gz = gz(LAYER_B)
+    _, desc = oci_single("oci-mislabelled", cfg, [(LAYER_A, MT_LAYER_GZ), (b_gz, MT_LAYER)])
+    expect("oci-mislabelled", "oci", None, cfg, [
+        layer_expect(LAYER_A, LAYER_A, "none", "ADD rootfs.tar /", MT_LAYER_GZ),
+        layer_expect(b_gz, LAYER_B, "gzip", "RUN echo hello", MT_LAYER)],
+        manifest=desc["digest"])
+
+
 classic_members, classic_manifest = docker_classic()
 more_images()
 docker_foreign()
@@ -745,6 +758,7 @@ oci_basic()
 oci_multi()
 bad_images(classic_members, classic_manifest)
 zstd_images()
+mislabelled()
 
 with open(os.path.join(OUT, "expected.json"), "w") as f:
     json.dump({"images": expected, "errors": named}, f, indent=1, sort_keys=True)
