@@ -13,28 +13,6 @@
 
 /* Maximum bytes of history text shown in the table; longer text is cut
  * with "~". */
-#define TABLE_MAX_TEXT 100
-
-/* Writes S with control bytes shown as '?', cut after MAX bytes. */
-static void put_text(FILE *out, const char *s, size_t max)
-{
-	size_t n;
-
-	if (s == NULL) {
-		fputc('-', out);
-		return;
-	}
-	for (n = 0; s[n] != '\0'; n++) {
-		unsigned char c = (unsigned char)s[n];
-
-		if (n == max) {
-			fputc('~', out);
-			return;
-		}
-		fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
-	}
-}
-
 /* Formats BYTES with a decimal unit: "512 B", "1.5 kB", "67.4 MB". */
 static const char *human_bytes(uint64_t bytes, char *buf, size_t size)
 {
@@ -118,7 +96,7 @@ static void write_empty_history(const struct st_layers *l, size_t *from, size_t 
 		if (h->layer != SIZE_MAX)
 			continue;
 		fputs("  -    (no layer)  ", out);
-		put_text(out, h->created_by, TABLE_MAX_TEXT);
+		st_report_put_text(out, h->created_by, ST_REPORT_MAX_TEXT);
 		fputc('\n', out);
 	}
 }
@@ -156,7 +134,7 @@ static void write_layer_rows(const struct strata_layers *layers, FILE *out)
 			packages_cell(l, f, packages, sizeof(packages)));
 		if (img->layers[i].missing)
 			fputs("(foreign layer, blob absent: not read)  ", out);
-		put_text(out, f->created_by, TABLE_MAX_TEXT);
+		st_report_put_text(out, f->created_by, ST_REPORT_MAX_TEXT);
 		fputc('\n', out);
 	}
 	write_empty_history(l, &history, l->history_count, out);
@@ -176,16 +154,16 @@ static void write_change(const struct st_pkg_change *c, FILE *out)
 	int kind = c->kind >= 0 && c->kind <= ST_CHANGE_CHANGED ? c->kind : ST_CHANGE_CHANGED;
 
 	fprintf(out, "    %c %s ", marks[kind], c->type);
-	put_text(out, c->name, TABLE_MAX_TEXT);
+	st_report_put_text(out, c->name, ST_REPORT_MAX_TEXT);
 	fputc(' ', out);
 	if (c->old_version != NULL && c->new_version != NULL) {
-		put_text(out, c->old_version, TABLE_MAX_TEXT);
+		st_report_put_text(out, c->old_version, ST_REPORT_MAX_TEXT);
 		fputs(" -> ", out);
 	}
-	put_text(out, c->new_version != NULL ? c->new_version : c->old_version, TABLE_MAX_TEXT);
+	st_report_put_text(out, c->new_version != NULL ? c->new_version : c->old_version, ST_REPORT_MAX_TEXT);
 	if (c->arch != NULL) {
 		fputs(" (", out);
-		put_text(out, c->arch, TABLE_MAX_TEXT);
+		st_report_put_text(out, c->arch, ST_REPORT_MAX_TEXT);
 		fputc(')', out);
 	}
 	fputc('\n', out);
@@ -234,7 +212,7 @@ static void write_totals(const struct strata_layers *layers, FILE *out)
 	fputs("\nLargest wasted paths:\n", out);
 	for (i = 0; i < l->wasted_count; i++) {
 		fprintf(out, "  %9s  ", human_bytes(l->wasted[i].bytes, a, sizeof(a)));
-		put_text(out, l->wasted[i].path, 4 * TABLE_MAX_TEXT);
+		st_report_put_text(out, l->wasted[i].path, 4 * ST_REPORT_MAX_TEXT);
 		fputc('\n', out);
 	}
 }
@@ -245,10 +223,10 @@ int st_report_layers_table(const struct strata_layers *layers, FILE *out,
 	const struct st_image *img = layers->scan->image;
 
 	fputs("Image:    ", out);
-	put_text(out, img->reference, 4 * TABLE_MAX_TEXT);
+	st_report_put_text(out, img->reference, 4 * ST_REPORT_MAX_TEXT);
 	fprintf(out, " (%s)\n", st_image_form_name(img->form));
 	fputs("Config:   ", out);
-	put_text(out, img->config_digest, TABLE_MAX_TEXT);
+	st_report_put_text(out, img->config_digest, ST_REPORT_MAX_TEXT);
 	fprintf(out, "\nLayers:   %zu\n\n", img->layer_count);
 	write_layer_rows(layers, out);
 	write_changes(&layers->analysis, out);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "report/report.h"
 #include "scan.h"
 
 /* Column widths stop growing here; longer values are cut with "~". */
@@ -33,6 +34,25 @@ static void put_cell(FILE *out, const char *s, size_t width)
 	}
 	for (; n < width; n++)
 		fputc(' ', out);
+}
+
+void st_report_put_text(FILE *out, const char *s, size_t max)
+{
+	size_t n;
+
+	if (s == NULL) {
+		fputc('-', out);
+		return;
+	}
+	for (n = 0; s[n] != '\0'; n++) {
+		unsigned char c = (unsigned char)s[n];
+
+		if (n == max) {
+			fputc('~', out);
+			return;
+		}
+		fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
+	}
 }
 
 static size_t cell_width(const char *s)
@@ -103,7 +123,7 @@ static void write_header(const struct strata_scan *scan, FILE *out)
 			(unsigned long long)l->size);
 		if (l->missing)
 			fputs("(foreign layer, blob absent: not scanned)  ", out);
-		put_cell(out, l->created_by, 0);
+		st_report_put_text(out, l->created_by, ST_REPORT_MAX_TEXT);
 		fputc('\n', out);
 	}
 	if (scan->inv.setuid_count > 0)

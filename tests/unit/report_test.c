@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "report/report.h"
 #include "scan.h"
 
 struct fixture {
@@ -160,6 +161,32 @@ ST_TEST(table_replaces_control_bytes)
 	ST_CHECK(strchr(text, '\x1b') == NULL);
 	ST_CHECK(strchr(text, '\x07') == NULL);
 	ST_CHECK(strstr(text, "evil?]0;title?pkg") != NULL);
+	free(text);
+	fixture_dispose(&fx);
+	return ST_TEST_PASS;
+}
+
+/* A history entry's created_by is cut in the table, as in `strata layers`:
+ * a crafted config could carry megabytes of it. */
+ST_TEST(table_cuts_long_created_by)
+{
+	struct strata_report_options opts;
+	struct fixture fx;
+	char long_text[4096];
+	char *text;
+	const char *line;
+
+	memset(long_text, 'r', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	fixture_init(&fx);
+	fx.layers[0].created_by = long_text;
+	strata_report_options_init(&opts);
+	text = render(&fx, &opts, NULL);
+	ST_CHECK(text != NULL);
+	line = strstr(text, "rrrr");
+	ST_CHECK(line != NULL);
+	ST_CHECK_INT(strcspn(line, "\n"), ST_REPORT_MAX_TEXT + 1);
+	ST_CHECK(line[ST_REPORT_MAX_TEXT] == '~');
 	free(text);
 	fixture_dispose(&fx);
 	return ST_TEST_PASS;
