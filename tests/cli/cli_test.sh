@@ -175,6 +175,17 @@ expect_stderr "plain directory error points at dir:" "scan a root file system wi
 "$STRATA" scan --no-vuln - <"$data/images/docker-classic.tar" >"$cli_out" 2>"$cli_err"
 expect_stderr "several images on standard input: the hint names -" \
 	"pick one with docker-archive:-:TAG or :@INDEX\)"
+# A stream that is no tar fails at its first block, before it is spooled.
+head -c 1048576 /dev/zero | "$STRATA" scan --no-vuln - >"$cli_out" 2>"$cli_err"
+status=$?
+expect_status "zeros on standard input: scan error" 3
+expect_stderr "zeros on standard input: the error names the end-of-archive block" \
+	"standard input starts with a tar end-of-archive block, so it holds no image"
+head -c 1048576 /dev/zero | tr '\0' 'x' | "$STRATA" scan --no-vuln - >"$cli_out" 2>"$cli_err"
+status=$?
+expect_status "text on standard input: scan error" 3
+expect_stderr "text on standard input: the error says it is not a tar" \
+	"standard input is not a tar archive: its first block is no tar header"
 run scan --no-vuln "oci-archive:$data/images/docker-classic.tar"
 expect_stderr "docker-archive read as oci-archive: the hint names docker-archive:" \
 	"it contains manifest.json, so scan it as docker-archive:.*docker-classic.tar$"
