@@ -184,9 +184,21 @@ static int select_tagged(const struct st_descriptor **out, const struct st_index
 		else if (d->ref_name != NULL)
 			st_image_add_choice(choices, d->ref_name);
 	}
-	if (n > 0)
-		return select_entry(out, tagged, n, p, what, err);
 	st_image_quote(shown, sizeof(shown), tag);
+	if (n > 0) {
+		int rc = select_entry(out, tagged, n, p, what, err);
+
+		/* Several images share the tag and have no platform, so only a
+		 * digest can select one. */
+		if (rc != STRATA_EINVAL)
+			return rc;
+		choices[0] = '\0';
+		for (i = 0; i < n; i++)
+			st_image_add_choice(choices, tagged[i].digest);
+		return st_error_set(err, STRATA_EINVAL,
+				    "%s: %zu images are tagged '%s'; select one with @sha256:DIGEST: %s",
+				    what, n, shown, choices);
+	}
 	return st_error_set(err, STRATA_ENOTFOUND, "%s: no image tagged '%s'; tags: %s", what,
 			    shown, choices[0] != '\0' ? choices : "(none)");
 }
@@ -220,12 +232,13 @@ static int read_document(int *kind, struct st_buf *blob, struct st_image *img,
 {
 	struct st_image_impl *impl = st_image_impl(img);
 	int want = st_doc_kind_from_media_type(d->media_type);
+	const char *noun = want == ST_DOC_INDEX ? "index" : "manifest";
 	char what[160];
 	int rc;
 
-	snprintf(what, sizeof(what), "%s: manifest %s", img->path, d->digest);
+	snprintf(what, sizeof(what), "%s: %s %s", img->path, noun, d->digest);
 	rc = st_store_read_blob(&impl->store, d, impl->limits.manifest_bytes, "manifest_bytes",
-				"manifest", blob, err);
+				noun, blob, err);
 	if (rc < 0)
 		return rc;
 	rc = st_image_json_kind(kind, st_slice_make(blob->ptr, blob->len), &impl->limits, what,
@@ -323,16 +336,17 @@ static int resolve_manifest(struct st_manifest *m, const struct st_descriptor **
 		if (level == NULL)
 			snprintf(what, sizeof(what), "%s: index.json", img->path);
 		else
-			snprintf(what, sizeof(what), "%s: manifest %s", img->path, level);
+			snprintf(what, sizeof(what), "%s: index %s", img->path, level);
 		rc = select_level(&d, r, tag, digest, p, img, what, err);
 		if (rc < 0)
 			goto out;
 		if (r->level_count == 1)
 			*top = d;
-		snprintf(what, sizeof(what), "%s: manifest %s", img->path, d->digest);
 		rc = read_document(&kind, &blob, img, d, err);
 		if (rc < 0)
 			goto out;
+		snprintf(what, sizeof(what), "%s: %s %s", img->path,
+			 kind == ST_DOC_INDEX ? "index" : "manifest", d->digest);
 		if (kind == ST_DOC_MANIFEST) {
 			rc = st_image_parse_manifest(m, st_slice_make(blob.ptr, blob.len),
 						     &impl->limits, &impl->arena, what, err);

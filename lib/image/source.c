@@ -215,9 +215,19 @@ static int open_private_dir(int dirfd, const char *name, const char *path,
 	if (mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
 		return st_error_sys(err, STRATA_EIO, "cannot create %s", path);
 	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return st_error_sys(err, STRATA_EIO, "cannot open %s", path);
-	return fd;
+	if (fd >= 0)
+		return fd;
+	/* O_NOFOLLOW with O_DIRECTORY fails on a symlink with ENOTDIR. */
+	if (errno == ENOTDIR || errno == ELOOP) {
+		struct stat st;
+
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+			return st_error_set(err, STRATA_EIO,
+					    "%s is a symbolic link, which strata does not follow "
+					    "for its private spool; make it a directory",
+					    path);
+	}
+	return st_error_sys(err, STRATA_EIO, "cannot open %s", path);
 }
 
 /* Opens $CACHE/strata/tmp, creating what is missing, and checks that it
@@ -746,8 +756,12 @@ int st_image_open(struct st_image **out, const char *ref, const struct st_image_
 	int rc;
 
 	*out = NULL;
-	if (ref == NULL || ref[0] == '\0' || opts == NULL || opts->limits == NULL)
-		return st_error_set(err, STRATA_EINVAL, "image reference or limits missing");
+	if (ref == NULL || ref[0] == '\0')
+		return st_error_set(err, STRATA_EINVAL,
+				    "the image reference is empty; name an image tar, an OCI "
+				    "layout or dir:PATH");
+	if (opts == NULL || opts->limits == NULL)
+		return st_error_set(err, STRATA_EINVAL, "image options without limits");
 	rc = image_new(&img, ref, opts, err);
 	if (rc < 0)
 		return rc;

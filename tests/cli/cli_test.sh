@@ -175,6 +175,12 @@ expect_stderr "plain directory error points at dir:" "scan a root file system wi
 "$STRATA" scan --no-vuln - <"$data/images/docker-classic.tar" >"$cli_out" 2>"$cli_err"
 expect_stderr "several images on standard input: the hint names -" \
 	"pick one with docker-archive:-:TAG or :@INDEX\)"
+run scan --no-vuln ""
+expect_status "an empty image reference is a usage error" 2
+expect_stderr "an empty image reference is named as such" "the image reference is empty"
+run layers ""
+expect_status "layers: an empty image reference is a usage error" 2
+
 # A stream that is no tar fails at its first block, before it is spooled.
 head -c 1048576 /dev/zero | "$STRATA" scan --no-vuln - >"$cli_out" 2>"$cli_err"
 status=$?
@@ -369,6 +375,8 @@ rm -rf "$XDG_CACHE_HOME/strata/tmp"
 ln -s "$cli_tmp" "$XDG_CACHE_HOME/strata/tmp"
 run scan --no-vuln - < <(cat "$img")
 expect_status "scan - with a linked spool directory is a scan error" 3
+expect_stderr "scan - says the spool directory is a symbolic link" \
+	"strata/tmp is a symbolic link, which strata does not follow"
 unset XDG_CACHE_HOME
 
 # Gates never pass unchecked ----------------------------------------------

@@ -656,6 +656,8 @@ static const struct bad_case bad_cases[] = {
 	{"", "bad-config-digest", "", NULL, STRATA_ECORRUPT, 0, "config", true},
 	{"", "bad-diffid", "", NULL, 0, STRATA_ECORRUPT, "diff_id mismatch", true},
 	{"", "bad-diffid.tar", "", NULL, 0, STRATA_ECORRUPT, "diff_id mismatch", true},
+	{"oci:", "bad-dup-tag", ":v1", NULL, STRATA_EINVAL, 0,
+	 "index.json: 2 images are tagged 'v1'; select one with @sha256:DIGEST: ", true},
 	{"", "bad-docker-oci-mismatch.tar", "", NULL, STRATA_ECORRUPT, 0,
 	 "manifest.json and index.json describe different images: no image manifest in "
 	 "index.json (1 read)",

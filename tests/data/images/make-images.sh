@@ -553,6 +553,17 @@ def more_images():
         layer_expect(gz(LAYER_C), LAYER_C, "gzip", "ADD rootfs.tar /", MT_LAYER_GZ)],
         arch="arm64", manifest=arm["digest"])
 
+    # Two images with the same tag and no platform: only a digest can
+    # select one.
+    lay = Layout()
+    first, _ = lay.image(cfg_arm, [(gz(LAYER_C), MT_LAYER_GZ)])
+    second, _ = lay.image(config([sha(LAYER_A)], history=HISTORY[:1]), [(gz(LAYER_A), MT_LAYER_GZ)])
+    for desc in (first, second):
+        desc["annotations"] = {"org.opencontainers.image.ref.name": "v1"}
+        lay.index["manifests"].append(desc)
+    lay.write_dir("bad-dup-tag")
+    named["bad-dup-tag"] = first["digest"] + ", " + second["digest"]
+
     # Indexes nested 6 deep below index.json.
     lay = Layout()
     desc, _ = lay.image(cfg_arm, [(gz(LAYER_C), MT_LAYER_GZ)])
@@ -561,7 +572,7 @@ def more_images():
                               "manifests": [desc]}), MT_INDEX)
     lay.index["manifests"].append(desc)
     lay.write_dir("bad-nested")
-    named["bad-nested"] = "manifest sha256:"
+    named["bad-nested"] = "index sha256:"
 
     # A layer descriptor one byte longer than its blob.
     def grow(lay, desc):
