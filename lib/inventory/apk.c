@@ -618,9 +618,15 @@ static void apk_free(void *state)
 	free(st);
 }
 
+static const char *apk_anchor(size_t i)
+{
+	return i == 0 ? APK_INSTALLED_PATH : NULL;
+}
+
 const struct st_cataloger st_cataloger_apk = {
 	.name = "apk",
 	.wants = apk_wants,
+	.anchor = apk_anchor,
 	.init = apk_init,
 	.on_layer_file = apk_on_layer_file,
 	.on_final_file = apk_on_final_file,

@@ -35,22 +35,231 @@ static const struct st_cataloger *const registry[] = {
 /* A summary names its owner in one byte (run_summarize). */
 _Static_assert(CATALOGER_COUNT <= 255, "too many catalogers for a one-byte summary tag");
 
+/* Symbolic links followed to resolve one anchor: Linux's MAXSYMLINKS. */
+#define ANCHOR_MAX_HOPS 40
+
+/* Anchors of all catalogers together: bounded by the registry, not by the
+ * image, as are the probes and links derived from them. */
+#define ANCHOR_MAX 64
+#define PROBE_MAX (2 * ANCHOR_MAX)
+
+/* A symbolic link found in the final view at a directory above an anchor. */
+struct anchor_link {
+	char *path;
+	char *target;
+};
+
+/* An anchor that a link leads elsewhere: the catalogers read FROM in its
+ * place, as if it were TO. Both end in '/' for a directory anchor. */
+struct redirect {
+	const char *from;
+	const char *to;
+};
+
+/* A path that the first pass requests from the walk besides the
+ * catalogers' own: a directory above an anchor, where a link would move
+ * it, or the /usr twin of an anchor under lib/ and the like. */
+struct probe {
+	const char *path;
+	size_t len;
+	bool prefix; /* the files under PATH (a directory anchor's twin) */
+	bool twin;
+	size_t anchor; /* index into anchors, for a twin */
+};
+
 struct catalog_run {
 	void *state[CATALOGER_COUNT];
 	bool started[CATALOGER_COUNT];
 	struct st_catalog_ctx ctx;
 	struct st_walk_visitor visitor;
+	struct st_arena arena;
+	const char *anchors[ANCHOR_MAX];
+	size_t anchor_count;
+	struct probe probes[PROBE_MAX];
+	size_t probe_count;
+	/* Quick rejection in find_probe: bit N of len_mask is set when an
+	 * exact probe is N bytes long, and first_mask has the probes' first
+	 * bytes. */
+	uint64_t len_mask;
+	uint64_t first_mask[4];
+	bool prefix_probes; /* some probe is a prefix (under usr/) */
+	/* Found by the first pass. */
+	struct anchor_link links[ANCHOR_MAX];
+	size_t link_count;
+	bool twin_seen[ANCHOR_MAX];
+	/* The second pass, when a redirect is needed. */
+	struct redirect redirects[ANCHOR_MAX];
+	size_t redirect_count;
+	bool second_pass;
 };
 
-static bool run_wants(void *ctx, const char *path, size_t len, uint64_t *max_bytes)
+/* Whether PATH is ANCHOR's path, or a file under it for a directory
+ * anchor. */
+static bool matches_anchor(const char *anchor, const char *path, size_t len)
+{
+	size_t n = strlen(anchor);
+
+	if (n > 0 && anchor[n - 1] == '/')
+		return len > n && memcmp(path, anchor, n) == 0;
+	return len == n && memcmp(path, anchor, n) == 0;
+}
+
+static int add_probe(struct catalog_run *run, const char *path, size_t len, bool twin,
+		     size_t anchor, struct strata_error *err)
+{
+	struct probe *p;
+	size_t i;
+
+	for (i = 0; i < run->probe_count; i++) {
+		if (run->probes[i].len == len && !run->probes[i].twin && !twin &&
+		    memcmp(run->probes[i].path, path, len) == 0)
+			return 0;
+	}
+	if (run->probe_count == PROBE_MAX)
+		return st_error_set(err, STRATA_EINTERNAL, "catalog: more than %d probes",
+				    PROBE_MAX);
+	p = &run->probes[run->probe_count];
+	p->path = st_arena_strndup(&run->arena, path, len);
+	if (p->path == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory");
+	p->prefix = len > 0 && path[len - 1] == '/';
+	p->len = len;
+	p->twin = twin;
+	p->anchor = anchor;
+	if (!p->prefix && len >= 64)
+		return st_error_set(err, STRATA_EINTERNAL, "catalog: probe %s is too long", p->path);
+	if (p->prefix)
+		run->prefix_probes = true;
+	else
+		run->len_mask |= UINT64_C(1) << len;
+	run->first_mask[(unsigned char)path[0] >> 6] |= UINT64_C(1) << ((unsigned char)path[0] & 63);
+	run->probe_count++;
+	return 0;
+}
+
+/* Collects the registry's anchors and the probes derived from them. */
+static int collect_anchors(struct catalog_run *run, struct strata_error *err)
+{
+	size_t i;
+	size_t k;
+	int rc;
+
+	for (i = 0; i < CATALOGER_COUNT; i++) {
+		const char *a;
+		size_t n;
+
+		if (registry[i]->anchor == NULL)
+			continue;
+		for (n = 0; (a = registry[i]->anchor(n)) != NULL; n++) {
+			if (run->anchor_count == ANCHOR_MAX)
+				return st_error_set(err, STRATA_EINTERNAL,
+						    "catalog: more than %d anchors", ANCHOR_MAX);
+			run->anchors[run->anchor_count++] = a;
+		}
+	}
+	for (k = 0; k < run->anchor_count; k++) {
+		const char *a = run->anchors[k];
+		size_t len = strlen(a);
+		size_t j;
+
+		/* Each directory above A, and A's own directory without '/'. */
+		for (j = 1; j < len; j++) {
+			if (a[j] != '/')
+				continue;
+			rc = add_probe(run, a, j, false, k, err);
+			if (rc < 0)
+				return rc;
+		}
+		for (j = 0; j < ST_MERGED_USR_DIR_COUNT; j++) {
+			char *twin;
+
+			if (strncmp(a, st_merged_usr_dirs[j], strlen(st_merged_usr_dirs[j])) != 0)
+				continue;
+			twin = st_arena_printf(&run->arena, "usr/%s", a);
+			if (twin == NULL)
+				return st_error_set(err, STRATA_ENOMEM, "out of memory");
+			rc = add_probe(run, twin, strlen(twin), true, k, err);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* Returns the probe that PATH is, or NULL. Called for every tar entry, so
+ * it rejects most paths by their first byte and length alone. */
+static const struct probe *find_probe(const struct catalog_run *run, const char *path,
+				      size_t len)
+{
+	unsigned char first = len > 0 ? (unsigned char)path[0] : 0;
+	bool exact_len = len < 64 && ((run->len_mask >> len) & 1) != 0;
+	size_t i;
+
+	if (len == 0 || ((run->first_mask[first >> 6] >> (first & 63)) & 1) == 0)
+		return NULL;
+	if (!exact_len && !(run->prefix_probes && len > 4 && memcmp(path, "usr/", 4) == 0))
+		return NULL;
+	for (i = 0; i < run->probe_count; i++) {
+		const struct probe *p = &run->probes[i];
+
+		if (p->prefix ? (len > p->len && memcmp(path, p->path, p->len) == 0)
+			      : (len == p->len && memcmp(path, p->path, len) == 0))
+			return p;
+	}
+	return NULL;
+}
+
+/* Returns the redirect whose FROM leads to PATH, or NULL. */
+static const struct redirect *find_redirect(const struct catalog_run *run, const char *path,
+					    size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < CATALOGER_COUNT; i++) {
-		if (registry[i]->wants(path, len))
+	for (i = 0; i < run->redirect_count; i++) {
+		if (matches_anchor(run->redirects[i].from, path, len))
+			return &run->redirects[i];
+	}
+	return NULL;
+}
+
+/* Whether PATH is an anchor that a redirect replaces. */
+static bool is_redirected(const struct catalog_run *run, const char *path, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < run->redirect_count; i++) {
+		if (matches_anchor(run->redirects[i].to, path, len))
 			return true;
 	}
 	return false;
+}
+
+/* Whether the cataloger at index I takes part in the second pass: the
+ * catalogers that declare anchors read their files again. */
+static bool in_second_pass(size_t i)
+{
+	return registry[i]->anchor != NULL;
+}
+
+static bool run_wants(void *ctx, const char *path, size_t len, uint64_t *max_bytes)
+{
+	struct catalog_run *run = ctx;
+	size_t i;
+
+	(void)max_bytes;
+	if (run->second_pass) {
+		if (find_redirect(run, path, len) != NULL)
+			return true;
+		if (is_redirected(run, path, len))
+			return false;
+	}
+	for (i = 0; i < CATALOGER_COUNT; i++) {
+		if ((!run->second_pass || in_second_pass(i)) && registry[i]->wants(path, len))
+			return true;
+	}
+	if (run->second_pass)
+		return false;
+	return find_probe(run, path, len) != NULL;
 }
 
 /* Returns the index of the first cataloger in registry order that wants
@@ -165,13 +374,79 @@ static int note_setuid(struct catalog_run *run, const struct st_walk_file *f,
 	return 0;
 }
 
+/* First pass: records a final link at a directory above an anchor, and
+ * notes that an anchor's /usr twin exists. */
+static int note_anchor_paths(struct catalog_run *run, const struct st_walk_file *f,
+			     struct strata_error *err)
+{
+	const struct probe *p = find_probe(run, f->path, f->path_len);
+	struct anchor_link *l;
+
+	if (p == NULL)
+		return 0;
+	if (p->twin) {
+		run->twin_seen[p->anchor] = true;
+		return 0;
+	}
+	if (f->type != ST_FILE_SYMLINK || f->link_target == NULL ||
+	    run->link_count == ANCHOR_MAX)
+		return 0;
+	l = &run->links[run->link_count];
+	l->path = st_arena_strndup(&run->arena, f->path, f->path_len);
+	l->target = st_arena_strndup(&run->arena, f->link_target, strlen(f->link_target));
+	if (l->path == NULL || l->target == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory");
+	run->link_count++;
+	return 0;
+}
+
+/* Second pass: hands F to the catalogers that declare anchors, under the
+ * anchor's name when F is what a redirect leads to. */
+static int dispatch_second(struct catalog_run *run, const struct st_walk_file *f, bool final,
+			   struct strata_error *err)
+{
+	const struct redirect *r = find_redirect(run, f->path, f->path_len);
+	struct st_walk_file g = *f;
+	size_t i;
+	int rc;
+
+	if (r != NULL) {
+		size_t from = strlen(r->from);
+		char *mapped = st_arena_printf(&run->arena, "%s%.*s", r->to,
+					       (int)(f->path_len - from), f->path + from);
+
+		if (from > f->path_len || mapped == NULL)
+			return st_error_set(err, STRATA_ENOMEM, "out of memory");
+		/* A file anchor's FROM is the whole path: nothing follows. */
+		g.path = mapped;
+		g.path_len = strlen(mapped);
+	}
+	for (i = 0; i < CATALOGER_COUNT; i++) {
+		const struct st_cataloger *c = registry[i];
+		int (*fn)(void *, const struct st_walk_file *, struct st_catalog_ctx *,
+			  struct strata_error *) = final ? c->on_final_file : c->on_layer_file;
+
+		if (!in_second_pass(i) || fn == NULL || !c->wants(g.path, g.path_len))
+			continue;
+		rc = fn(run->state[i], &g, &run->ctx, err);
+		if (rc < 0)
+			return st_error_prefix(err, "%s cataloger", c->name);
+	}
+	return 0;
+}
+
 static int dispatch(struct catalog_run *run, const struct st_walk_file *f, bool final,
 		    struct strata_error *err)
 {
 	size_t i;
 	int rc;
 
+	if (run->second_pass)
+		return dispatch_second(run, f, final, err);
 	if (final) {
+		rc = note_anchor_paths(run, f, err);
+		if (rc < 0)
+			return rc;
 		rc = note_setuid(run, f, err);
 		if (rc < 0)
 			return rc;
@@ -212,6 +487,188 @@ static void run_free(struct catalog_run *run)
 		run->started[i] = false;
 		run->state[i] = NULL;
 	}
+	st_arena_dispose(&run->arena);
+}
+
+/* Anchors and links -------------------------------------------------------- */
+
+/* Returns the recorded link at PATH (LEN bytes), or NULL. */
+static const struct anchor_link *find_link(const struct catalog_run *run, const char *path,
+					   size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < run->link_count; i++) {
+		if (strlen(run->links[i].path) == len && memcmp(run->links[i].path, path, len) == 0)
+			return &run->links[i];
+	}
+	return NULL;
+}
+
+/* Resolves ANCHOR through the links recorded above it, inside the image
+ * root: an absolute target starts again at the root, and ".." stops there,
+ * as in a chroot. Returns the path (in the run's arena, ending in '/' when
+ * ANCHOR does), ANCHOR itself when no link applies, or NULL after
+ * ANCHOR_MAX_HOPS links or past PATH_BYTES.
+ * NOTE: only links at directories above anchors are known, so a target
+ * that passes through another linked directory is taken as it is written,
+ * and a database file that is itself a link is not followed here. */
+static const char *resolve_anchor(struct catalog_run *run, const char *anchor,
+				  size_t path_bytes)
+{
+	size_t anchor_len = strlen(anchor);
+	bool dir = anchor_len > 0 && anchor[anchor_len - 1] == '/';
+	const char *todo = st_arena_strndup(&run->arena, anchor, anchor_len - (dir ? 1 : 0));
+	char *done = st_arena_alloc(&run->arena, path_bytes + 1);
+	size_t done_len = 0;
+	unsigned hops = 0;
+
+	if (todo == NULL || done == NULL)
+		return NULL;
+	done[0] = '\0';
+	while (*todo != '\0') {
+		const char *slash = strchr(todo, '/');
+		size_t n = slash != NULL ? (size_t)(slash - todo) : strlen(todo);
+		const char *name = todo;
+		const struct anchor_link *l;
+		size_t parent_len;
+		size_t cand_len;
+
+		todo = slash != NULL ? slash + 1 : todo + n;
+		if (n == 0 || (n == 1 && name[0] == '.'))
+			continue;
+		if (n == 2 && name[0] == '.' && name[1] == '.') {
+			while (done_len > 0 && done[done_len - 1] != '/')
+				done_len--;
+			if (done_len > 0)
+				done_len--;
+			done[done_len] = '\0';
+			continue;
+		}
+		parent_len = done_len;
+		cand_len = done_len + (done_len > 0 ? 1 : 0) + n;
+		if (cand_len > path_bytes)
+			return NULL;
+		if (done_len > 0)
+			done[done_len++] = '/';
+		memcpy(done + done_len, name, n);
+		done[cand_len] = '\0';
+		l = find_link(run, done, cand_len);
+		if (l == NULL) {
+			done_len = cand_len;
+			continue;
+		}
+		if (++hops > ANCHOR_MAX_HOPS || strlen(l->target) + strlen(todo) + 1 > path_bytes)
+			return NULL;
+		/* A relative target continues from the link's directory, an
+		 * absolute one from the root. */
+		done_len = l->target[0] == '/' ? 0 : parent_len;
+		done[done_len] = '\0';
+		todo = st_arena_printf(&run->arena, "%s/%s", l->target, todo);
+		if (todo == NULL)
+			return NULL;
+	}
+	if (hops == 0)
+		return anchor;
+	if (done_len + 1 > path_bytes)
+		return NULL;
+	if (dir)
+		done[done_len++] = '/';
+	done[done_len] = '\0';
+	return done;
+}
+
+/* Whether the catalogers read PATH anyway: it is an anchor, or a file
+ * under a directory anchor. */
+static bool covered_by_anchor(const struct catalog_run *run, const char *path)
+{
+	size_t len = strlen(path);
+	size_t k;
+
+	for (k = 0; k < run->anchor_count; k++) {
+		if (strcmp(run->anchors[k], path) == 0 || matches_anchor(run->anchors[k], path, len))
+			return true;
+	}
+	return false;
+}
+
+/* Whether anchor K has a /usr twin probe, and resolves to it. */
+static bool has_twin(const struct catalog_run *run, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < run->probe_count; i++) {
+		if (run->probes[i].twin && run->probes[i].anchor == k)
+			return true;
+	}
+	return false;
+}
+
+/* After the first pass: records a redirect for each anchor that the
+ * image's links lead to a path no cataloger read. Returns their count. */
+static int plan_redirects(struct catalog_run *run)
+{
+	size_t path_bytes = run->ctx.limits->path_bytes;
+	size_t k;
+
+	if (run->link_count == 0)
+		return 0;
+	for (k = 0; k < run->anchor_count; k++) {
+		const char *a = run->anchors[k];
+		const char *r = resolve_anchor(run, a, path_bytes);
+		struct redirect *d;
+
+		if (r == NULL) {
+			st_diag(run->ctx.diag, ST_DIAG_WARN,
+				"%s: not read: the symbolic links above it loop or lead past the "
+				"path_bytes limit",
+				a);
+			continue;
+		}
+		if (r == a || strcmp(r, a) == 0 || covered_by_anchor(run, r))
+			continue;
+		/* A merged-/usr image links lib to usr/lib: the twin of an
+		 * anchor there is read only when the first pass saw it. */
+		if (has_twin(run, k) && !run->twin_seen[k] && strncmp(r, "usr/", 4) == 0 &&
+		    strcmp(r + 4, a) == 0)
+			continue;
+		d = &run->redirects[run->redirect_count++];
+		d->from = r;
+		d->to = a;
+	}
+	if (run->redirect_count > 0)
+		st_diag(run->ctx.diag, ST_DIAG_WARN,
+			"%s is reached through symbolic links in the image as %s%s; reading the "
+			"layers again for the package and release files there",
+			run->redirects[0].to, run->redirects[0].from,
+			run->redirect_count > 1 ? ", with other such paths" : "");
+	return (int)run->redirect_count;
+}
+
+/* Starts the second pass: the catalogers that declare anchors begin again,
+ * and only they see the files of the walk, with each redirect's files
+ * under its anchor's name. */
+static int begin_second_pass(struct catalog_run *run, struct strata_error *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < CATALOGER_COUNT; i++) {
+		if (!in_second_pass(i))
+			continue;
+		registry[i]->free(run->state[i]);
+		run->started[i] = false;
+		run->state[i] = NULL;
+		rc = registry[i]->init(&run->state[i], err);
+		if (rc < 0)
+			return st_error_prefix(err, "%s cataloger", registry[i]->name);
+		run->started[i] = true;
+	}
+	run->second_pass = true;
+	run->visitor.wants_summary = NULL;
+	run->visitor.summarize = NULL;
+	run->visitor.observer = NULL;
+	return 0;
 }
 
 static int run_begin(struct catalog_run *run, struct st_inventory *inv,
@@ -221,8 +678,14 @@ static int run_begin(struct catalog_run *run, struct st_inventory *inv,
 	int rc;
 
 	memset(run, 0, sizeof(*run));
+	st_arena_init(&run->arena);
 	if (opts == NULL || opts->limits == NULL)
 		return st_error_set(err, STRATA_EINVAL, "catalog: walk options without limits");
+	rc = collect_anchors(run, err);
+	if (rc < 0) {
+		st_arena_dispose(&run->arena);
+		return rc;
+	}
 	run->ctx.inv = inv;
 	run->ctx.diag = opts->diag;
 	run->ctx.limits = opts->limits;
@@ -295,6 +758,8 @@ int st_catalog_image_observed(struct st_image *img, struct st_inventory *inv,
 	struct catalog_run run;
 	int rc;
 
+	struct st_walk_options quiet;
+
 	rc = run_begin(&run, inv, opts, err);
 	if (rc < 0)
 		return rc;
@@ -303,6 +768,16 @@ int st_catalog_image_observed(struct st_image *img, struct st_inventory *inv,
 		rc = walk_root_dir(img, &run.visitor, opts, stats, err);
 	else
 		rc = st_walk_image(img, &run.visitor, opts, stats, err);
+	if (rc < 0 || plan_redirects(&run) == 0)
+		return run_end(&run, rc, err);
+	/* The first pass already reported the walk's warnings. */
+	quiet = *opts;
+	quiet.diag = NULL;
+	rc = begin_second_pass(&run, err);
+	if (rc == 0 && img->form == ST_FORM_DIR)
+		rc = st_walk_directory(img->path, &run.visitor, &quiet, NULL, err);
+	else if (rc == 0)
+		rc = st_walk_image(img, &run.visitor, &quiet, NULL, err);
 	return run_end(&run, rc, err);
 }
 
@@ -314,9 +789,18 @@ int st_catalog_layers(size_t count, st_layer_opener open, void *open_ctx,
 	struct catalog_run run;
 	int rc;
 
+	struct st_walk_options quiet;
+
 	rc = run_begin(&run, inv, opts, err);
 	if (rc < 0)
 		return rc;
 	rc = st_walk_layers(count, open, open_ctx, names, &run.visitor, opts, stats, err);
+	if (rc < 0 || plan_redirects(&run) == 0)
+		return run_end(&run, rc, err);
+	quiet = *opts;
+	quiet.diag = NULL;
+	rc = begin_second_pass(&run, err);
+	if (rc == 0)
+		rc = st_walk_layers(count, open, open_ctx, names, &run.visitor, &quiet, NULL, err);
 	return run_end(&run, rc, err);
 }

@@ -635,9 +635,17 @@ static void dpkg_free(void *state)
 	free(st);
 }
 
+static const char *dpkg_anchor(size_t i)
+{
+	static const char *const anchors[] = {DPKG_STATUS_PATH, DPKG_STATUS_DIR, DPKG_INFO_DIR};
+
+	return i < ST_ARRAY_LEN(anchors) ? anchors[i] : NULL;
+}
+
 const struct st_cataloger st_cataloger_dpkg = {
 	.name = "dpkg",
 	.wants = dpkg_wants,
+	.anchor = dpkg_anchor,
 	.init = dpkg_init,
 	.on_layer_file = dpkg_on_layer_file,
 	.on_final_file = dpkg_on_final_file,

@@ -303,11 +303,11 @@ static const char *lookup(const struct owned_table *t, struct st_slice p)
 	return s != NULL && s->path != NULL ? s->owner : NULL;
 }
 
-/* Top-level directories that merged-/usr systems (Debian 12, Fedora, ...)
- * turn into links to their /usr counterparts, while package databases
- * may still list files under the old path (dpkg lists /bin/bash). */
-static const char *const merged_usr_dirs[] = {"bin/", "sbin/", "lib/", "lib32/", "lib64/",
-					      "libx32/"};
+/* Package databases may still list files under the old path of a merged
+ * directory (dpkg lists /bin/bash). */
+const char *const st_merged_usr_dirs[ST_MERGED_USR_DIR_COUNT] = {
+	"bin/", "sbin/", "lib/", "lib32/", "lib64/", "libx32/",
+};
 
 /* Writes into BUF the other name of P under merged /usr ("usr/bin/x" for
  * "bin/x" and the reverse) and returns it, or an empty slice. */
@@ -318,10 +318,10 @@ static struct st_slice merged_usr_alias(struct st_slice p, char *buf, size_t cap
 	struct st_slice rest = under_usr ? st_slice_make(p.ptr + 4, p.len - 4) : p;
 	size_t i;
 
-	for (i = 0; i < ST_ARRAY_LEN(merged_usr_dirs); i++) {
-		size_t n = strlen(merged_usr_dirs[i]);
+	for (i = 0; i < ST_MERGED_USR_DIR_COUNT; i++) {
+		size_t n = strlen(st_merged_usr_dirs[i]);
 
-		if (rest.len <= n || memcmp(rest.ptr, merged_usr_dirs[i], n) != 0)
+		if (rest.len <= n || memcmp(rest.ptr, st_merged_usr_dirs[i], n) != 0)
 			continue;
 		if (under_usr)
 			return rest;

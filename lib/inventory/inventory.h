@@ -173,6 +173,11 @@ struct st_cataloger {
 	const char *name;
 	/* Returns true for paths (normalized, see walk.h) this cataloger reads. */
 	bool (*wants)(const char *path, size_t len);
+	/* Optional: returns the I-th fixed path that the cataloger reads
+	 * ("DIR/" for the files in DIR), or NULL past the last. When a
+	 * directory above one is a symbolic link in the image, the catalog
+	 * step reads the path that the link leads to in its place. */
+	const char *(*anchor)(size_t i);
 	int (*init)(void **state, struct strata_error *err);
 	/* Optional; see st_walk_visitor.on_layer_file. */
 	int (*on_layer_file)(void *state, const struct st_walk_file *f,
@@ -191,6 +196,11 @@ struct st_cataloger {
 			 struct st_buf *out, const struct strata_limits *limits,
 			 struct st_diag *diag, struct strata_error *err);
 };
+
+/* Top-level directories that merged-/usr systems (Debian 12, Fedora, ...)
+ * turn into links to their /usr counterparts, each with its '/'. */
+#define ST_MERGED_USR_DIR_COUNT 6
+extern const char *const st_merged_usr_dirs[ST_MERGED_USR_DIR_COUNT];
 
 extern const struct st_cataloger st_cataloger_os;
 extern const struct st_cataloger st_cataloger_dpkg;

@@ -935,9 +935,15 @@ static int os_finish(void *state, struct st_catalog_ctx *ctx, struct strata_erro
 	return rc;
 }
 
+static const char *os_anchor(size_t i)
+{
+	return i < OS_FILE_COUNT ? os_paths[i] : NULL;
+}
+
 const struct st_cataloger st_cataloger_os = {
 	.name = "os-release",
 	.wants = os_wants,
+	.anchor = os_anchor,
 	.init = os_init,
 	.on_final_file = os_on_final_file,
 	.finish = os_finish,

@@ -768,9 +768,15 @@ static void rpm_free(void *state)
 	free(st);
 }
 
+static const char *rpm_anchor(size_t i)
+{
+	return i < ST_ARRAY_LEN(db_dirs) ? db_dirs[i] : NULL;
+}
+
 const struct st_cataloger st_cataloger_rpm = {
 	.name = "rpm",
 	.wants = rpm_wants,
+	.anchor = rpm_anchor,
 	.init = rpm_init,
 	.on_layer_file = rpm_on_layer_file,
 	.on_final_file = rpm_on_final_file,

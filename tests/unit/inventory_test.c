@@ -1480,6 +1480,155 @@ ST_TEST(catalog_layers_end_to_end)
 	return ST_TEST_PASS;
 }
 
+/* Counts the layers opened, to tell a second pass over the image. */
+struct counted_layers {
+	struct st_test_layers tl;
+	size_t opens;
+};
+
+static int open_counted_layer(void *ctx, size_t index, struct st_stream **out,
+			      struct strata_error *err)
+{
+	struct counted_layers *cl = ctx;
+
+	cl->opens++;
+	return st_test_open_layer(&cl->tl, index, out, err);
+}
+
+/* Catalogs the layers of CL into INV with default limits, the log in LOG. */
+static int catalog_counted(struct counted_layers *cl, size_t count, struct st_inventory *inv,
+			   struct diag_log *log, struct strata_error *err)
+{
+	struct strata_limits lim;
+	struct st_walk_options opts;
+	struct st_diag diag;
+
+	strata_limits_default(&lim);
+	lim.scan_threads = 1;
+	diag_init(&diag, log);
+	opts.limits = &lim;
+	opts.diag = &diag;
+	st_inventory_init(inv);
+	strata_error_clear(err);
+	return st_catalog_layers(count, open_counted_layer, cl, NULL, inv, &opts, NULL, err);
+}
+
+/* A package database in a directory that a symbolic link leads to is
+ * read as if it were at its usual path, in a second pass, with its own
+ * layers. The database under the old directory, which the link hides, is
+ * not listed. */
+ST_TEST(catalog_follows_linked_database_directory)
+{
+	static const struct st_test_tar_entry layer0[] = {
+		{"usr/lib/os-release", "ID=debian\nVERSION_ID=\"12\"\n", NULL},
+		{"var/lib/dpkg/status", "Package: hidden\nStatus: install ok installed\nVersion: 1\n",
+		 NULL},
+		{"srv/dpkgdb/status", "Package: moved\nStatus: install ok installed\nVersion: 2\n",
+		 NULL},
+	};
+	static const struct st_test_tar_entry layer1[] = {
+		{"var/lib/dpkg", NULL, "../../srv/dpkgdb"},
+		{"srv/dpkgdb/status.d/extra", "Package: extra\nVersion: 3\n", NULL},
+	};
+	struct counted_layers cl = {{{layer0, layer1}, {ST_ARRAY_LEN(layer0), ST_ARRAY_LEN(layer1)}},
+				    0};
+	struct st_inventory inv;
+	struct strata_error err;
+	struct diag_log log;
+	const struct st_package *p;
+
+	ST_CHECK_INT(catalog_counted(&cl, 2, &inv, &log, &err), 0);
+	ST_CHECK_INT(cl.opens, 4);
+	ST_CHECK_STR(inv.os.id, "debian");
+	ST_CHECK(st_test_find_package(&inv, "deb", "hidden") == NULL);
+	p = st_test_find_package(&inv, "deb", "moved");
+	ST_CHECK(p != NULL);
+	ST_CHECK_STR(p->version, "2");
+	ST_CHECK_INT(p->layer, 0);
+	p = st_test_find_package(&inv, "deb", "extra");
+	ST_CHECK(p != NULL);
+	ST_CHECK_INT(p->layer, 1);
+	ST_CHECK(strstr(log.all, "var/lib/dpkg/status is reached through symbolic links in the "
+				 "image as srv/dpkgdb/status, with other such paths") != NULL);
+	st_inventory_dispose(&inv);
+	return ST_TEST_PASS;
+}
+
+/* An absolute link of a parent directory (etc -> /usr/etc) is followed
+ * inside the image root for the OS release. */
+ST_TEST(catalog_follows_linked_etc)
+{
+	static const struct st_test_tar_entry layer0[] = {
+		{"etc", NULL, "/usr/etc"},
+		{"usr/etc/os-release", "ID=alpine\nVERSION_ID=3.19.1\n", NULL},
+	};
+	struct counted_layers cl = {{{layer0}, {ST_ARRAY_LEN(layer0)}}, 0};
+	struct st_inventory inv;
+	struct strata_error err;
+	struct diag_log log;
+
+	ST_CHECK_INT(catalog_counted(&cl, 1, &inv, &log, &err), 0);
+	ST_CHECK(inv.os.found);
+	ST_CHECK_STR(inv.os.id, "alpine");
+	ST_CHECK_INT(cl.opens, 2);
+	st_inventory_dispose(&inv);
+	return ST_TEST_PASS;
+}
+
+/* A merged-/usr image (lib -> usr/lib) without an apk database under
+ * usr/lib is read once: the first pass saw that the twin is absent. With
+ * the database there, it is read in a second pass as lib/apk/db/installed. */
+ST_TEST(catalog_merged_usr_twin)
+{
+	static const struct st_test_tar_entry plain[] = {
+		{"lib", NULL, "usr/lib"},
+		{"usr/lib/os-release", "ID=debian\nVERSION_ID=\"12\"\n", NULL},
+		{"var/lib/dpkg/status", "Package: a\nStatus: install ok installed\nVersion: 1\n",
+		 NULL},
+	};
+	static const struct st_test_tar_entry with_apk[] = {
+		{"lib", NULL, "usr/lib"},
+		{"usr/lib/apk/db/installed", "P:musl\nV:1.2.4-r2\nA:x86_64\n\n", NULL},
+	};
+	struct counted_layers cl = {{{plain}, {ST_ARRAY_LEN(plain)}}, 0};
+	struct st_inventory inv;
+	struct strata_error err;
+	struct diag_log log;
+
+	ST_CHECK_INT(catalog_counted(&cl, 1, &inv, &log, &err), 0);
+	ST_CHECK_INT(cl.opens, 1);
+	ST_CHECK(st_test_find_package(&inv, "deb", "a") != NULL);
+	ST_CHECK(strstr(log.all, "reached through symbolic links") == NULL);
+	st_inventory_dispose(&inv);
+
+	cl = (struct counted_layers){{{with_apk}, {ST_ARRAY_LEN(with_apk)}}, 0};
+	ST_CHECK_INT(catalog_counted(&cl, 1, &inv, &log, &err), 0);
+	ST_CHECK_INT(cl.opens, 2);
+	ST_CHECK(st_test_find_package(&inv, "apk", "musl") != NULL);
+	st_inventory_dispose(&inv);
+	return ST_TEST_PASS;
+}
+
+/* Links that loop above an anchor stop at the hop limit with a warning. */
+ST_TEST(catalog_anchor_link_loop)
+{
+	static const struct st_test_tar_entry layer0[] = {
+		{"var/lib", NULL, "../var/lib"},
+		{"usr/lib/os-release", "ID=debian\nVERSION_ID=\"12\"\n", NULL},
+	};
+	struct counted_layers cl = {{{layer0}, {ST_ARRAY_LEN(layer0)}}, 0};
+	struct st_inventory inv;
+	struct strata_error err;
+	struct diag_log log;
+
+	ST_CHECK_INT(catalog_counted(&cl, 1, &inv, &log, &err), 0);
+	ST_CHECK(strstr(log.all, "var/lib/dpkg/status: not read: the symbolic links above it "
+				 "loop") != NULL);
+	ST_CHECK_STR(inv.os.id, "debian");
+	st_inventory_dispose(&inv);
+	return ST_TEST_PASS;
+}
+
 static int open_failing_layer(void *ctx, size_t index, struct st_stream **out,
 			      struct strata_error *err)
 {
