@@ -66,4 +66,17 @@ expect_stderr "broken jar named in a warning" "broken\.jar"
 expect_eq "jar still found next to a broken one" \
 	"$(jq '[.packages[] | select(.type == "maven")] | length' "$cli_out")" "1"
 
+# A package database behind a directory link --------------------------------
+linked=$(mktemp -d "$cli_tmp/linked.XXXXXX")
+mkdir -p "$linked/var/lib" "$linked/srv/dpkgdb" "$linked/usr/lib"
+printf 'ID=debian\nVERSION_ID="12"\n' >"$linked/usr/lib/os-release"
+printf 'Package: moved\nStatus: install ok installed\nVersion: 2\n' >"$linked/srv/dpkgdb/status"
+ln -s ../../srv/dpkgdb "$linked/var/lib/dpkg"
+run scan --no-vuln --format json "dir:$linked"
+expect_status "linked dpkg directory: scan succeeds" 0
+expect_eq "linked dpkg directory: the package is listed" \
+	"$(jq -r '[.packages[] | select(.type == "deb") | .name] | join(",")' "$cli_out")" "moved"
+expect_stderr "linked dpkg directory: the warning names both paths" \
+	"var/lib/dpkg/status is reached through symbolic links in the image as srv/dpkgdb/status"
+
 finish
