@@ -562,6 +562,13 @@ static int read_entries(struct st_walk *w, struct st_walk_layer_stats *st,
 		w->entry++;
 	}
 	rc = st_walk_tar_finish(&t, err);
+	/* Tar readers differ here: Go's archive/tar, which Docker and
+	 * containerd use, rejects a header after a single zero block. */
+	if (rc == 0 && t.ended && t.trailing_at != UINT64_MAX)
+		st_diag(w->diag, ST_DIAG_WARN,
+			"layer %s: data after the tar's end-of-archive marker, from byte %llu, "
+			"is not read; another tar reader may find more entries there",
+			w->layer_name, (unsigned long long)t.trailing_at);
 	if (rc == 0 && w->unsafe_names > NAME_WARNINGS)
 		st_diag(w->diag, ST_DIAG_WARN,
 			"layer %s: %llu more entries with absolute names or names above the root",

@@ -27,6 +27,11 @@ struct st_walk_tar {
 	bool failed;       /* the stream returned an error, kept in stream_err */
 	struct strata_error stream_err;
 	uint64_t bytes;    /* bytes pulled from the stream */
+	size_t data_len;   /* bytes at data */
+	/* After the tar's end-of-archive marker: the byte offset of the first
+	 * byte that is not zero, or UINT64_MAX when all are zero (padding). */
+	bool ended;
+	uint64_t trailing_at;
 };
 
 /* Opens layer INDEX through OPEN and starts a tar reader on it. On

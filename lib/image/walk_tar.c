@@ -50,7 +50,26 @@ static size_t pull(struct st_walk_tar *t)
 		return 0;
 	}
 	t->bytes += (uint64_t)n;
+	t->data_len = (size_t)n;
 	return (size_t)n;
+}
+
+/* Notes the first byte that is not zero among the stream bytes of the
+ * last chunk from stream offset FROM on. */
+static void check_trailing(struct st_walk_tar *t, uint64_t from)
+{
+	uint64_t start = t->bytes - t->data_len;
+	const unsigned char *p = t->data;
+	size_t i;
+
+	if (t->trailing_at != UINT64_MAX || p == NULL || from >= t->bytes)
+		return;
+	for (i = from > start ? (size_t)(from - start) : 0; i < t->data_len; i++) {
+		if (p[i] != 0) {
+			t->trailing_at = start + i;
+			return;
+		}
+	}
 }
 
 static la_ssize_t read_cb(struct archive *a, void *ctx, const void **buf)
@@ -127,8 +146,18 @@ int st_walk_tar_next(struct st_walk_tar *t, struct archive_entry **entry,
 	 * locale; libarchive still returns their raw bytes. */
 	if (rc == ARCHIVE_OK || rc == ARCHIVE_WARN)
 		return 1;
-	if (rc == ARCHIVE_EOF)
+	if (rc == ARCHIVE_EOF) {
+		la_int64_t end = archive_filter_bytes(t->archive, 0);
+
+		/* The tar reader stopped at its end-of-archive marker. The
+		 * bytes of the last chunk past END are checked here, the rest
+		 * of the stream by st_walk_tar_finish. */
+		t->ended = true;
+		t->trailing_at = UINT64_MAX;
+		if (end >= 0)
+			check_trailing(t, (uint64_t)end);
 		return 0;
+	}
 	return archive_failure(t, "invalid tar header", err);
 }
 
@@ -205,8 +234,10 @@ ssize_t st_walk_tar_read_some(struct st_walk_tar *t, void *buf, size_t len,
 
 int st_walk_tar_finish(struct st_walk_tar *t, struct strata_error *err)
 {
-	while (pull(t) > 0)
-		continue;
+	while (pull(t) > 0) {
+		if (t->ended)
+			check_trailing(t, 0);
+	}
 	if (t->failed) {
 		if (err != NULL)
 			*err = t->stream_err;

@@ -1679,6 +1679,44 @@ ST_TEST(walk_truncated_tar)
 	return ST_TEST_PASS;
 }
 
+/* A single zero block before the second header ends the tar for
+ * libarchive, while Go's archive/tar rejects the layer: the walk warns
+ * that the rest is not read. Zero padding after the marker is normal. */
+ST_TEST(walk_data_after_end_marker)
+{
+	struct layers l;
+	struct recorder r;
+	struct strata_error err;
+	struct tar *t;
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	l.tar[0] = sample_tar();
+	l.count = 1;
+	t = &l.tar[0];
+	ST_CHECK(t->used == 3072);
+	memmove(t->buf + 1536, t->buf + 1024, t->used - 1024);
+	memset(t->buf + 1024, 0, 512);
+	t->used += 512;
+	ST_CHECK_INT(run(&l, &r, NULL, &err), 0);
+	ST_CHECK_STR(r.final, "first@0=first file\n");
+	ST_CHECK(strstr(r.diag, "layer 0: data after the tar's end-of-archive marker, from byte "
+				"1536, is not read") != NULL);
+	layers_free(&l);
+
+	layers_init(&l);
+	rec_init(&r, NULL);
+	l.tar[0] = sample_tar();
+	l.count = 1;
+	t = &l.tar[0];
+	memset(t->buf + t->used, 0, 4096);
+	t->used += 4096;
+	ST_CHECK_INT(run(&l, &r, NULL, &err), 0);
+	ST_CHECK(strstr(r.diag, "end-of-archive") == NULL);
+	layers_free(&l);
+	return ST_TEST_PASS;
+}
+
 ST_TEST(walk_bad_header_checksum)
 {
 	struct layers l;
