@@ -1126,8 +1126,8 @@ ST_TEST(packages_config_bad_input)
 	static const char *const rejected[] = {
 		"",
 		"<package id=\"a\" version=\"1\"/>",
-		"<!DOCTYPE packages [<!ENTITY v \"1\">]><packages><package id=\"a\" version=\"&v;\"/>"
-		"</packages>",
+		("<!DOCTYPE packages [<!ENTITY v \"1\">]><packages><package id=\"a\" version=\"&v;\"/>"
+		 "</packages>"),
 		"<packages><package id=\"a\" version=\"1\"></packages>",
 	};
 	struct collected c;
