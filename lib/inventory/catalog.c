@@ -54,7 +54,15 @@ struct anchor_link {
 struct redirect {
 	const char *from;
 	const char *to;
+	bool seen; /* the second pass found a file there */
 };
+
+/* Longest path that the second pass maps for the catalogers. */
+#define MAPPED_PATH_MAX 8192
+
+/* Catalogers' messages of the first pass that the second does not repeat,
+ * kept as hashes. */
+#define SEEN_MESSAGES_MAX 1024
 
 /* A path that the first pass requests from the walk besides the
  * catalogers' own: a directory above an anchor, where a link would move
@@ -91,6 +99,12 @@ struct catalog_run {
 	struct redirect redirects[ANCHOR_MAX];
 	size_t redirect_count;
 	bool second_pass;
+	/* The catalogers' sink: it passes messages on to OUTER, and in the
+	 * second pass drops those that the first already gave. */
+	struct st_diag cat_diag;
+	struct st_diag *outer;
+	uint64_t seen_messages[SEEN_MESSAGES_MAX];
+	size_t seen_count;
 };
 
 /* Whether PATH is ANCHOR's path, or a file under it for a directory
@@ -209,17 +223,48 @@ static const struct probe *find_probe(const struct catalog_run *run, const char 
 	return NULL;
 }
 
-/* Returns the redirect whose FROM leads to PATH, or NULL. */
-static const struct redirect *find_redirect(const struct catalog_run *run, const char *path,
-					    size_t len)
+/* Whether PATH is an anchor, or a file under a directory anchor. */
+static bool is_anchor_path(const struct catalog_run *run, const char *path, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < run->anchor_count; k++) {
+		if (matches_anchor(run->anchors[k], path, len))
+			return true;
+	}
+	return false;
+}
+
+/* Returns the redirect whose FROM leads to PATH, or NULL. A path that is
+ * itself an anchor's is never taken for another. */
+static struct redirect *find_redirect(struct catalog_run *run, const char *path, size_t len)
 {
 	size_t i;
 
+	if (is_anchor_path(run, path, len))
+		return NULL;
 	for (i = 0; i < run->redirect_count; i++) {
 		if (matches_anchor(run->redirects[i].from, path, len))
 			return &run->redirects[i];
 	}
 	return NULL;
+}
+
+/* Writes into OUT (CAP bytes) the name under which the catalogers see
+ * PATH, which redirect R leads to. Returns its length, or 0 when it does
+ * not fit. */
+static size_t map_path(const struct redirect *r, const char *path, size_t len, char *out,
+		       size_t cap)
+{
+	size_t from = strlen(r->from);
+	size_t to = strlen(r->to);
+
+	if (from > len || to + (len - from) + 1 > cap)
+		return 0;
+	memcpy(out, r->to, to);
+	memcpy(out + to, path + from, len - from);
+	out[to + len - from] = '\0';
+	return to + len - from;
 }
 
 /* Whether PATH is an anchor that a redirect replaces. */
@@ -248,8 +293,20 @@ static bool run_wants(void *ctx, const char *path, size_t len, uint64_t *max_byt
 
 	(void)max_bytes;
 	if (run->second_pass) {
-		if (find_redirect(run, path, len) != NULL)
-			return true;
+		const struct redirect *r = find_redirect(run, path, len);
+
+		/* Only what a cataloger reads under the mapped name: a link to
+		 * a large tree must not capture the tree. */
+		if (r != NULL) {
+			char mapped[MAPPED_PATH_MAX];
+			size_t n = map_path(r, path, len, mapped, sizeof(mapped));
+
+			for (i = 0; n > 0 && i < CATALOGER_COUNT; i++) {
+				if (in_second_pass(i) && registry[i]->wants(mapped, n))
+					return true;
+			}
+			return false;
+		}
 		if (is_redirected(run, path, len))
 			return false;
 	}
@@ -405,21 +462,24 @@ static int note_anchor_paths(struct catalog_run *run, const struct st_walk_file 
 static int dispatch_second(struct catalog_run *run, const struct st_walk_file *f, bool final,
 			   struct strata_error *err)
 {
-	const struct redirect *r = find_redirect(run, f->path, f->path_len);
+	struct redirect *r = find_redirect(run, f->path, f->path_len);
 	struct st_walk_file g = *f;
 	size_t i;
 	int rc;
 
 	if (r != NULL) {
-		size_t from = strlen(r->from);
-		char *mapped = st_arena_printf(&run->arena, "%s%.*s", r->to,
-					       (int)(f->path_len - from), f->path + from);
+		char buf[MAPPED_PATH_MAX];
+		size_t n = map_path(r, f->path, f->path_len, buf, sizeof(buf));
+		char *mapped = n > 0 ? st_arena_strndup(&run->arena, buf, n) : NULL;
 
-		if (from > f->path_len || mapped == NULL)
+		if (n == 0)
+			return 0;
+		if (mapped == NULL)
 			return st_error_set(err, STRATA_ENOMEM, "out of memory");
-		/* A file anchor's FROM is the whole path: nothing follows. */
+		if (final)
+			r->seen = true;
 		g.path = mapped;
-		g.path_len = strlen(mapped);
+		g.path_len = n;
 	}
 	for (i = 0; i < CATALOGER_COUNT; i++) {
 		const struct st_cataloger *c = registry[i];
@@ -490,6 +550,33 @@ static void run_free(struct catalog_run *run)
 	st_arena_dispose(&run->arena);
 }
 
+/* The catalogers' sink. st_diag calls it with its lock held, so the
+ * message hashes need no lock of their own. */
+static void catalog_diag(void *ctx, int level, const char *msg)
+{
+	struct catalog_run *run = ctx;
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+	const unsigned char *p;
+	size_t i;
+
+	for (p = (const unsigned char *)msg; *p != '\0'; p++)
+		h = (h ^ *p) * 0x100000001b3ull;
+	if (run->second_pass) {
+		for (i = 0; i < run->seen_count; i++) {
+			if (run->seen_messages[i] == h)
+				return;
+		}
+	} else if (run->seen_count < SEEN_MESSAGES_MAX) {
+		run->seen_messages[run->seen_count++] = h;
+	}
+	if (run->outer == NULL)
+		return;
+	if (level >= ST_DIAG_WARN)
+		run->outer->warnings++;
+	if (run->outer->fn != NULL)
+		run->outer->fn(run->outer->ctx, level, msg);
+}
+
 /* Anchors and links -------------------------------------------------------- */
 
 /* Returns the recorded link at PATH (LEN bytes), or NULL. */
@@ -518,6 +605,10 @@ static const char *resolve_anchor(struct catalog_run *run, const char *anchor,
 {
 	size_t anchor_len = strlen(anchor);
 	bool dir = anchor_len > 0 && anchor[anchor_len - 1] == '/';
+
+	/* An anchor is never over the limit itself, however low it is set. */
+	if (path_bytes < anchor_len)
+		path_bytes = anchor_len;
 	const char *todo = st_arena_strndup(&run->arena, anchor, anchor_len - (dir ? 1 : 0));
 	char *done = st_arena_alloc(&run->arena, path_bytes + 1);
 	size_t done_len = 0;
@@ -592,7 +683,23 @@ static bool covered_by_anchor(const struct catalog_run *run, const char *path)
 	return false;
 }
 
-/* Whether anchor K has a /usr twin probe, and resolves to it. */
+/* Whether the directory PATH (ending in '/') contains an anchor: reading
+ * it under another name would take that anchor's own files away. */
+static bool above_any_anchor(const struct catalog_run *run, const char *path)
+{
+	size_t len = strlen(path);
+	size_t k;
+
+	if (len == 0 || path[len - 1] != '/')
+		return false;
+	for (k = 0; k < run->anchor_count; k++) {
+		if (strncmp(run->anchors[k], path, len) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Whether anchor K has a /usr twin probe. */
 static bool has_twin(const struct catalog_run *run, size_t k)
 {
 	size_t i;
@@ -625,7 +732,8 @@ static int plan_redirects(struct catalog_run *run)
 				a);
 			continue;
 		}
-		if (r == a || strcmp(r, a) == 0 || covered_by_anchor(run, r))
+		if (r == a || strcmp(r, a) == 0 || covered_by_anchor(run, r) ||
+		    above_any_anchor(run, r))
 			continue;
 		/* A merged-/usr image links lib to usr/lib: the twin of an
 		 * anchor there is read only when the first pass saw it. */
@@ -643,6 +751,24 @@ static int plan_redirects(struct catalog_run *run)
 			run->redirects[0].to, run->redirects[0].from,
 			run->redirect_count > 1 ? ", with other such paths" : "");
 	return (int)run->redirect_count;
+}
+
+/* After the second pass: warns when no redirect found a file, often
+ * because a link further along the path is not followed. Most anchors
+ * are absent from any one image, so a single file found is enough. */
+static void report_unseen(struct catalog_run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->redirect_count; i++) {
+		if (run->redirects[i].seen)
+			return;
+	}
+	if (run->redirect_count > 0)
+		st_diag(run->outer, ST_DIAG_WARN,
+			"%s: the symbolic links above it lead to %s, where the image has no "
+			"package or release file; links further along that path are not followed",
+			run->redirects[0].to, run->redirects[0].from);
 }
 
 /* Starts the second pass: the catalogers that declare anchors begin again,
@@ -687,7 +813,10 @@ static int run_begin(struct catalog_run *run, struct st_inventory *inv,
 		return rc;
 	}
 	run->ctx.inv = inv;
-	run->ctx.diag = opts->diag;
+	run->outer = opts->diag;
+	run->cat_diag.fn = catalog_diag;
+	run->cat_diag.ctx = run;
+	run->ctx.diag = opts->diag != NULL ? &run->cat_diag : NULL;
 	run->ctx.limits = opts->limits;
 	run->visitor.wants = run_wants;
 	run->visitor.on_layer_file = run_on_layer_file;
@@ -778,6 +907,8 @@ int st_catalog_image_observed(struct st_image *img, struct st_inventory *inv,
 		rc = st_walk_directory(img->path, &run.visitor, &quiet, NULL, err);
 	else if (rc == 0)
 		rc = st_walk_image(img, &run.visitor, &quiet, NULL, err);
+	if (rc == 0)
+		report_unseen(&run);
 	return run_end(&run, rc, err);
 }
 
@@ -802,5 +933,7 @@ int st_catalog_layers(size_t count, st_layer_opener open, void *open_ctx,
 	rc = begin_second_pass(&run, err);
 	if (rc == 0)
 		rc = st_walk_layers(count, open, open_ctx, names, &run.visitor, &quiet, NULL, err);
+	if (rc == 0)
+		report_unseen(&run);
 	return run_end(&run, rc, err);
 }

@@ -1609,6 +1609,110 @@ ST_TEST(catalog_merged_usr_twin)
 	return ST_TEST_PASS;
 }
 
+/* Regression: var/lib/dpkg/info -> . made the second pass read the real
+ * status file as info/status, so a single link hid every package. A link
+ * to a directory that holds anchors is not followed. */
+ST_TEST(catalog_link_to_parent_keeps_database)
+{
+	static const struct st_test_tar_entry layer0[] = {
+		{"usr/lib/os-release", "ID=debian\nVERSION_ID=\"12\"\n", NULL},
+		{"var/lib/dpkg/status", "Package: kept\nStatus: install ok installed\nVersion: 1\n",
+		 NULL},
+		{"var/lib/dpkg/info", NULL, "."},
+	};
+	struct counted_layers cl = {{{layer0}, {ST_ARRAY_LEN(layer0)}}, 0};
+	struct st_inventory inv;
+	struct strata_error err;
+	struct diag_log log;
+
+	ST_CHECK_INT(catalog_counted(&cl, 1, &inv, &log, &err), 0);
+	ST_CHECK(st_test_find_package(&inv, "deb", "kept") != NULL);
+	ST_CHECK_INT(cl.opens, 1);
+	st_inventory_dispose(&inv);
+	return ST_TEST_PASS;
+}
+
+/* Regression: the second pass captured every file under a redirected
+ * directory, so a link into a large tree filled cataloged_total_bytes.
+ * Only the files that a cataloger reads under the mapped name are kept. */
+ST_TEST(catalog_redirect_captures_only_wanted)
+{
+	static char big[200000];
+	static struct st_test_tar_entry layer0[] = {
+		{"usr/lib/os-release", "ID=debian\nVERSION_ID=\"12\"\n", NULL},
+		{"var/lib/dpkg/status", "Package: a\nStatus: install ok installed\nVersion: 1\n",
+		 NULL},
+		{"var/lib/dpkg/info", NULL, "../../../opt/tree"},
+		{"opt/tree/a.list", "/usr/bin/a\n", NULL},
+		{"opt/tree/big", NULL, NULL},
+	};
+	struct counted_layers cl = {{{layer0}, {ST_ARRAY_LEN(layer0)}}, 0};
+	struct strata_limits lim;
+	struct st_walk_options opts;
+	struct st_inventory inv;
+	struct strata_error err;
+	struct st_diag diag;
+	struct diag_log log;
+
+	memset(big, 'b', sizeof(big) - 1);
+	layer0[4].data = big;
+	strata_limits_default(&lim);
+	lim.cataloged_total_bytes = 100000;
+	diag_init(&diag, &log);
+	opts.limits = &lim;
+	opts.diag = &diag;
+	st_inventory_init(&inv);
+	ST_CHECK_INT(st_catalog_layers(1, open_counted_layer, &cl, NULL, &inv, &opts, NULL, &err),
+		     0);
+	ST_CHECK_INT(cl.opens, 2);
+	ST_CHECK(st_test_find_package(&inv, "deb", "a") != NULL);
+	ST_CHECK(st_inventory_file_owner(&inv, "usr/bin/a", 9) != NULL);
+	st_inventory_dispose(&inv);
+	return ST_TEST_PASS;
+}
+
+/* A cataloger's warning about a file read in both passes is given once,
+ * and a link that leads nowhere the image has a file is named. */
+ST_TEST(catalog_second_pass_messages)
+{
+	static const struct st_test_tar_entry layer0[] = {
+		{"etc", NULL, "usr/etc"},
+		{"usr/etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n", NULL},
+		{"var/lib/dpkg/status",
+		 "Package: a\nStatus: install ok installed\nVersion: 1\n\nVersion: 2\n", NULL},
+	};
+	static const struct st_test_tar_entry chain[] = {
+		{"usr/lib/os-release", "ID=debian\nVERSION_ID=\"12\"\n", NULL},
+		{"var/lib/dpkg", NULL, "dpkg2"},
+		{"var/lib/dpkg2", NULL, "../../srv/dpkgdb"},
+		{"srv/dpkgdb/status", "Package: a\nStatus: install ok installed\nVersion: 1\n",
+		 NULL},
+	};
+	struct counted_layers cl = {{{layer0}, {ST_ARRAY_LEN(layer0)}}, 0};
+	struct st_inventory inv;
+	struct strata_error err;
+	struct diag_log log;
+	const char *first;
+
+	ST_CHECK_INT(catalog_counted(&cl, 1, &inv, &log, &err), 0);
+	ST_CHECK_INT(cl.opens, 2);
+	ST_CHECK_STR(inv.os.id, "debian");
+	ST_CHECK(st_test_find_package(&inv, "deb", "a") != NULL);
+	first = strstr(log.all, "stanza without a valid Package field");
+	ST_CHECK(first != NULL);
+	ST_CHECK(strstr(first + 1, "stanza without a valid Package field") == NULL);
+	st_inventory_dispose(&inv);
+
+	cl = (struct counted_layers){{{chain}, {ST_ARRAY_LEN(chain)}}, 0};
+	ST_CHECK_INT(catalog_counted(&cl, 1, &inv, &log, &err), 0);
+	first = strstr(log.all, "var/lib/dpkg/status: the symbolic links above it lead to "
+				"var/lib/dpkg2/status, where the image has no package or release "
+				"file");
+	ST_CHECK(first != NULL);
+	st_inventory_dispose(&inv);
+	return ST_TEST_PASS;
+}
+
 /* Links that loop above an anchor stop at the hop limit with a warning. */
 ST_TEST(catalog_anchor_link_loop)
 {
