@@ -50,9 +50,22 @@ struct st_store {
 	size_t offset_cap;
 };
 
-/* Bytes kept from the start of a member: enough for a gzip or zstd magic
- * number and for the "ustar" magic of a tar header at offset 257. */
-#define ST_MEMBER_MAGIC_BYTES 264
+/* Bytes of a tar block, such as a header. */
+#define ST_TAR_BLOCK_BYTES 512
+
+/* Bytes kept from the start of a member: a gzip or zstd magic number, or
+ * a whole tar header block. */
+#define ST_MEMBER_MAGIC_BYTES ST_TAR_BLOCK_BYTES
+
+enum st_tar_block {
+	ST_TAR_BLOCK_OTHER,  /* neither of the two below */
+	ST_TAR_BLOCK_ZERO,   /* all zero: an end-of-archive block */
+	ST_TAR_BLOCK_HEADER, /* a header whose checksum matches */
+};
+
+/* Tells what the ST_TAR_BLOCK_BYTES bytes at BLOCK are. The checksum may be
+ * the POSIX unsigned sum or the older signed one. */
+int st_tar_block_kind(const unsigned char *block);
 
 /* One member looked up by st_store_find. */
 struct st_member {
@@ -177,9 +190,9 @@ int st_layer_set_media_type(struct st_layer_info *layer, const char *media_type,
 /* Sets a layer's compression from its first bytes (gzip, zstd or none). */
 void st_layer_sniff(struct st_layer_info *layer, const unsigned char *magic, size_t len);
 
-/* Returns the compression that a blob starting with MAGIC uses: gzip or
- * zstd by magic number, none when it starts with a POSIX or GNU tar
- * header, or -1 when its first bytes tell neither. */
+/* Returns the compression of a blob that starts with MAGIC. A tar header
+ * (valid checksum, POSIX or GNU magic) means none. Else the magic number
+ * tells gzip (with deflate) or zstd, and -1 means neither. */
 int st_layer_content_compression(const unsigned char *magic, size_t len);
 
 /* Sets the compressed blob size from which a layer goes through the layer

@@ -73,11 +73,44 @@ int st_layer_set_media_type(struct st_layer_info *layer, const char *media_type,
 
 void st_layer_sniff(struct st_layer_info *layer, const unsigned char *magic, size_t len)
 {
-	layer->compression = ST_COMPRESSION_NONE;
-	if (len >= sizeof(gzip_magic) && memcmp(magic, gzip_magic, sizeof(gzip_magic)) == 0)
-		layer->compression = ST_COMPRESSION_GZIP;
-	else if (len >= sizeof(zstd_magic) && memcmp(magic, zstd_magic, sizeof(zstd_magic)) == 0)
-		layer->compression = ST_COMPRESSION_ZSTD;
+	int c = st_layer_content_compression(magic, len);
+
+	layer->compression = c >= 0 ? c : ST_COMPRESSION_NONE;
+}
+
+int st_tar_block_kind(const unsigned char *block)
+{
+	const size_t sum_at = 148;
+	const size_t sum_len = 8;
+	unsigned long long stored = 0;
+	unsigned long long sum_unsigned = 0;
+	long long sum_signed = 0;
+	bool zero = true;
+	bool digits = false;
+	size_t i;
+
+	for (i = 0; i < ST_TAR_BLOCK_BYTES; i++) {
+		unsigned char c = i >= sum_at && i < sum_at + sum_len ? ' ' : block[i];
+
+		zero = zero && block[i] == 0;
+		sum_unsigned += c;
+		sum_signed += (signed char)c;
+	}
+	if (zero)
+		return ST_TAR_BLOCK_ZERO;
+	for (i = sum_at; i < sum_at + sum_len; i++) {
+		unsigned char c = block[i];
+
+		if (c >= '0' && c <= '7') {
+			stored = stored * 8 + (unsigned)(c - '0');
+			digits = true;
+		} else if (c != ' ' || digits) {
+			break;
+		}
+	}
+	if (digits && (stored == sum_unsigned || (long long)stored == sum_signed))
+		return ST_TAR_BLOCK_HEADER;
+	return ST_TAR_BLOCK_OTHER;
 }
 
 int st_layer_content_compression(const unsigned char *magic, size_t len)
@@ -86,14 +119,16 @@ int st_layer_content_compression(const unsigned char *magic, size_t len)
 	static const unsigned char ustar[] = {'u', 's', 't', 'a', 'r'};
 	const size_t ustar_at = 257;
 
-	if (len >= sizeof(gzip_magic) && memcmp(magic, gzip_magic, sizeof(gzip_magic)) == 0)
-		return ST_COMPRESSION_GZIP;
-	if (len >= sizeof(zstd_magic) && memcmp(magic, zstd_magic, sizeof(zstd_magic)) == 0)
-		return ST_COMPRESSION_ZSTD;
-	if (len >= ustar_at + sizeof(ustar) + 1 &&
+	/* A tar header first: an entry name may start with a gzip magic. */
+	if (len >= ST_TAR_BLOCK_BYTES && st_tar_block_kind(magic) == ST_TAR_BLOCK_HEADER &&
 	    memcmp(magic + ustar_at, ustar, sizeof(ustar)) == 0 &&
 	    (magic[ustar_at + sizeof(ustar)] == '\0' || magic[ustar_at + sizeof(ustar)] == ' '))
 		return ST_COMPRESSION_NONE;
+	/* gzip's magic and method 8, deflate, the only one RFC 1952 defines. */
+	if (len >= 3 && memcmp(magic, gzip_magic, sizeof(gzip_magic)) == 0 && magic[2] == 8)
+		return ST_COMPRESSION_GZIP;
+	if (len >= sizeof(zstd_magic) && memcmp(magic, zstd_magic, sizeof(zstd_magic)) == 0)
+		return ST_COMPRESSION_ZSTD;
 	return -1;
 }
 

@@ -312,48 +312,18 @@ static int create_spool_file(int dirfd, char path[SPOOL_PATH_MAX], struct strata
 	return fd;
 }
 
-/* Bytes of a tar header block. */
-#define TAR_HEADER_BYTES 512
-
 /* Checks that the first block from standard input is a tar header, so a
- * stream like /dev/zero fails before it is spooled. The checksum may be
- * the POSIX unsigned sum or the older signed one. Returns 0 or an error. */
-static int check_first_block(const unsigned char block[TAR_HEADER_BYTES],
+ * stream like /dev/zero fails before it is spooled. Returns 0 or an error. */
+static int check_first_block(const unsigned char block[ST_TAR_BLOCK_BYTES],
 			     struct strata_error *err)
 {
-	const size_t sum_at = 148;
-	const size_t sum_len = 8;
-	unsigned long long stored = 0;
-	unsigned long long sum_unsigned = 0;
-	long long sum_signed = 0;
-	bool zero = true;
-	bool digits = false;
-	size_t i;
+	int kind = st_tar_block_kind(block);
 
-	for (i = 0; i < TAR_HEADER_BYTES; i++) {
-		unsigned char c = i >= sum_at && i < sum_at + sum_len ? ' ' : block[i];
-
-		zero = zero && block[i] == 0;
-		sum_unsigned += c;
-		sum_signed += (signed char)c;
-	}
-	if (zero)
+	if (kind == ST_TAR_BLOCK_ZERO)
 		return st_error_set(err, STRATA_EUNSUPPORTED,
 				    "standard input starts with a tar end-of-archive block, so it "
 				    "holds no image; expected an image tar such as 'docker save' writes");
-	for (i = sum_at; i < sum_at + sum_len; i++) {
-		unsigned char c = block[i];
-
-		if (c >= '0' && c <= '7') {
-			stored = stored * 8 + (unsigned)(c - '0');
-			digits = true;
-		} else if (c == ' ' && !digits) {
-			continue;
-		} else {
-			break;
-		}
-	}
-	if (digits && (stored == sum_unsigned || (long long)stored == sum_signed))
+	if (kind == ST_TAR_BLOCK_HEADER)
 		return 0;
 	return st_error_set(err, STRATA_EUNSUPPORTED,
 			    "standard input is not a tar archive: its first block is no tar header; "
@@ -363,7 +333,7 @@ static int check_first_block(const unsigned char block[TAR_HEADER_BYTES],
 /* Copies standard input to FD, at most LIMIT bytes. */
 static int copy_stdin(int fd, uint64_t limit, const char *path, struct strata_error *err)
 {
-	unsigned char first[TAR_HEADER_BYTES];
+	unsigned char first[ST_TAR_BLOCK_BYTES];
 	char *chunk = malloc(SPOOL_CHUNK_BYTES);
 	uint64_t total = 0;
 	int rc = 0;
@@ -389,13 +359,13 @@ static int copy_stdin(int fd, uint64_t limit, const char *path, struct strata_er
 			break;
 		}
 		/* The first block is checked once whole, before it is written. */
-		if (total < TAR_HEADER_BYTES) {
-			size_t take = TAR_HEADER_BYTES - (size_t)total;
+		if (total < ST_TAR_BLOCK_BYTES) {
+			size_t take = ST_TAR_BLOCK_BYTES - (size_t)total;
 
 			if (take > (size_t)n)
 				take = (size_t)n;
 			memcpy(first + total, chunk, take);
-			if (total + take == TAR_HEADER_BYTES) {
+			if (total + take == ST_TAR_BLOCK_BYTES) {
 				rc = check_first_block(first, err);
 				if (rc < 0)
 					break;

@@ -394,6 +394,17 @@ ST_TEST(image_oci_mislabelled)
 			 ST_FORM_OCI_DIR);
 }
 
+/* Regression: a plain tar layer whose first entry name starts with the
+ * bytes 1f 8b was read as gzip. Its valid tar header wins. */
+ST_TEST(image_tar_named_like_gzip)
+{
+	ST_CHECK_INT(check_ref(data_ref("", "images/oci-gzip-named", ""), NULL, "oci-gzip-named",
+			       ST_FORM_OCI_DIR),
+		     ST_TEST_PASS);
+	return check_ref(data_ref("", "images/docker-gzip-named.tar", ""), NULL,
+			 "docker-gzip-named.tar", ST_FORM_DOCKER_ARCHIVE);
+}
+
 ST_TEST(image_oci_dir)
 {
 	return check_ref(data_ref("", "images/oci-dir", ""), NULL, "oci-dir", ST_FORM_OCI_DIR);

@@ -758,6 +758,24 @@ def mislabelled():
         layer_expect(b_gz, LAYER_B, "gzip", "RUN echo hello", MT_LAYER)],
         manifest=desc["digest"])
 
+    # A plain tar whose first entry name starts with the bytes of a gzip
+    # header (1f 8b 08): its valid tar header wins, in an OCI layout and
+    # in a docker-archive.
+    named = tar_bytes([("\x1f\udc8b\x08gzip-named", "file", b"not gzip\n")])
+    one = config([sha(named)], history=HISTORY[:1])
+    _, desc = oci_single("oci-gzip-named", one, [(named, MT_LAYER)])
+    expect("oci-gzip-named", "oci", None, one, [
+        layer_expect(named, named, "none", "ADD rootfs.tar /", MT_LAYER)],
+        manifest=desc["digest"])
+    cfg_name = hashlib.sha256(one).hexdigest() + ".json"
+    manifest = [{"Config": cfg_name, "RepoTags": ["strata/test:gzip-named"],
+                 "Layers": ["7" * 64 + "/layer.tar"]}]
+    write_tar("docker-gzip-named.tar", [
+        (cfg_name, "file", one), ("7" * 64 + "/layer.tar", "file", named),
+        ("manifest.json", "file", jdump(manifest))])
+    expect("docker-gzip-named.tar", "docker-archive", "strata/test:gzip-named", one, [
+        layer_expect(named, named, "none", "ADD rootfs.tar /", size_known=False)])
+
 
 classic_members, classic_manifest = docker_classic()
 more_images()
