@@ -38,21 +38,27 @@ static void put_cell(FILE *out, const char *s, size_t width)
 
 void st_report_put_text(FILE *out, const char *s, size_t max)
 {
+	size_t len;
 	size_t n;
 
 	if (s == NULL) {
 		fputc('-', out);
 		return;
 	}
-	for (n = 0; s[n] != '\0'; n++) {
+	len = strlen(s);
+	/* A cut falls on a UTF-8 character boundary: never after a lead
+	 * byte, before its continuation bytes (10xxxxxx). */
+	if (len > max) {
+		while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+			max--;
+	}
+	for (n = 0; n < len && n < max; n++) {
 		unsigned char c = (unsigned char)s[n];
 
-		if (n == max) {
-			fputc('~', out);
-			return;
-		}
 		fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
 	}
+	if (len > n)
+		fputc('~', out);
 }
 
 static size_t cell_width(const char *s)

@@ -188,6 +188,17 @@ ST_TEST(table_cuts_long_created_by)
 	ST_CHECK_INT(strcspn(line, "\n"), ST_REPORT_MAX_TEXT + 1);
 	ST_CHECK(line[ST_REPORT_MAX_TEXT] == '~');
 	free(text);
+
+	/* Regression: a two-byte character across the cut was split. */
+	long_text[ST_REPORT_MAX_TEXT - 1] = (char)0xc3;
+	long_text[ST_REPORT_MAX_TEXT] = (char)0xa9;
+	text = render(&fx, &opts, NULL);
+	ST_CHECK(text != NULL);
+	line = strstr(text, "rrrr");
+	ST_CHECK(line != NULL);
+	ST_CHECK_INT(strcspn(line, "\n"), ST_REPORT_MAX_TEXT);
+	ST_CHECK(line[ST_REPORT_MAX_TEXT - 1] == '~');
+	free(text);
 	fixture_dispose(&fx);
 	return ST_TEST_PASS;
 }
