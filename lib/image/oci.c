@@ -187,17 +187,31 @@ static int select_tagged(const struct st_descriptor **out, const struct st_index
 	st_image_quote(shown, sizeof(shown), tag);
 	if (n > 0) {
 		int rc = select_entry(out, tagged, n, p, what, err);
+		size_t images = 0;
 
-		/* Several images share the tag and have no platform, so only a
-		 * digest can select one. */
 		if (rc != STRATA_EINVAL)
 			return rc;
+		/* Several images share the tag and have no platform, so only a
+		 * digest can select one. The list names each image once. */
 		choices[0] = '\0';
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			size_t j;
+
+			if (!is_candidate(&tagged[i]))
+				continue;
+			for (j = 0; j < i; j++) {
+				if (is_candidate(&tagged[j]) &&
+				    strcmp(tagged[j].digest, tagged[i].digest) == 0)
+					break;
+			}
+			if (j < i)
+				continue;
+			images++;
 			st_image_add_choice(choices, tagged[i].digest);
+		}
 		return st_error_set(err, STRATA_EINVAL,
 				    "%s: %zu images are tagged '%s'; select one with @sha256:DIGEST: %s",
-				    what, n, shown, choices);
+				    what, images, shown, choices);
 	}
 	return st_error_set(err, STRATA_ENOTFOUND, "%s: no image tagged '%s'; tags: %s", what,
 			    shown, choices[0] != '\0' ? choices : "(none)");

@@ -561,6 +561,11 @@ def more_images():
     for desc in (first, second):
         desc["annotations"] = {"org.opencontainers.image.ref.name": "v1"}
         lay.index["manifests"].append(desc)
+    # The same tag on an attestation and on a repeated entry, which the
+    # error leaves out of its count.
+    att = dict(first, annotations={"org.opencontainers.image.ref.name": "v1",
+                                   "vnd.docker.reference.type": "attestation-manifest"})
+    lay.index["manifests"] += [att, dict(first)]
     lay.write_dir("bad-dup-tag")
     named["bad-dup-tag"] = first["digest"] + ", " + second["digest"]
 
