@@ -325,20 +325,100 @@ static int match_manifest(struct st_image *img, const struct st_index *index, co
 	return 0;
 }
 
+/* Whether NAME, an io.containerd.image.name, is the image that a load
+ * tags TAG (a RepoTags entry): TAG itself, or TAG on Docker Hub, where a
+ * name without '/' lives under library/. */
+static bool names_tag(const char *name, const char *tag)
+{
+	static const char hub[] = "docker.io/";
+	static const char library[] = "docker.io/library/";
+	size_t colon = strcspn(tag, ":");
+
+	if (strcmp(name, tag) == 0)
+		return true;
+	if (strncmp(name, hub, sizeof(hub) - 1) == 0 && strcmp(name + sizeof(hub) - 1, tag) == 0)
+		return true;
+	return memchr(tag, '/', colon) == NULL &&
+	       strncmp(name, library, sizeof(library) - 1) == 0 &&
+	       strcmp(name + sizeof(library) - 1, tag) == 0;
+}
+
+/* Checks the entries of index.json (TOP) that name one of TAGS: each must
+ * be, or hold for some platform, the image loaded from manifest.json. A
+ * load by containerd tags that entry, so another image there would run
+ * under the name this scan reports. Returns 0, 1 with the mismatch in
+ * *MISMATCH, or an error reading the entries in *ERR. */
+static int check_named_entries(struct st_image *img, const struct st_index *top,
+			       char *const *tags, size_t tag_count, struct strata_error *err,
+			       struct strata_error *mismatch)
+{
+	char what[160];
+	size_t i;
+	size_t t;
+	int rc;
+
+	for (i = 0; i < top->count; i++) {
+		const struct st_descriptor *d = &top->manifests[i];
+		struct st_index nested;
+		size_t images = 0;
+
+		for (t = 0; t < tag_count; t++) {
+			if (d->image_name != NULL && names_tag(d->image_name, tags[t]))
+				break;
+		}
+		if (t == tag_count)
+			continue;
+		snprintf(what, sizeof(what), "%s: index.json entry %.71s", img->path, d->digest);
+		if (st_doc_kind_from_media_type(d->media_type) == ST_DOC_INDEX) {
+			rc = read_nested_index(&nested, img, d, what, err);
+			if (rc == 0)
+				rc = match_manifest(img, &nested, what, &images, err);
+		} else {
+			struct st_descriptor plain = *d;
+			struct st_index one = {.manifests = &plain, .count = 1};
+
+			/* The name decides here, not an attestation annotation. */
+			plain.attestation = false;
+			plain.artifact = false;
+			rc = match_manifest(img, &one, what, &images, err);
+		}
+		if (rc == STRATA_ENOTFOUND) {
+			strata_error_clear(err);
+			continue;
+		}
+		if (rc < 0)
+			return rc;
+		if (rc == 0 && images > 0) {
+			st_error_set(mismatch, STRATA_ECORRUPT,
+				     "%s: index.json gives the name %s to another image than the "
+				     "one with config %s that manifest.json tags so, and containerd "
+				     "loads the archive from index.json; scan oci-archive:%s to read "
+				     "it",
+				     img->path, tags[t], img->config_digest, img->path);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Docker 25+ archives also hold an OCI index.json. Its entries are the
  * images' manifests or, for an image with several platforms or with
  * BuildKit attestations, an index of them. Finds the manifest whose
  * config is the one loaded, in index.json or one index below it, so the
  * report can name the image by its manifest digest, and lists the
- * attestations and artifacts of the index where it was found. A missing
- * or unreadable index only leaves manifest_digest NULL, with a debug
- * message. An index whose images all have another config is an error:
- * containerd loads such an archive from index.json, so it would run an
- * image that this scan never read. */
-static int find_manifest_digest(struct st_image *img, struct strata_error *out)
+ * attestations and artifacts of the index where it was found.
+ *
+ * containerd loads such an archive from index.json when it has an
+ * oci-layout file, so index.json must describe the same image. These are
+ * errors: an index whose images all have another config, an entry named
+ * with one of TAGS that is another image, and (with oci-layout) an
+ * index.json that cannot be read. Without oci-layout, an unreadable index only leaves
+ * manifest_digest NULL, with a debug message. */
+static int find_manifest_digest(struct st_image *img, char *const *tags, size_t tag_count,
+				struct strata_error *out)
 {
 	struct st_image_impl *impl = st_image_impl(img);
-	struct st_member m = {.name = "index.json"};
+	struct st_member m[] = {{.name = "index.json"}, {.name = "oci-layout"}};
 	struct strata_error err;
 	struct st_index top;
 	struct st_index nested;
@@ -351,10 +431,11 @@ static int find_manifest_digest(struct st_image *img, struct strata_error *out)
 
 	strata_error_clear(&err);
 	st_buf_init(&text, 0);
-	if (st_store_find(&impl->store, &m, 1, &impl->arena, &err) < 0 || !m.found)
+	if (st_store_find(&impl->store, m, ST_ARRAY_LEN(m), &impl->arena, &err) < 0 ||
+	    !m[0].found)
 		return 0;
 	snprintf(what, sizeof(what), "%s: index.json", img->path);
-	if (st_store_read_member(&impl->store, m.resolved, impl->limits.manifest_bytes,
+	if (st_store_read_member(&impl->store, m[0].resolved, impl->limits.manifest_bytes,
 				 "manifest_bytes", &text, &err) < 0 ||
 	    st_image_parse_index(&top, st_slice_make(text.ptr, text.len), &impl->limits,
 				 &impl->arena, what, &err) < 0)
@@ -369,20 +450,49 @@ static int find_manifest_digest(struct st_image *img, struct strata_error *out)
 			continue;
 		snprintf(what, sizeof(what), "%s: index %.71s", img->path, d->digest);
 		rc = read_nested_index(&nested, img, d, what, &err);
+		/* An archive may leave out the blobs of other platforms. */
+		if (rc == STRATA_ENOTFOUND) {
+			strata_error_clear(&err);
+			rc = 0;
+			continue;
+		}
 		if (rc == 0)
 			rc = match_manifest(img, &nested, what, &images, &err);
 		if (rc > 0)
 			found = &nested;
 	}
-	if (found != NULL && st_image_list_referrers(img, found, 1, &err) < 0) {
-		img->attestations = NULL;
-		img->attestation_count = 0;
-		img->referrers = NULL;
-		img->referrer_count = 0;
+	if (rc >= 0)
+		rc = check_named_entries(img, &top, tags, tag_count, &err, out);
+	if (rc == 1) {
+		st_buf_dispose(&text);
+		return out->code;
+	}
+	if (rc >= 0 && found != NULL) {
+		struct strata_error ignored;
+
+		strata_error_clear(&ignored);
+		if (st_image_list_referrers(img, found, 1, &ignored) < 0) {
+			img->attestations = NULL;
+			img->attestation_count = 0;
+			img->referrers = NULL;
+			img->referrer_count = 0;
+		}
 	}
 
 out:
 	st_buf_dispose(&text);
+	if (err.msg[0] != '\0' && m[1].found) {
+		size_t n = strlen(img->path);
+		/* The message already starts with the path. */
+		const char *reason = strncmp(err.msg, img->path, n) == 0 && err.msg[n] == ':'
+					     ? err.msg + n + 2
+					     : err.msg;
+
+		return st_error_set(out, err.code != 0 ? err.code : STRATA_ECORRUPT,
+				    "%s: cannot check index.json against manifest.json, and "
+				    "containerd loads the archive from index.json: %s",
+				    img->path, reason);
+	}
 	if (err.msg[0] != '\0') {
 		st_diag(impl->diag, ST_DIAG_DEBUG, "%s: index.json not used for the manifest digest "
 			"and attestations: %s", img->path, err.msg);
@@ -437,5 +547,5 @@ int st_docker_load(struct st_image *img, const char *selector, struct strata_err
 		if (rc < 0)
 			return rc;
 	}
-	return find_manifest_digest(img, err);
+	return find_manifest_digest(img, e->repo_tags, e->repo_tag_count, err);
 }

@@ -10,6 +10,9 @@
 #include "image/image_json.h"
 
 #define ANNOTATION_REF_NAME "org.opencontainers.image.ref.name"
+/* The name under which containerd and Docker with the containerd image
+ * store save and load an image of an archive's index.json. */
+#define ANNOTATION_IMAGE_NAME "io.containerd.image.name"
 #define ANNOTATION_REF_TYPE "vnd.docker.reference.type"
 #define ANNOTATION_REF_DIGEST "vnd.docker.reference.digest"
 
@@ -202,6 +205,9 @@ static int parse_annotations(struct st_descriptor *d, json_t *obj, struct st_are
 		return st_error_set(err, STRATA_ECORRUPT, "%s: \"annotations\" is not an object",
 				    what);
 	rc = get_string(&d->ref_name, an, ANNOTATION_REF_NAME, false, a, what, err);
+	if (rc < 0)
+		return rc;
+	rc = get_string(&d->image_name, an, ANNOTATION_IMAGE_NAME, false, a, what, err);
 	if (rc < 0)
 		return rc;
 	rc = get_string(&ref_type, an, ANNOTATION_REF_TYPE, false, a, what, err);

@@ -37,6 +37,7 @@ struct st_descriptor {
 	char *architecture; /* may be NULL */
 	char *variant;      /* may be NULL */
 	char *ref_name;     /* org.opencontainers.image.ref.name; may be NULL */
+	char *image_name;   /* io.containerd.image.name; may be NULL */
 	bool attestation;   /* vnd.docker.reference.type: attestation-manifest */
 	/* vnd.docker.reference.digest: the manifest an attestation describes,
 	 * kept only when it is a valid sha256 digest; may be NULL. */

@@ -310,6 +310,26 @@ def docker_oci():
     write_tar("bad-docker-oci-mismatch.tar", members)
     named["bad-docker-oci-mismatch.tar"] = sha(cfg)
 
+    # index.json lists the image of manifest.json under another name, and
+    # another image under the name that manifest.json's RepoTags gives.
+    both = Layout()
+    mine, _ = both.image(cfg, [(LAYER_A, MT_LAYER), (LAYER_B, MT_LAYER)])
+    theirs, _ = both.image(cfg_other, [(LAYER_C, MT_LAYER)])
+    mine["annotations"] = {"io.containerd.image.name": "docker.io/strata/decoy:1"}
+    theirs["annotations"] = {"io.containerd.image.name": "docker.io/strata/test:latest"}
+    both.index["manifests"] += [mine, theirs]
+    write_tar("bad-docker-oci-named.tar",
+              both.members() + [("manifest.json", "file", jdump(manifest))])
+    named["bad-docker-oci-named.tar"] = sha(cfg)
+
+    # An index.json that does not parse beside oci-layout: containerd would
+    # read it, so the scan cannot compare it with manifest.json.
+    members = [("index.json", "file", b"{") if m[0] == "index.json" else m
+               for m in lay.members()]
+    members.append(("manifest.json", "file", jdump(manifest)))
+    write_tar("bad-docker-oci-index.tar", members)
+    named["bad-docker-oci-index.tar"] = "index.json: invalid JSON"
+
 
 def docker_oci_attested():
     """docker save with the containerd image store: index.json lists an
