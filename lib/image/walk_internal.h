@@ -18,6 +18,10 @@ struct archive_entry;
 
 /* One pass over one layer: libarchive's tar reader pulls the bytes of the
  * layer stream through a callback. */
+/* Bytes kept from the end of each chunk of a layer, more than libarchive's
+ * look-ahead past a tar's end-of-archive marker (one 512-byte block). */
+#define ST_WALK_TAIL_BYTES 2048
+
 struct st_walk_tar {
 	struct archive *archive;
 	struct st_stream *stream;
@@ -32,6 +36,11 @@ struct st_walk_tar {
 	 * byte that is not zero, or UINT64_MAX when all are zero (padding). */
 	bool ended;
 	uint64_t trailing_at;
+	/* The end of the chunk before the last one: libarchive may have read
+	 * into the last chunk past the marker, so the bytes between the marker
+	 * and that chunk are checked here. */
+	unsigned char tail[ST_WALK_TAIL_BYTES];
+	size_t tail_len;
 };
 
 /* Opens layer INDEX through OPEN and starts a tar reader on it. On

@@ -24,6 +24,12 @@ static size_t pull(struct st_walk_tar *t)
 
 	if (t->at_end || t->failed)
 		return 0;
+	if (!t->ended && t->data != NULL && t->data_len > 0) {
+		size_t keep = t->data_len < sizeof(t->tail) ? t->data_len : sizeof(t->tail);
+
+		memcpy(t->tail, (const unsigned char *)t->data + t->data_len - keep, keep);
+		t->tail_len = keep;
+	}
 	if (t->stream->borrow != NULL) {
 		n = t->stream->borrow(t->stream, &t->data, &t->stream_err);
 	} else {
@@ -54,17 +60,16 @@ static size_t pull(struct st_walk_tar *t)
 	return (size_t)n;
 }
 
-/* Notes the first byte that is not zero among the stream bytes of the
- * last chunk from stream offset FROM on. */
-static void check_trailing(struct st_walk_tar *t, uint64_t from)
+/* Notes the first byte that is not zero among the LEN bytes at P, which
+ * start at stream offset START, from stream offset FROM on. */
+static void check_trailing(struct st_walk_tar *t, const unsigned char *p, size_t len,
+			   uint64_t start, uint64_t from)
 {
-	uint64_t start = t->bytes - t->data_len;
-	const unsigned char *p = t->data;
 	size_t i;
 
-	if (t->trailing_at != UINT64_MAX || p == NULL || from >= t->bytes)
+	if (t->trailing_at != UINT64_MAX || p == NULL || from >= start + len)
 		return;
-	for (i = from > start ? (size_t)(from - start) : 0; i < t->data_len; i++) {
+	for (i = from > start ? (size_t)(from - start) : 0; i < len; i++) {
 		if (p[i] != 0) {
 			t->trailing_at = start + i;
 			return;
@@ -150,12 +155,17 @@ int st_walk_tar_next(struct st_walk_tar *t, struct archive_entry **entry,
 		la_int64_t end = archive_filter_bytes(t->archive, 0);
 
 		/* The tar reader stopped at its end-of-archive marker. The
-		 * bytes of the last chunk past END are checked here, the rest
-		 * of the stream by st_walk_tar_finish. */
+		 * bytes it already pulled past END are checked here (the end
+		 * of the previous chunk and the last one), the rest of the
+		 * stream by st_walk_tar_finish. */
+		uint64_t start = t->bytes - t->data_len;
+
 		t->ended = true;
 		t->trailing_at = UINT64_MAX;
-		if (end >= 0)
-			check_trailing(t, (uint64_t)end);
+		if (end >= 0) {
+			check_trailing(t, t->tail, t->tail_len, start - t->tail_len, (uint64_t)end);
+			check_trailing(t, t->data, t->data_len, start, (uint64_t)end);
+		}
 		return 0;
 	}
 	return archive_failure(t, "invalid tar header", err);
@@ -236,7 +246,7 @@ int st_walk_tar_finish(struct st_walk_tar *t, struct strata_error *err)
 {
 	while (pull(t) > 0) {
 		if (t->ended)
-			check_trailing(t, 0);
+			check_trailing(t, t->data, t->data_len, t->bytes - t->data_len, 0);
 	}
 	if (t->failed) {
 		if (err != NULL)
