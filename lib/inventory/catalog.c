@@ -54,11 +54,15 @@ struct anchor_link {
 struct redirect {
 	const char *from;
 	const char *to;
-	bool seen; /* the second pass found a file there */
+	size_t owner; /* the anchor's cataloger, an index into the registry */
+	bool seen;    /* the second pass found a file there */
 };
 
 /* Longest path that the second pass maps for the catalogers. */
 #define MAPPED_PATH_MAX 8192
+
+/* Longest path an anchor resolves to, whatever the path_bytes limit. */
+#define RESOLVED_PATH_MAX 65536
 
 /* Catalogers' messages of the first pass that the second does not repeat,
  * kept as hashes. */
@@ -82,6 +86,7 @@ struct catalog_run {
 	struct st_walk_visitor visitor;
 	struct st_arena arena;
 	const char *anchors[ANCHOR_MAX];
+	size_t anchor_owner[ANCHOR_MAX]; /* index of the cataloger in the registry */
 	size_t anchor_count;
 	struct probe probes[PROBE_MAX];
 	size_t probe_count;
@@ -168,6 +173,7 @@ static int collect_anchors(struct catalog_run *run, struct strata_error *err)
 			if (run->anchor_count == ANCHOR_MAX)
 				return st_error_set(err, STRATA_EINTERNAL,
 						    "catalog: more than %d anchors", ANCHOR_MAX);
+			run->anchor_owner[run->anchor_count] = i;
 			run->anchors[run->anchor_count++] = a;
 		}
 	}
@@ -606,9 +612,12 @@ static const char *resolve_anchor(struct catalog_run *run, const char *anchor,
 	size_t anchor_len = strlen(anchor);
 	bool dir = anchor_len > 0 && anchor[anchor_len - 1] == '/';
 
-	/* An anchor is never over the limit itself, however low it is set. */
+	/* An anchor is never over the limit itself, however low it is set,
+	 * and the buffer below does not grow with a limit set very high. */
 	if (path_bytes < anchor_len)
 		path_bytes = anchor_len;
+	if (path_bytes > RESOLVED_PATH_MAX)
+		path_bytes = RESOLVED_PATH_MAX;
 	const char *todo = st_arena_strndup(&run->arena, anchor, anchor_len - (dir ? 1 : 0));
 	char *done = st_arena_alloc(&run->arena, path_bytes + 1);
 	size_t done_len = 0;
@@ -743,6 +752,7 @@ static int plan_redirects(struct catalog_run *run)
 		d = &run->redirects[run->redirect_count++];
 		d->from = r;
 		d->to = a;
+		d->owner = run->anchor_owner[k];
 	}
 	if (run->redirect_count > 0)
 		st_diag(run->ctx.diag, ST_DIAG_WARN,
@@ -753,22 +763,33 @@ static int plan_redirects(struct catalog_run *run)
 	return (int)run->redirect_count;
 }
 
-/* After the second pass: warns when no redirect found a file, often
- * because a link further along the path is not followed. Most anchors
- * are absent from any one image, so a single file found is enough. */
+/* After the second pass: warns, for each cataloger, when none of its
+ * redirects found a file, often because a link further along the path is
+ * not followed. Most anchors are absent from any one image, so one file
+ * found is enough for that cataloger. */
 static void report_unseen(struct catalog_run *run)
 {
 	size_t i;
+	size_t j;
 
 	for (i = 0; i < run->redirect_count; i++) {
-		if (run->redirects[i].seen)
-			return;
+		const struct redirect *r = &run->redirects[i];
+		bool seen = false;
+		bool first = true;
+
+		for (j = 0; j < run->redirect_count; j++) {
+			if (run->redirects[j].owner != r->owner)
+				continue;
+			seen = seen || run->redirects[j].seen;
+			first = first && j >= i;
+		}
+		if (!seen && first)
+			st_diag(run->outer, ST_DIAG_WARN,
+				"%s: the symbolic links above it lead to %s, where the image has no "
+				"file for the %s cataloger; links further along that path are not "
+				"followed",
+				r->to, r->from, registry[r->owner]->name);
 	}
-	if (run->redirect_count > 0)
-		st_diag(run->outer, ST_DIAG_WARN,
-			"%s: the symbolic links above it lead to %s, where the image has no "
-			"package or release file; links further along that path are not followed",
-			run->redirects[0].to, run->redirects[0].from);
 }
 
 /* Starts the second pass: the catalogers that declare anchors begin again,

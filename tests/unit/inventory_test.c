@@ -1611,7 +1611,7 @@ ST_TEST(catalog_merged_usr_twin)
 
 /* Regression: var/lib/dpkg/info -> . made the second pass read the real
  * status file as info/status, so a single link hid every package. A link
- * to a directory that holds anchors is not followed. */
+ * to a directory that contains anchors is not followed. */
 ST_TEST(catalog_link_to_parent_keeps_database)
 {
 	static const struct st_test_tar_entry layer0[] = {
@@ -1681,8 +1681,11 @@ ST_TEST(catalog_second_pass_messages)
 		{"var/lib/dpkg/status",
 		 "Package: a\nStatus: install ok installed\nVersion: 1\n\nVersion: 2\n", NULL},
 	};
+	/* The os-release found through etc's link does not silence the
+	 * warning about dpkg's database. */
 	static const struct st_test_tar_entry chain[] = {
-		{"usr/lib/os-release", "ID=debian\nVERSION_ID=\"12\"\n", NULL},
+		{"etc", NULL, "usr/etc"},
+		{"usr/etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n", NULL},
 		{"var/lib/dpkg", NULL, "dpkg2"},
 		{"var/lib/dpkg2", NULL, "../../srv/dpkgdb"},
 		{"srv/dpkgdb/status", "Package: a\nStatus: install ok installed\nVersion: 1\n",
@@ -1706,9 +1709,11 @@ ST_TEST(catalog_second_pass_messages)
 	cl = (struct counted_layers){{{chain}, {ST_ARRAY_LEN(chain)}}, 0};
 	ST_CHECK_INT(catalog_counted(&cl, 1, &inv, &log, &err), 0);
 	first = strstr(log.all, "var/lib/dpkg/status: the symbolic links above it lead to "
-				"var/lib/dpkg2/status, where the image has no package or release "
-				"file");
+				"var/lib/dpkg2/status, where the image has no file for the dpkg "
+				"cataloger");
 	ST_CHECK(first != NULL);
+	ST_CHECK(strstr(log.all, "for the os-release cataloger") == NULL);
+	ST_CHECK_STR(inv.os.id, "debian");
 	st_inventory_dispose(&inv);
 	return ST_TEST_PASS;
 }
