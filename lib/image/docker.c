@@ -325,22 +325,58 @@ static int match_manifest(struct st_image *img, const struct st_index *index, co
 	return 0;
 }
 
+/* Writes into OUT (CAP bytes) the full form of image reference REF, as
+ * Docker reads it. Returns false when it does not fit. A first component
+ * without '.', ':' or "localhost" is a path on Docker Hub ("docker.io",
+ * also for "index.docker.io"). A Hub name without '/' is under library/.
+ * A missing tag is ":latest". */
+static bool full_reference(const char *ref, char *out, size_t cap)
+{
+	const char *slash = strchr(ref, '/');
+	const char *rest = ref;
+	const char *last;
+	size_t domain_len = 0;
+	const char *domain = "docker.io";
+	bool library;
+	bool tagged;
+	int n;
+
+	if (slash != NULL) {
+		size_t first = (size_t)(slash - ref);
+
+		if (memchr(ref, '.', first) != NULL || memchr(ref, ':', first) != NULL ||
+		    (first == 9 && memcmp(ref, "localhost", 9) == 0)) {
+			domain = ref;
+			domain_len = first;
+			rest = slash + 1;
+		}
+	}
+	if (domain_len == 0)
+		domain_len = strlen(domain);
+	if (domain_len == 15 && memcmp(domain, "index.docker.io", 15) == 0) {
+		domain = "docker.io";
+		domain_len = 9;
+	}
+	library = domain_len == 9 && memcmp(domain, "docker.io", 9) == 0 &&
+		  strchr(rest, '/') == NULL;
+	last = strrchr(rest, '/');
+	last = last != NULL ? last + 1 : rest;
+	tagged = strchr(last, ':') != NULL || strchr(last, '@') != NULL;
+	n = snprintf(out, cap, "%.*s/%s%s%s", (int)domain_len, domain, library ? "library/" : "",
+		     rest, tagged ? "" : ":latest");
+	return n > 0 && (size_t)n < cap;
+}
+
 /* Whether NAME, an io.containerd.image.name, is the image that a load
- * tags TAG (a RepoTags entry): TAG itself, or TAG on Docker Hub, where a
- * name without '/' lives under library/. */
+ * tags TAG (a RepoTags entry), both taken in full form. */
 static bool names_tag(const char *name, const char *tag)
 {
-	static const char hub[] = "docker.io/";
-	static const char library[] = "docker.io/library/";
-	size_t colon = strcspn(tag, ":");
+	char a[512];
+	char b[512];
 
-	if (strcmp(name, tag) == 0)
-		return true;
-	if (strncmp(name, hub, sizeof(hub) - 1) == 0 && strcmp(name + sizeof(hub) - 1, tag) == 0)
-		return true;
-	return memchr(tag, '/', colon) == NULL &&
-	       strncmp(name, library, sizeof(library) - 1) == 0 &&
-	       strcmp(name + sizeof(library) - 1, tag) == 0;
+	if (!full_reference(name, a, sizeof(a)) || !full_reference(tag, b, sizeof(b)))
+		return strcmp(name, tag) == 0;
+	return strcmp(a, b) == 0;
 }
 
 /* Checks the entries of index.json (TOP) that name one of TAGS: each must

@@ -316,7 +316,8 @@ def docker_oci():
     mine, _ = both.image(cfg, [(LAYER_A, MT_LAYER), (LAYER_B, MT_LAYER)])
     theirs, _ = both.image(cfg_other, [(LAYER_C, MT_LAYER)])
     mine["annotations"] = {"io.containerd.image.name": "docker.io/strata/decoy:1"}
-    theirs["annotations"] = {"io.containerd.image.name": "docker.io/strata/test:latest"}
+    # Written as Docker reads it: the Hub index host and the default tag.
+    theirs["annotations"] = {"io.containerd.image.name": "index.docker.io/strata/test"}
     both.index["manifests"] += [mine, theirs]
     write_tar("bad-docker-oci-named.tar",
               both.members() + [("manifest.json", "file", jdump(manifest))])
@@ -588,6 +589,16 @@ def more_images():
     lay.index["manifests"] += [att, dict(first)]
     lay.write_dir("bad-dup-tag")
     named["bad-dup-tag"] = first["digest"] + ", " + second["digest"]
+
+    # One image listed twice with the same tag: the same image, selected.
+    lay = Layout()
+    twice, _ = lay.image(cfg_arm, [(gz(LAYER_C), MT_LAYER_GZ)])
+    twice["annotations"] = {"org.opencontainers.image.ref.name": "v1"}
+    lay.index["manifests"] += [twice, dict(twice)]
+    lay.write_dir("oci-repeated")
+    expect("oci-repeated", "oci", "v1", cfg_arm, [
+        layer_expect(gz(LAYER_C), LAYER_C, "gzip", "ADD rootfs.tar /", MT_LAYER_GZ)],
+        arch="arm64", manifest=twice["digest"])
 
     # Indexes nested 6 deep below index.json.
     lay = Layout()
