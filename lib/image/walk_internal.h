@@ -36,9 +36,9 @@ struct st_walk_tar {
 	 * byte that is not zero, or UINT64_MAX when all are zero (padding). */
 	bool ended;
 	uint64_t trailing_at;
-	/* The end of the chunk before the last one: libarchive may have read
-	 * into the last chunk past the marker, so the bytes between the marker
-	 * and that chunk are checked here. */
+	/* The stream's last bytes before the last chunk: libarchive may have
+	 * read past the marker into later chunks, so the bytes between the
+	 * marker and the last chunk are checked here. */
 	unsigned char tail[ST_WALK_TAIL_BYTES];
 	size_t tail_len;
 };

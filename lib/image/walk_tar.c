@@ -24,11 +24,22 @@ static size_t pull(struct st_walk_tar *t)
 
 	if (t->at_end || t->failed)
 		return 0;
+	/* The tail is the stream's last bytes before the chunk about to be
+	 * replaced: short chunks (a gzip member boundary) add to it. */
 	if (!t->ended && t->data != NULL && t->data_len > 0) {
-		size_t keep = t->data_len < sizeof(t->tail) ? t->data_len : sizeof(t->tail);
+		const unsigned char *p = t->data;
+		size_t cap = sizeof(t->tail);
 
-		memcpy(t->tail, (const unsigned char *)t->data + t->data_len - keep, keep);
-		t->tail_len = keep;
+		if (t->data_len >= cap) {
+			memcpy(t->tail, p + t->data_len - cap, cap);
+			t->tail_len = cap;
+		} else {
+			size_t old = t->tail_len + t->data_len > cap ? cap - t->data_len : t->tail_len;
+
+			memmove(t->tail, t->tail + t->tail_len - old, old);
+			memcpy(t->tail + old, p, t->data_len);
+			t->tail_len = old + t->data_len;
+		}
 	}
 	if (t->stream->borrow != NULL) {
 		n = t->stream->borrow(t->stream, &t->data, &t->stream_err);

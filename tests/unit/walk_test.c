@@ -1684,10 +1684,12 @@ ST_TEST(walk_truncated_tar)
  * that the rest is not read. Zero padding after the marker is normal. */
 ST_TEST(walk_data_after_end_marker)
 {
+	static const size_t chunks[] = {1600, 100};
 	struct layers l;
 	struct recorder r;
 	struct strata_error err;
 	struct tar *t;
+	size_t i;
 
 	layers_init(&l);
 	rec_init(&r, NULL);
@@ -1715,21 +1717,23 @@ ST_TEST(walk_data_after_end_marker)
 	ST_CHECK(strstr(r.diag, "end-of-archive") == NULL);
 	layers_free(&l);
 
-	/* Regression: bytes after the marker that sat at the end of the
-	 * chunk before the last one were not checked. Reads of 1600 bytes
-	 * put the 60 bytes at 1536 in the first chunk, and libarchive's
-	 * look-ahead pulls the second. */
-	layers_init(&l);
-	rec_init(&r, NULL);
-	l.tar[0] = sample_tar();
-	l.count = 1;
-	l.chunk = 1600;
-	t = &l.tar[0];
-	memset(t->buf + 1024, 0, t->used - 1024);
-	memset(t->buf + 1536, 'x', 60);
-	ST_CHECK_INT(run(&l, &r, NULL, &err), 0);
-	ST_CHECK(strstr(r.diag, "end-of-archive marker, from byte 1536") != NULL);
-	layers_free(&l);
+	/* Regression: bytes after the marker in chunks before the last one
+	 * were not checked, because libarchive's look-ahead pulls further
+	 * chunks. Reads of 1600 bytes put the 60 bytes at 1536 in the chunk
+	 * before the last, reads of 100 bytes several chunks back. */
+	for (i = 0; i < ST_ARRAY_LEN(chunks); i++) {
+		layers_init(&l);
+		rec_init(&r, NULL);
+		l.tar[0] = sample_tar();
+		l.count = 1;
+		l.chunk = chunks[i];
+		t = &l.tar[0];
+		memset(t->buf + 1024, 0, t->used - 1024);
+		memset(t->buf + 1536, 'x', 60);
+		ST_CHECK_INT(run(&l, &r, NULL, &err), 0);
+		ST_CHECK(strstr(r.diag, "end-of-archive marker, from byte 1536") != NULL);
+		layers_free(&l);
+	}
 	return ST_TEST_PASS;
 }
 
