@@ -129,6 +129,10 @@ static int select_entry(const struct st_descriptor **out, const struct st_descri
 	for (i = 0; i < count; i++) {
 		if (!is_candidate(&list[i]))
 			continue;
+		/* An entry repeated with the same digest is the same image. */
+		if (only != NULL && strcmp(only->digest, list[i].digest) == 0 &&
+		    candidates == 1)
+			continue;
 		candidates++;
 		only = &list[i];
 		if (list[i].os != NULL && list[i].architecture != NULL)

@@ -405,6 +405,17 @@ ST_TEST(image_tar_named_like_gzip)
 			 "docker-gzip-named.tar", ST_FORM_DOCKER_ARCHIVE);
 }
 
+/* Regression: an image listed twice under one tag was refused as two
+ * images that only a digest could tell apart. */
+ST_TEST(image_oci_repeated_entry)
+{
+	ST_CHECK_INT(check_ref(data_ref("oci:", "images/oci-repeated", ":v1"), NULL,
+			       "oci-repeated", ST_FORM_OCI_DIR),
+		     ST_TEST_PASS);
+	return check_ref(data_ref("", "images/oci-repeated", ""), "linux/arm64", "oci-repeated",
+			 ST_FORM_OCI_DIR);
+}
+
 ST_TEST(image_oci_dir)
 {
 	return check_ref(data_ref("", "images/oci-dir", ""), NULL, "oci-dir", ST_FORM_OCI_DIR);
