@@ -437,22 +437,39 @@ static int note_setuid(struct catalog_run *run, const struct st_walk_file *f,
 	return 0;
 }
 
-/* First pass: records a final link at a directory above an anchor, and
- * notes that an anchor's /usr twin exists. */
+/* Whether PATH is a file anchor whose cataloger leaves a link there to
+ * the catalog step (a package database that is itself a link). */
+static bool is_linked_file_anchor(const struct catalog_run *run, const char *path, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < run->anchor_count; k++) {
+		const char *a = run->anchors[k];
+
+		if (!registry[run->anchor_owner[k]]->reads_own_links && strlen(a) == len &&
+		    memcmp(a, path, len) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* First pass: records a final link at a directory above an anchor, or at
+ * a file anchor that is left to this step, and notes that an anchor's
+ * /usr twin exists. */
 static int note_anchor_paths(struct catalog_run *run, const struct st_walk_file *f,
 			     struct strata_error *err)
 {
 	const struct probe *p = find_probe(run, f->path, f->path_len);
 	struct anchor_link *l;
 
-	if (p == NULL)
-		return 0;
-	if (p->twin) {
+	if (p != NULL && p->twin) {
 		run->twin_seen[p->anchor] = true;
 		return 0;
 	}
 	if (f->type != ST_FILE_SYMLINK || f->link_target == NULL ||
 	    run->link_count == ANCHOR_MAX)
+		return 0;
+	if (p == NULL && !is_linked_file_anchor(run, f->path, f->path_len))
 		return 0;
 	l = &run->links[run->link_count];
 	l->path = st_arena_strndup(&run->arena, f->path, f->path_len);
@@ -603,9 +620,9 @@ static const struct anchor_link *find_link(const struct catalog_run *run, const 
  * as in a chroot. Returns the path (in the run's arena, ending in '/' when
  * ANCHOR does), ANCHOR itself when no link applies, or NULL after
  * ANCHOR_MAX_HOPS links or past PATH_BYTES.
- * NOTE: only links at directories above anchors are known, so a target
- * that passes through another linked directory is taken as it is written,
- * and a database file that is itself a link is not followed here. */
+ * NOTE: only links at directories above anchors (and at package database
+ * files) are known, so a target that passes through another linked
+ * directory is taken as it is written. */
 static const char *resolve_anchor(struct catalog_run *run, const char *anchor,
 				  size_t path_bytes)
 {

@@ -178,6 +178,9 @@ struct st_cataloger {
 	 * directory above one is a symbolic link in the image, the catalog
 	 * step reads the path that the link leads to in its place. */
 	const char *(*anchor)(size_t i);
+	/* Set when the cataloger follows a symbolic link at one of its own
+	 * file anchors itself (os-release); else the catalog step does. */
+	bool reads_own_links;
 	int (*init)(void **state, struct strata_error *err);
 	/* Optional; see st_walk_visitor.on_layer_file. */
 	int (*on_layer_file)(void *state, const struct st_walk_file *f,

@@ -944,6 +944,7 @@ const struct st_cataloger st_cataloger_os = {
 	.name = "os-release",
 	.wants = os_wants,
 	.anchor = os_anchor,
+	.reads_own_links = true,
 	.init = os_init,
 	.on_final_file = os_on_final_file,
 	.finish = os_finish,

@@ -1718,6 +1718,43 @@ ST_TEST(catalog_second_pass_messages)
 	return ST_TEST_PASS;
 }
 
+/* A package database that is itself a link (var/lib/dpkg/status ->
+ * /srv/st) is read where the link leads, while release files that are
+ * links, as on Fedora, stay with the os-release cataloger and cost no
+ * second pass. */
+ST_TEST(catalog_follows_linked_database_file)
+{
+	static const struct st_test_tar_entry dpkg[] = {
+		{"usr/lib/os-release", "ID=debian\nVERSION_ID=\"12\"\n", NULL},
+		{"srv/st", "Package: linked\nStatus: install ok installed\nVersion: 1\n", NULL},
+		{"var/lib/dpkg/status", NULL, "/srv/st"},
+	};
+	static const struct st_test_tar_entry fedora[] = {
+		{"usr/lib/os-release", "ID=fedora\nVERSION_ID=40\n", NULL},
+		{"etc/os-release", NULL, "../usr/lib/os-release"},
+		{"etc/fedora-release", "Fedora release 40 (Forty)\n", NULL},
+		{"etc/system-release", NULL, "fedora-release"},
+		{"etc/redhat-release", NULL, "fedora-release"},
+	};
+	struct counted_layers cl = {{{dpkg}, {ST_ARRAY_LEN(dpkg)}}, 0};
+	struct st_inventory inv;
+	struct strata_error err;
+	struct diag_log log;
+
+	ST_CHECK_INT(catalog_counted(&cl, 1, &inv, &log, &err), 0);
+	ST_CHECK_INT(cl.opens, 2);
+	ST_CHECK(st_test_find_package(&inv, "deb", "linked") != NULL);
+	st_inventory_dispose(&inv);
+
+	cl = (struct counted_layers){{{fedora}, {ST_ARRAY_LEN(fedora)}}, 0};
+	ST_CHECK_INT(catalog_counted(&cl, 1, &inv, &log, &err), 0);
+	ST_CHECK_INT(cl.opens, 1);
+	ST_CHECK_STR(inv.os.id, "fedora");
+	ST_CHECK(strstr(log.all, "reached through symbolic links") == NULL);
+	st_inventory_dispose(&inv);
+	return ST_TEST_PASS;
+}
+
 /* Links that loop above an anchor stop at the hop limit with a warning. */
 ST_TEST(catalog_anchor_link_loop)
 {
