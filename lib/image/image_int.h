@@ -190,9 +190,9 @@ int st_layer_set_media_type(struct st_layer_info *layer, const char *media_type,
 /* Sets a layer's compression from its first bytes (gzip, zstd or none). */
 void st_layer_sniff(struct st_layer_info *layer, const unsigned char *magic, size_t len);
 
-/* Returns the compression of a blob that starts with MAGIC. A tar header
- * (valid checksum, POSIX or GNU magic) means none. Else the magic number
- * tells gzip (with deflate) or zstd, and -1 means neither. */
+/* Returns the compression of a blob that starts with MAGIC: none for a tar
+ * header (valid checksum, POSIX or GNU magic), else gzip (with deflate) or
+ * zstd by magic number, or -1 for neither. */
 int st_layer_content_compression(const unsigned char *magic, size_t len);
 
 /* Sets the compressed blob size from which a layer goes through the layer

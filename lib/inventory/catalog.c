@@ -695,20 +695,6 @@ static const char *resolve_anchor(struct catalog_run *run, const char *anchor,
 	return done;
 }
 
-/* Whether the catalogers read PATH anyway: it is an anchor, or a file
- * under a directory anchor. */
-static bool covered_by_anchor(const struct catalog_run *run, const char *path)
-{
-	size_t len = strlen(path);
-	size_t k;
-
-	for (k = 0; k < run->anchor_count; k++) {
-		if (strcmp(run->anchors[k], path) == 0 || matches_anchor(run->anchors[k], path, len))
-			return true;
-	}
-	return false;
-}
-
 /* Whether the directory PATH (ending in '/') contains an anchor: reading
  * it under another name would take that anchor's own files away. */
 static bool above_any_anchor(const struct catalog_run *run, const char *path)
@@ -758,8 +744,9 @@ static int plan_redirects(struct catalog_run *run)
 				a);
 			continue;
 		}
-		if (r == a || strcmp(r, a) == 0 || covered_by_anchor(run, r) ||
-		    above_any_anchor(run, r))
+		/* No link applied, or the catalogers read R anyway: it is an
+		 * anchor's path, or a directory that contains anchors. */
+		if (r == a || is_anchor_path(run, r, strlen(r)) || above_any_anchor(run, r))
 			continue;
 		/* A merged-/usr image links lib to usr/lib: the twin of an
 		 * anchor there is read only when the first pass saw it. */

@@ -301,8 +301,8 @@ def docker_oci():
     # blobs are all present: containerd would load that image instead.
     other = Layout()
     cfg_other = config([sha(LAYER_C)], history=HISTORY[:1])
-    odesc, _ = other.image(cfg_other, [(LAYER_C, MT_LAYER)])
-    other.index["manifests"].append(odesc)
+    other_desc, _ = other.image(cfg_other, [(LAYER_C, MT_LAYER)])
+    other.index["manifests"].append(other_desc)
     members = [m for m in lay.members() if m[0] != "index.json"]
     names = {m[0] for m in members}
     members += [m for m in other.members() if m[0] not in names]
@@ -798,18 +798,18 @@ def mislabelled():
     # header (1f 8b 08): its valid tar header wins, in an OCI layout and
     # in a docker-archive.
     named = tar_bytes([("\x1f\udc8b\x08gzip-named", "file", b"not gzip\n")])
-    one = config([sha(named)], history=HISTORY[:1])
-    _, desc = oci_single("oci-gzip-named", one, [(named, MT_LAYER)])
-    expect("oci-gzip-named", "oci", None, one, [
+    named_cfg = config([sha(named)], history=HISTORY[:1])
+    _, desc = oci_single("oci-gzip-named", named_cfg, [(named, MT_LAYER)])
+    expect("oci-gzip-named", "oci", None, named_cfg, [
         layer_expect(named, named, "none", "ADD rootfs.tar /", MT_LAYER)],
         manifest=desc["digest"])
-    cfg_name = hashlib.sha256(one).hexdigest() + ".json"
+    cfg_name = hashlib.sha256(named_cfg).hexdigest() + ".json"
     manifest = [{"Config": cfg_name, "RepoTags": ["strata/test:gzip-named"],
                  "Layers": ["7" * 64 + "/layer.tar"]}]
     write_tar("docker-gzip-named.tar", [
-        (cfg_name, "file", one), ("7" * 64 + "/layer.tar", "file", named),
+        (cfg_name, "file", named_cfg), ("7" * 64 + "/layer.tar", "file", named),
         ("manifest.json", "file", jdump(manifest))])
-    expect("docker-gzip-named.tar", "docker-archive", "strata/test:gzip-named", one, [
+    expect("docker-gzip-named.tar", "docker-archive", "strata/test:gzip-named", named_cfg, [
         layer_expect(named, named, "none", "ADD rootfs.tar /", size_known=False)])
 
 
