@@ -43,11 +43,23 @@ _Static_assert(CATALOGER_COUNT <= 255, "too many catalogers for a one-byte summa
 #define ANCHOR_MAX 64
 #define PROBE_MAX (2 * ANCHOR_MAX)
 
-/* A symbolic link found in the final view at a directory above an anchor. */
+/* A symbolic link found in the final view at a directory above an anchor,
+ * at a package database file, or on the path that another link leads to. */
 struct anchor_link {
 	char *path;
+	size_t len;
 	char *target;
 };
+
+/* Paths probed for links on the way to a redirect's target, and links
+ * recorded for resolving anchors: one at most at each probe, anchor and
+ * such path, so the links never outgrow their array. */
+#define CHAIN_PROBE_MAX 256
+#define LINK_MAX (PROBE_MAX + ANCHOR_MAX + CHAIN_PROBE_MAX)
+
+/* Walks of the image in all: the first, then one more for each link found
+ * further along a path that other links lead to. */
+#define CATALOG_MAX_WALKS 4
 
 /* An anchor that a link leads elsewhere: the catalogers read FROM in its
  * place, as if it were TO. Both end in '/' for a directory anchor. */
@@ -55,10 +67,10 @@ struct redirect {
 	const char *from;
 	const char *to;
 	size_t owner; /* the anchor's cataloger, an index into the registry */
-	bool seen;    /* the second pass found a file there */
+	bool seen;    /* the later pass found a file there */
 };
 
-/* Longest path that the second pass maps for the catalogers. */
+/* Longest path that a later pass maps for the catalogers. */
 #define MAPPED_PATH_MAX 8192
 
 /* Longest path an anchor resolves to, whatever the path_bytes limit. */
@@ -96,16 +108,24 @@ struct catalog_run {
 	uint64_t len_mask;
 	uint64_t first_mask[4];
 	bool prefix_probes; /* some probe is a prefix (under usr/) */
-	/* Found by the first pass. */
-	struct anchor_link links[ANCHOR_MAX];
+	/* Found by the first pass, and by later passes on CHAIN paths. */
+	struct anchor_link links[LINK_MAX];
 	size_t link_count;
+	size_t new_links; /* recorded by the current later pass */
 	bool twin_seen[ANCHOR_MAX];
-	/* The second pass, when a redirect is needed. */
+	bool loop_warned[ANCHOR_MAX];
+	/* The later passes, when a redirect is needed. */
 	struct redirect redirects[ANCHOR_MAX];
 	size_t redirect_count;
 	bool second_pass;
-	/* The catalogers' sink: it passes messages on to OUTER, and in the
-	 * second pass drops those that the first already gave. */
+	unsigned walks; /* walks of the image so far */
+	/* The directories on the way to each redirect's target, and the
+	 * target itself: a later pass records the links found there. */
+	const char *chain[CHAIN_PROBE_MAX];
+	size_t chain_len[CHAIN_PROBE_MAX];
+	size_t chain_count;
+	/* The catalogers' sink: it passes messages on to OUTER, and in a
+	 * later pass drops those that an earlier one already gave. */
 	struct st_diag cat_diag;
 	struct st_diag *outer;
 	uint64_t seen_messages[SEEN_MESSAGES_MAX];
@@ -229,6 +249,18 @@ static const struct probe *find_probe(const struct catalog_run *run, const char 
 	return NULL;
 }
 
+/* Whether PATH is on the way to a redirect's target (a later pass). */
+static bool is_chain_probe(const struct catalog_run *run, const char *path, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < run->chain_count; i++) {
+		if (run->chain_len[i] == len && memcmp(run->chain[i], path, len) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Whether PATH is an anchor, or a file under a directory anchor. */
 static bool is_anchor_path(const struct catalog_run *run, const char *path, size_t len)
 {
@@ -297,7 +329,6 @@ static bool run_wants(void *ctx, const char *path, size_t len, uint64_t *max_byt
 	struct catalog_run *run = ctx;
 	size_t i;
 
-	(void)max_bytes;
 	if (run->second_pass) {
 		const struct redirect *r = find_redirect(run, path, len);
 
@@ -311,17 +342,24 @@ static bool run_wants(void *ctx, const char *path, size_t len, uint64_t *max_byt
 				if (in_second_pass(i) && registry[i]->wants(mapped, n))
 					return true;
 			}
-			return false;
+		} else if (!is_redirected(run, path, len)) {
+			for (i = 0; i < CATALOGER_COUNT; i++) {
+				if (in_second_pass(i) && registry[i]->wants(path, len))
+					return true;
+			}
 		}
-		if (is_redirected(run, path, len))
-			return false;
+		/* A path on the way to a redirect's target is wanted for the
+		 * link that may be there, never for its content. */
+		if (is_chain_probe(run, path, len)) {
+			*max_bytes = 0;
+			return true;
+		}
+		return false;
 	}
 	for (i = 0; i < CATALOGER_COUNT; i++) {
-		if ((!run->second_pass || in_second_pass(i)) && registry[i]->wants(path, len))
+		if (registry[i]->wants(path, len))
 			return true;
 	}
-	if (run->second_pass)
-		return false;
 	return find_probe(run, path, len) != NULL;
 }
 
@@ -453,6 +491,40 @@ static bool is_linked_file_anchor(const struct catalog_run *run, const char *pat
 	return false;
 }
 
+/* Returns the recorded link at PATH (LEN bytes), or NULL. */
+static const struct anchor_link *find_link(const struct catalog_run *run, const char *path,
+					   size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < run->link_count; i++) {
+		if (run->links[i].len == len && memcmp(run->links[i].path, path, len) == 0)
+			return &run->links[i];
+	}
+	return NULL;
+}
+
+/* Records the final symbolic link F, once. Returns 1 when it is new. */
+static int record_link(struct catalog_run *run, const struct st_walk_file *f,
+		       struct strata_error *err)
+{
+	struct anchor_link *l;
+
+	if (f->type != ST_FILE_SYMLINK || f->link_target == NULL ||
+	    find_link(run, f->path, f->path_len) != NULL)
+		return 0;
+	if (run->link_count == LINK_MAX)
+		return 0;
+	l = &run->links[run->link_count];
+	l->path = st_arena_strndup(&run->arena, f->path, f->path_len);
+	l->len = f->path_len;
+	l->target = st_arena_strndup(&run->arena, f->link_target, strlen(f->link_target));
+	if (l->path == NULL || l->target == NULL)
+		return st_error_set(err, STRATA_ENOMEM, "out of memory");
+	run->link_count++;
+	return 1;
+}
+
 /* First pass: records a final link at a directory above an anchor, or at
  * a file anchor that is left to this step, and notes that an anchor's
  * /usr twin exists. */
@@ -460,24 +532,16 @@ static int note_anchor_paths(struct catalog_run *run, const struct st_walk_file 
 			     struct strata_error *err)
 {
 	const struct probe *p = find_probe(run, f->path, f->path_len);
-	struct anchor_link *l;
+	int rc;
 
 	if (p != NULL && p->twin) {
 		run->twin_seen[p->anchor] = true;
 		return 0;
 	}
-	if (f->type != ST_FILE_SYMLINK || f->link_target == NULL ||
-	    run->link_count == ANCHOR_MAX)
-		return 0;
 	if (p == NULL && !is_linked_file_anchor(run, f->path, f->path_len))
 		return 0;
-	l = &run->links[run->link_count];
-	l->path = st_arena_strndup(&run->arena, f->path, f->path_len);
-	l->target = st_arena_strndup(&run->arena, f->link_target, strlen(f->link_target));
-	if (l->path == NULL || l->target == NULL)
-		return st_error_set(err, STRATA_ENOMEM, "out of memory");
-	run->link_count++;
-	return 0;
+	rc = record_link(run, f, err);
+	return rc < 0 ? rc : 0;
 }
 
 /* Second pass: hands F to the catalogers that declare anchors, under the
@@ -490,6 +554,12 @@ static int dispatch_second(struct catalog_run *run, const struct st_walk_file *f
 	size_t i;
 	int rc;
 
+	if (final && is_chain_probe(run, f->path, f->path_len)) {
+		rc = record_link(run, f, err);
+		if (rc < 0)
+			return rc;
+		run->new_links += (size_t)rc;
+	}
 	if (r != NULL) {
 		char buf[MAPPED_PATH_MAX];
 		size_t n = map_path(r, f->path, f->path_len, buf, sizeof(buf));
@@ -589,9 +659,9 @@ static void catalog_diag(void *ctx, int level, const char *msg)
 			if (run->seen_messages[i] == h)
 				return;
 		}
-	} else if (run->seen_count < SEEN_MESSAGES_MAX) {
-		run->seen_messages[run->seen_count++] = h;
 	}
+	if (run->seen_count < SEEN_MESSAGES_MAX)
+		run->seen_messages[run->seen_count++] = h;
 	if (run->outer == NULL)
 		return;
 	if (level >= ST_DIAG_WARN)
@@ -602,27 +672,14 @@ static void catalog_diag(void *ctx, int level, const char *msg)
 
 /* Anchors and links -------------------------------------------------------- */
 
-/* Returns the recorded link at PATH (LEN bytes), or NULL. */
-static const struct anchor_link *find_link(const struct catalog_run *run, const char *path,
-					   size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < run->link_count; i++) {
-		if (strlen(run->links[i].path) == len && memcmp(run->links[i].path, path, len) == 0)
-			return &run->links[i];
-	}
-	return NULL;
-}
-
 /* Resolves ANCHOR through the links recorded above it, inside the image
  * root: an absolute target starts again at the root, and ".." stops there,
  * as in a chroot. Returns the path (in the run's arena, ending in '/' when
  * ANCHOR does), ANCHOR itself when no link applies, or NULL after
  * ANCHOR_MAX_HOPS links or past PATH_BYTES.
- * NOTE: only links at directories above anchors (and at package database
- * files) are known, so a target that passes through another linked
- * directory is taken as it is written. */
+ * Only the links recorded so far are known: one on the way to a target is
+ * recorded by the walk that reads there, and followed by the next one
+ * (run_walks). */
 static const char *resolve_anchor(struct catalog_run *run, const char *anchor,
 				  size_t path_bytes)
 {
@@ -723,25 +780,41 @@ static bool has_twin(const struct catalog_run *run, size_t k)
 	return false;
 }
 
-/* After the first pass: records a redirect for each anchor that the
- * image's links lead to a path no cataloger read. Returns their count. */
+/* Adds the LEN-byte path P to the paths that a later pass probes for
+ * links, once. Past CHAIN_PROBE_MAX paths, the rest are not probed. */
+static void add_chain_probe(struct catalog_run *run, const char *p, size_t len)
+{
+	if (len == 0 || is_chain_probe(run, p, len) || run->chain_count == CHAIN_PROBE_MAX)
+		return;
+	run->chain[run->chain_count] = p;
+	run->chain_len[run->chain_count++] = len;
+}
+
+/* After a pass: records a redirect for each anchor that the image's links
+ * lead to a path no cataloger read, and the paths on the way to each,
+ * where a later pass looks for more links. Returns their count. */
 static int plan_redirects(struct catalog_run *run)
 {
 	size_t path_bytes = run->ctx.limits->path_bytes;
 	size_t k;
 
+	run->redirect_count = 0;
 	if (run->link_count == 0)
 		return 0;
 	for (k = 0; k < run->anchor_count; k++) {
 		const char *a = run->anchors[k];
 		const char *r = resolve_anchor(run, a, path_bytes);
 		struct redirect *d;
+		size_t len;
+		size_t j;
 
 		if (r == NULL) {
-			st_diag(run->ctx.diag, ST_DIAG_WARN,
-				"%s: not read: the symbolic links above it loop or lead past the "
-				"path_bytes limit",
-				a);
+			if (!run->loop_warned[k])
+				st_diag(run->ctx.diag, ST_DIAG_WARN,
+					"%s: not read: the symbolic links above it loop or lead "
+					"past the path_bytes limit",
+					a);
+			run->loop_warned[k] = true;
 			continue;
 		}
 		/* No link applied, or the catalogers read R anyway: it is an
@@ -757,21 +830,39 @@ static int plan_redirects(struct catalog_run *run)
 		d->from = r;
 		d->to = a;
 		d->owner = run->anchor_owner[k];
+		d->seen = false;
+		len = strlen(r);
+		if (len > 0 && r[len - 1] == '/')
+			len--;
+		for (j = 1; j < len; j++) {
+			if (r[j] == '/')
+				add_chain_probe(run, r, j);
+		}
+		add_chain_probe(run, r, len);
 	}
-	if (run->redirect_count > 0)
-		st_diag(run->ctx.diag, ST_DIAG_WARN,
-			"%s is reached through symbolic links in the image as %s%s; reading the "
-			"layers again for the package and release files there",
-			run->redirects[0].to, run->redirects[0].from,
-			run->redirect_count > 1 ? ", with other such paths" : "");
 	return (int)run->redirect_count;
 }
 
-/* After the second pass: warns, for each cataloger, when none of its
- * redirects found a file, often because a link further along the path is
- * not followed. Most anchors are absent from any one image, so one file
- * found is enough for that cataloger. */
-static void report_unseen(struct catalog_run *run)
+/* Whether two plans, A and B with their counts, hold the same redirects. */
+static bool same_plan(const struct redirect *a, size_t a_count, const struct redirect *b,
+		      size_t b_count)
+{
+	size_t i;
+
+	if (a_count != b_count)
+		return false;
+	for (i = 0; i < a_count; i++) {
+		if (a[i].to != b[i].to || strcmp(a[i].from, b[i].from) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* After the last pass: warns, for each cataloger, when none of its
+ * redirects found a file. CUT is set when links further along were found
+ * but no walk was left to follow them. Most anchors are absent from any
+ * one image, so one file found is enough for that cataloger. */
+static void report_unseen(struct catalog_run *run, bool cut)
 {
 	size_t i;
 	size_t j;
@@ -787,11 +878,16 @@ static void report_unseen(struct catalog_run *run)
 			seen = seen || run->redirects[j].seen;
 			first = first && j >= i;
 		}
-		if (!seen && first)
+		if (!seen && first && cut)
 			st_diag(run->outer, ST_DIAG_WARN,
 				"%s: the symbolic links above it lead to %s, where the image has no "
 				"file for the %s cataloger; links further along that path are not "
-				"followed",
+				"followed after %d walks of the image",
+				r->to, r->from, registry[r->owner]->name, CATALOG_MAX_WALKS);
+		else if (!seen && first)
+			st_diag(run->outer, ST_DIAG_WARN,
+				"%s: the symbolic links above it lead to %s, where the image has no "
+				"file for the %s cataloger",
 				r->to, r->from, registry[r->owner]->name);
 	}
 }
@@ -904,37 +1000,99 @@ int st_catalog_image(struct st_image *img, struct st_inventory *inv,
 	return st_catalog_image_observed(img, inv, opts, NULL, stats, err);
 }
 
+/* The target of a pass: an image, or layers opened one by one. */
+struct walk_target {
+	struct st_image *img; /* NULL for layers */
+	size_t count;
+	st_layer_opener open;
+	void *open_ctx;
+	const char *const *names;
+};
+
+/* Walks T once. Only the first walk (FIRST) fills STATS and the size of a
+ * root filesystem's pseudo-layer. */
+static int walk_target(struct catalog_run *run, const struct walk_target *t, bool first,
+		       const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
+		       struct strata_error *err)
+{
+	if (t->img == NULL)
+		return st_walk_layers(t->count, t->open, t->open_ctx, t->names, &run->visitor,
+				      opts, stats, err);
+	if (t->img->form == ST_FORM_DIR && first)
+		return walk_root_dir(t->img, &run->visitor, opts, stats, err);
+	if (t->img->form == ST_FORM_DIR)
+		return st_walk_directory(t->img->path, &run->visitor, opts, stats, err);
+	return st_walk_image(t->img, &run->visitor, opts, stats, err);
+}
+
+/* Walks T, then again for the catalogers that declare anchors while the
+ * image's links lead their anchors elsewhere: each later walk may find
+ * links further along those paths, which lead to another plan and walk,
+ * up to CATALOG_MAX_WALKS in all. Finishes the catalogers. */
+static int run_walks(struct catalog_run *run, const struct walk_target *t,
+		     const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
+		     struct strata_error *err)
+{
+	struct redirect prev[ANCHOR_MAX];
+	struct st_walk_options quiet;
+	size_t prev_count;
+	bool cut = false;
+	int rc;
+
+	rc = walk_target(run, t, true, opts, stats, err);
+	run->walks = 1;
+	if (rc < 0 || plan_redirects(run) == 0)
+		return run_end(run, rc, err);
+	/* The first pass already reported the walk's warnings. */
+	quiet = *opts;
+	quiet.diag = NULL;
+	for (;;) {
+		run->new_links = 0;
+		rc = begin_second_pass(run, err);
+		if (rc == 0)
+			rc = walk_target(run, t, false, &quiet, NULL, err);
+		run->walks++;
+		if (rc < 0 || run->new_links == 0)
+			break;
+		prev_count = run->redirect_count;
+		memcpy(prev, run->redirects, prev_count * sizeof(prev[0]));
+		if (plan_redirects(run) == 0)
+			break;
+		/* With no walk left, the catalogers keep what this one read,
+		 * under the plan that it followed. */
+		if (same_plan(prev, prev_count, run->redirects, run->redirect_count) ||
+		    run->walks == CATALOG_MAX_WALKS) {
+			cut = run->walks == CATALOG_MAX_WALKS;
+			memcpy(run->redirects, prev, prev_count * sizeof(prev[0]));
+			run->redirect_count = prev_count;
+			break;
+		}
+	}
+	if (rc == 0 && run->redirect_count > 0) {
+		st_diag(run->outer, ST_DIAG_WARN,
+			"%s is reached through symbolic links in the image as %s%s; the layers "
+			"were read %u times for the package and release files there",
+			run->redirects[0].to, run->redirects[0].from,
+			run->redirect_count > 1 ? ", with other such paths" : "", run->walks);
+		report_unseen(run, cut);
+	}
+	return run_end(run, rc, err);
+}
+
 int st_catalog_image_observed(struct st_image *img, struct st_inventory *inv,
 			      const struct st_walk_options *opts,
 			      const struct st_walk_observer *observer,
 			      struct st_walk_layer_stats *stats, struct strata_error *err)
 {
+	struct walk_target t = {.img = img};
 	struct catalog_run run;
 	int rc;
-
-	struct st_walk_options quiet;
 
 	rc = run_begin(&run, inv, opts, err);
 	if (rc < 0)
 		return rc;
 	run.visitor.observer = observer;
-	if (img->form == ST_FORM_DIR)
-		rc = walk_root_dir(img, &run.visitor, opts, stats, err);
-	else
-		rc = st_walk_image(img, &run.visitor, opts, stats, err);
-	if (rc < 0 || plan_redirects(&run) == 0)
-		return run_end(&run, rc, err);
-	/* The first pass already reported the walk's warnings. */
-	quiet = *opts;
-	quiet.diag = NULL;
-	rc = begin_second_pass(&run, err);
-	if (rc == 0 && img->form == ST_FORM_DIR)
-		rc = st_walk_directory(img->path, &run.visitor, &quiet, NULL, err);
-	else if (rc == 0)
-		rc = st_walk_image(img, &run.visitor, &quiet, NULL, err);
-	if (rc == 0)
-		report_unseen(&run);
-	return run_end(&run, rc, err);
+	return run_walks(&run, &t, opts, stats, err);
 }
 
 int st_catalog_layers(size_t count, st_layer_opener open, void *open_ctx,
@@ -942,23 +1100,13 @@ int st_catalog_layers(size_t count, st_layer_opener open, void *open_ctx,
 		      const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
 		      struct strata_error *err)
 {
+	struct walk_target t = {
+		.count = count, .open = open, .open_ctx = open_ctx, .names = names};
 	struct catalog_run run;
 	int rc;
-
-	struct st_walk_options quiet;
 
 	rc = run_begin(&run, inv, opts, err);
 	if (rc < 0)
 		return rc;
-	rc = st_walk_layers(count, open, open_ctx, names, &run.visitor, opts, stats, err);
-	if (rc < 0 || plan_redirects(&run) == 0)
-		return run_end(&run, rc, err);
-	quiet = *opts;
-	quiet.diag = NULL;
-	rc = begin_second_pass(&run, err);
-	if (rc == 0)
-		rc = st_walk_layers(count, open, open_ctx, names, &run.visitor, &quiet, NULL, err);
-	if (rc == 0)
-		report_unseen(&run);
-	return run_end(&run, rc, err);
+	return run_walks(&run, &t, opts, stats, err);
 }

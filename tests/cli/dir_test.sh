@@ -79,4 +79,20 @@ expect_eq "linked dpkg directory: the package is listed" \
 expect_stderr "linked dpkg directory: the warning names both paths" \
 	"var/lib/dpkg/status is reached through symbolic links in the image as srv/dpkgdb/status"
 
+# A chain through a directory above no anchor, as on ostree systems
+# (opt -> var/opt): the second walk finds the link at opt, a third reads
+# the database behind it.
+chain=$(mktemp -d "$cli_tmp/chain.XXXXXX")
+mkdir -p "$chain/var/lib" "$chain/var/opt/db" "$chain/usr/lib"
+printf 'ID=debian\nVERSION_ID="12"\n' >"$chain/usr/lib/os-release"
+printf 'Package: chained\nStatus: install ok installed\nVersion: 3\n' >"$chain/var/opt/db/status"
+ln -s /opt/db "$chain/var/lib/dpkg"
+ln -s var/opt "$chain/opt"
+run scan --no-vuln --format json "dir:$chain"
+expect_status "link chain: scan succeeds" 0
+expect_eq "link chain: the package is listed" \
+	"$(jq -r '[.packages[] | select(.type == "deb") | .name] | join(",")' "$cli_out")" "chained"
+expect_stderr "link chain: the warning names the end of the chain" \
+	"var/lib/dpkg/status is reached through symbolic links in the image as var/opt/db/status"
+
 finish

@@ -1671,8 +1671,7 @@ ST_TEST(catalog_redirect_captures_only_wanted)
 	return ST_TEST_PASS;
 }
 
-/* A cataloger's warning about a file read in both passes is given once,
- * and a link that leads nowhere the image has a file is named. */
+/* A cataloger's warning about a file read in both passes is given once. */
 ST_TEST(catalog_second_pass_messages)
 {
 	static const struct st_test_tar_entry layer0[] = {
@@ -1680,16 +1679,6 @@ ST_TEST(catalog_second_pass_messages)
 		{"usr/etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n", NULL},
 		{"var/lib/dpkg/status",
 		 "Package: a\nStatus: install ok installed\nVersion: 1\n\nVersion: 2\n", NULL},
-	};
-	/* The os-release found through etc's link does not silence the
-	 * warning about dpkg's database. */
-	static const struct st_test_tar_entry chain[] = {
-		{"etc", NULL, "usr/etc"},
-		{"usr/etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n", NULL},
-		{"var/lib/dpkg", NULL, "dpkg2"},
-		{"var/lib/dpkg2", NULL, "../../srv/dpkgdb"},
-		{"srv/dpkgdb/status", "Package: a\nStatus: install ok installed\nVersion: 1\n",
-		 NULL},
 	};
 	struct counted_layers cl = {{{layer0}, {ST_ARRAY_LEN(layer0)}}, 0};
 	struct st_inventory inv;
@@ -1704,15 +1693,86 @@ ST_TEST(catalog_second_pass_messages)
 	first = strstr(log.all, "stanza without a valid Package field");
 	ST_CHECK(first != NULL);
 	ST_CHECK(strstr(first + 1, "stanza without a valid Package field") == NULL);
+	ST_CHECK(strstr(log.all, "etc/os-release is reached through symbolic links in the image "
+				 "as usr/etc/os-release, with other such paths; the layers were "
+				 "read 2 times") != NULL);
+	st_inventory_dispose(&inv);
+	return ST_TEST_PASS;
+}
+
+/* A link on the path that another link leads to is found by the next
+ * walk, which follows it: a link to a link (dpkg -> dpkg2 -> srv), and a
+ * link at a directory that is above no anchor (opt -> var/opt, as on
+ * ostree systems). */
+ST_TEST(catalog_follows_link_chain)
+{
+	static const struct st_test_tar_entry sibling[] = {
+		{"etc", NULL, "usr/etc"},
+		{"usr/etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n", NULL},
+		{"var/lib/dpkg", NULL, "dpkg2"},
+		{"var/lib/dpkg2", NULL, "../../srv/dpkgdb"},
+		{"srv/dpkgdb/status", "Package: a\nStatus: install ok installed\nVersion: 1\n",
+		 NULL},
+	};
+	static const struct st_test_tar_entry ostree[] = {
+		{"usr/lib/os-release", "ID=debian\nVERSION_ID=\"12\"\n", NULL},
+		{"opt/db/status", "Package: hidden\nStatus: install ok installed\nVersion: 1\n",
+		 NULL},
+		{"var/lib/dpkg", NULL, "/opt/db"},
+		{"opt", NULL, "var/opt"},
+		{"var/opt/db/status", "Package: b\nStatus: install ok installed\nVersion: 2\n",
+		 NULL},
+	};
+	struct counted_layers cl = {{{sibling}, {ST_ARRAY_LEN(sibling)}}, 0};
+	struct st_inventory inv;
+	struct strata_error err;
+	struct diag_log log;
+
+	ST_CHECK_INT(catalog_counted(&cl, 1, &inv, &log, &err), 0);
+	ST_CHECK_INT(cl.opens, 3);
+	ST_CHECK(st_test_find_package(&inv, "deb", "a") != NULL);
+	ST_CHECK_STR(inv.os.id, "debian");
+	ST_CHECK(strstr(log.all, "with other such paths; the layers were read 3 times") != NULL);
+	ST_CHECK(strstr(log.all, "where the image has no file") == NULL);
 	st_inventory_dispose(&inv);
 
-	cl = (struct counted_layers){{{chain}, {ST_ARRAY_LEN(chain)}}, 0};
+	cl = (struct counted_layers){{{ostree}, {ST_ARRAY_LEN(ostree)}}, 0};
 	ST_CHECK_INT(catalog_counted(&cl, 1, &inv, &log, &err), 0);
-	first = strstr(log.all, "var/lib/dpkg/status: the symbolic links above it lead to "
-				"var/lib/dpkg2/status, where the image has no file for the dpkg "
-				"cataloger");
-	ST_CHECK(first != NULL);
-	ST_CHECK(strstr(log.all, "for the os-release cataloger") == NULL);
+	ST_CHECK_INT(cl.opens, 3);
+	ST_CHECK(st_test_find_package(&inv, "deb", "b") != NULL);
+	ST_CHECK(st_test_find_package(&inv, "deb", "hidden") == NULL);
+	ST_CHECK(strstr(log.all, "var/lib/dpkg/status is reached through symbolic links in the "
+				 "image as var/opt/db/status") != NULL);
+	st_inventory_dispose(&inv);
+	return ST_TEST_PASS;
+}
+
+/* A chain that needs more walks than CATALOG_MAX_WALKS stops there: the
+ * catalogers keep what the last walk read, and a warning names the path
+ * that it followed. */
+ST_TEST(catalog_link_chain_walk_limit)
+{
+	static const struct st_test_tar_entry layer0[] = {
+		{"usr/lib/os-release", "ID=debian\nVERSION_ID=\"12\"\n", NULL},
+		{"var/lib/dpkg", NULL, "d1"},
+		{"var/lib/d1", NULL, "d2"},
+		{"var/lib/d2", NULL, "d3"},
+		{"var/lib/d3", NULL, "d4"},
+		{"var/lib/d4/status", "Package: far\nStatus: install ok installed\nVersion: 1\n",
+		 NULL},
+	};
+	struct counted_layers cl = {{{layer0}, {ST_ARRAY_LEN(layer0)}}, 0};
+	struct st_inventory inv;
+	struct strata_error err;
+	struct diag_log log;
+
+	ST_CHECK_INT(catalog_counted(&cl, 1, &inv, &log, &err), 0);
+	ST_CHECK_INT(cl.opens, 4);
+	ST_CHECK(st_test_find_package(&inv, "deb", "far") == NULL);
+	ST_CHECK(strstr(log.all, "var/lib/dpkg/status: the symbolic links above it lead to "
+				 "var/lib/d3/status, where the image has no file for the dpkg "
+				 "cataloger; links further along that path are not followed after 4 "
+				 "walks of the image") != NULL);
 	ST_CHECK_STR(inv.os.id, "debian");
 	st_inventory_dispose(&inv);
 	return ST_TEST_PASS;
