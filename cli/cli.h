@@ -37,6 +37,11 @@ int cli_apply_limit(struct strata_limits *lim, const char *arg);
  * Returns EXIT_USAGE with a message when it could, else 0. */
 int cli_check_output(const char *output, const char *image);
 
+/* Checks that OUTPUT is not the existing file PATH, named KIND in the
+ * message ("vulnerability database"). Returns EXIT_USAGE with a message
+ * when it is, else 0. */
+int cli_check_output_file(const char *output, const char *path, const char *kind);
+
 int cmd_scan(int argc, char **argv);
 int cmd_layers(int argc, char **argv);
 int cmd_db(int argc, char **argv);

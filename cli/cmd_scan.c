@@ -359,6 +359,8 @@ int cmd_scan(int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	rc = cli_check_output(c.output, image);
+	if (rc == 0)
+		rc = cli_check_output_file(c.output, c.opts.db_path, "vulnerability database");
 	if (rc != 0)
 		return rc;
 

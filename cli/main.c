@@ -1,4 +1,5 @@
 /* strata: command-line entry point and subcommand dispatch. */
+#include <errno.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -116,6 +117,19 @@ static bool stat_image_path(const char *ref, char *path, size_t size, struct sta
 	return stat(path, st) == 0;
 }
 
+int cli_check_output_file(const char *output, const char *path, const char *kind)
+{
+	struct stat in;
+	struct stat out;
+
+	if (output == NULL || path == NULL || stat(path, &in) != 0 || stat(output, &out) != 0)
+		return 0;
+	if (out.st_dev == in.st_dev && out.st_ino == in.st_ino)
+		return cli_usage_error("-o %s is the %s %s itself; write the report elsewhere",
+				       output, kind, path);
+	return 0;
+}
+
 int cli_check_output(const char *output, const char *image)
 {
 	char image_path[PATH_MAX];
@@ -155,7 +169,7 @@ int cli_check_output(const char *output, const char *image)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static int run_command(int argc, char **argv)
 {
 	const char *cmd;
 
@@ -182,4 +196,24 @@ int main(int argc, char **argv)
 	}
 	fputs(usage_text, stderr);
 	return cli_usage_error("unknown command '%s'", cmd);
+}
+
+int main(int argc, char **argv)
+{
+	int rc = run_command(argc, argv);
+	int flushed = fflush(stdout);
+
+	/* A script reads the output of db status or vercmp, so output that
+	 * did not reach it (a full disk, a closed pipe) fails the command.
+	 * The report writers print their own error and return
+	 * EXIT_SCAN_ERROR. */
+	if ((flushed != 0 || ferror(stdout)) && rc != EXIT_SCAN_ERROR) {
+		if (flushed != 0)
+			fprintf(stderr, "strata: error: writing to standard output failed: %s\n",
+				strerror(errno));
+		else
+			fputs("strata: error: writing to standard output failed\n", stderr);
+		rc = EXIT_SCAN_ERROR;
+	}
+	return rc;
 }

@@ -72,6 +72,21 @@ expect_status "vercmp with two arguments is a usage error" 2
 expect_eq "vercmp with two arguments says so in one line" "$(cat "$cli_err")" \
 	"strata: error: vercmp takes ECOSYSTEM A B, got 2 arguments; see 'strata vercmp --help'"
 
+# Output that cannot be written fails the command (exit 3), for the
+# commands whose output scripts read as well as for the reports.
+if [ -w /dev/full ]; then
+	for args in "vercmp deb 1 2" "version" "--help"; do
+		# shellcheck disable=SC2086 # the words are separate arguments
+		"$STRATA" $args >/dev/full 2>"$cli_err"
+		status=$?
+		expect_status "$args to a full disk exits 3" 3
+		expect_stderr "$args to a full disk says so" \
+			"^strata: error: writing to standard output failed: No space left on device$"
+	done
+else
+	skip "writes to /dev/full" "/dev/full is not writable here"
+fi
+
 # Database -------------------------------------------------------------------
 db="$cli_tmp/vuln.db"
 run db import --db "$db" "$data/feeds/debian/security-tracker-debian.json" "$data/feeds/osv/npm"
@@ -123,6 +138,11 @@ expect_stdout "db import counts a JSON file of no known format apart from record
 run db import -q --db "$cli_tmp/dsa.db" "$cli_tmp/tracker-data"
 expect_status "db import -q succeeds" 0
 expect_eq "db import -q prints nothing" "$(cat "$cli_out" "$cli_err")" ""
+if [ -w /dev/full ]; then
+	"$STRATA" db status --db "$db" >/dev/full 2>"$cli_err"
+	status=$?
+	expect_status "db status to a full disk exits 3" 3
+fi
 
 # A directory the user cannot write to. Root runs the check as the user
 # 'nobody' (uid 65534), on copies of the binary and feed it may read.
@@ -337,6 +357,15 @@ expect_eq "the images are unchanged" \
 	"$(cat "$cli_tmp/clobber.tar" "$cli_tmp/clobber-oci/index.json" | sha256sum)" "$sum_before"
 run scan --no-vuln -o "$cli_tmp/clobber-report.txt" "$cli_tmp/clobber-oci"
 expect_status "-o beside the OCI layout is fine" 0
+cp "$db" "$cli_tmp/clobber.db"
+ln "$cli_tmp/clobber.db" "$cli_tmp/clobber-link.db"
+db_sum=$(sha256sum <"$cli_tmp/clobber.db")
+run scan --db "$cli_tmp/clobber.db" -o "$cli_tmp/clobber.db" "$cli_tmp/clobber-oci"
+expect_status "-o onto the database is a usage error" 2
+expect_stderr "-o onto the database says so" "is the vulnerability database .*clobber.db itself"
+run scan --db "$cli_tmp/clobber.db" -o "$cli_tmp/clobber-link.db" "$cli_tmp/clobber-oci"
+expect_status "-o onto a hard link of the database is a usage error" 2
+expect_eq "the database is unchanged" "$(sha256sum <"$cli_tmp/clobber.db")" "$db_sum"
 
 # Image tar on standard input (-) -----------------------------------------
 export XDG_CACHE_HOME="$cli_tmp/cache"
