@@ -8,7 +8,7 @@
 #include "cli.h"
 
 static const char db_usage[] =
-	"usage: strata db import [--db PATH] [--limit NAME=VALUE] [-q] PATH...\n"
+	"usage: strata db import [--db PATH] [--limit NAME=VALUE] [-q | -v] PATH...\n"
 	"       strata db status [--db PATH]\n"
 	"\n"
 	"import loads every file under each PATH (a file, a directory tree, or a\n"
@@ -20,7 +20,7 @@ static const char db_usage[] =
 	"  SUSE, Oracle, CBL-Mariner and Azure Linux OVAL XML\n"
 	"  Amazon Linux updateinfo.xml and ALAS RSS\n"
 	"Inside a directory, only files named like feeds are read: *.json, *.zip,\n"
-	"*.xml, *.yaml, *.yml, DSA/list, DLA/list.\n"
+	"*.xml, *.yaml, *.yml, DSA/list, DLA/list; -v lists the others.\n"
 	"Compressed files (.gz, .xz, ...) must be decompressed first. A malformed\n"
 	"record is skipped with a warning; any other failure leaves the database\n"
 	"as it was.\n"
@@ -28,7 +28,8 @@ static const char db_usage[] =
 	"options:\n"
 	"  --db PATH           database file (default $XDG_CACHE_HOME/strata/vuln.db)\n"
 	"  --limit NAME=VALUE  change a limit on untrusted input (docs/LIMITS.md)\n"
-	"  -q, --quiet         print errors only, not the summary\n";
+	"  -q, --quiet         print errors only, not the summary\n"
+	"  -v, --verbose       also list the files skipped inside directories\n";
 
 enum { OPT_DB = 256, OPT_LIMIT };
 
@@ -36,6 +37,7 @@ static const struct option db_options[] = {
 	{"db", required_argument, NULL, OPT_DB},
 	{"limit", required_argument, NULL, OPT_LIMIT},
 	{"quiet", no_argument, NULL, 'q'},
+	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -156,7 +158,7 @@ int cmd_db(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc - 1, argv + 1, ":qh", db_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc - 1, argv + 1, ":qvh", db_options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_DB:
 			if (optarg[0] == '\0')
@@ -171,6 +173,10 @@ int cmd_db(int argc, char **argv)
 		case 'q':
 			log.min_level = STRATA_LOG_ERROR;
 			quiet = true;
+			break;
+		case 'v':
+			log.min_level = STRATA_LOG_INFO;
+			quiet = false;
 			break;
 		case 'h':
 			fputs(db_usage, stdout);

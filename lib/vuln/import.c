@@ -716,8 +716,9 @@ static int import_dir(struct st_import_ctx *ctx, const char *path, uint32_t dept
 }
 
 /* Imports PATH: the caller's paths are followed if they are symbolic
- * links. Inside directories, links are skipped so that a tree cannot lead
- * the walk elsewhere or around in a loop. */
+ * links. Inside directories, a link to a file is read (mirrors link feed
+ * files under other names), while a link to a directory is skipped so that
+ * a tree cannot lead the walk elsewhere or around in a loop. */
 static int import_path(struct st_import_ctx *ctx, const char *path, bool explicit,
 		       uint32_t depth, struct strata_error *err)
 {
@@ -727,13 +728,27 @@ static int import_path(struct st_import_ctx *ctx, const char *path, bool explici
 	rc = explicit ? stat(path, &st) : lstat(path, &st);
 	if (rc < 0)
 		return st_error_sys(err, errno == ENOENT ? STRATA_ENOTFOUND : STRATA_EIO, "%s", path);
+	if (S_ISLNK(st.st_mode)) {
+		if (stat(path, &st) < 0) {
+			st_diag(ctx->diag, ST_DIAG_WARN, "%s: symbolic link to nothing (%s); skipped",
+				path, strerror(errno));
+			return 0;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			st_diag(ctx->diag, ST_DIAG_INFO,
+				"%s: symbolic link to a directory or special file; skipped, name "
+				"it on the command line to import it",
+				path);
+			return 0;
+		}
+	}
 	if (S_ISDIR(st.st_mode))
 		return import_dir(ctx, path, depth, err);
 	if (!S_ISREG(st.st_mode)) {
 		if (explicit)
 			return st_error_set(err, STRATA_EINVAL,
 					    "%s: not a regular file or directory", path);
-		st_diag(ctx->diag, ST_DIAG_DEBUG, "%s: not a regular file; skipped", path);
+		st_diag(ctx->diag, ST_DIAG_INFO, "%s: not a regular file; skipped", path);
 		return 0;
 	}
 	/* Inside a directory, only names that feeds use are read: a vendor

@@ -138,6 +138,24 @@ expect_stdout "db import counts a JSON file of no known format apart from record
 run db import -q --db "$cli_tmp/dsa.db" "$cli_tmp/tracker-data"
 expect_status "db import -q succeeds" 0
 expect_eq "db import -q prints nothing" "$(cat "$cli_out" "$cli_err")" ""
+run db import -v --db "$cli_tmp/dsa.db" "$cli_tmp/tracker-data"
+expect_status "db import -v succeeds" 0
+expect_stderr "db import -v lists a file not named like a feed" \
+	"^strata: info: .*tracker-data/README: not named like a feed"
+# Inside a directory, a link to a feed file is read, a link to a directory
+# is not followed, and a dangling link is named.
+mkdir -p "$cli_tmp/linked-feeds/sub"
+cp "$data/feeds/osv/npm/GHSA-xvch-5gv4-984h.json" "$cli_tmp/linked-feeds/"
+ln -s "$(cd "$data/feeds/osv/npm" && pwd)/GHSA-29mw-wpgm-hmr9.json" "$cli_tmp/linked-feeds/link.json"
+ln -s .. "$cli_tmp/linked-feeds/sub/up"
+ln -s "$cli_tmp/no-such-feed.json" "$cli_tmp/linked-feeds/dangling.json"
+run db import -v --db "$cli_tmp/linked.db" "$cli_tmp/linked-feeds"
+expect_status "db import follows a link to a feed file" 0
+expect_stdout "db import reads both feed files" "^imported 2 records from 2 files$"
+expect_stderr "db import names the dangling link" \
+	"^strata: warning: .*dangling.json: symbolic link to nothing \(No such file or directory\); skipped$"
+expect_stderr "db import -v names the link to a directory" \
+	"sub/up: symbolic link to a directory or special file; skipped"
 if [ -w /dev/full ]; then
 	"$STRATA" db status --db "$db" >/dev/full 2>"$cli_err"
 	status=$?
