@@ -822,7 +822,6 @@ static int apply_whiteout(struct run *r, const char *base, struct strata_error *
 	const char *path = r->path.ptr;
 	size_t dir_len = base == path ? 0 : (size_t)(base - path) - 1;
 	const char *victim = base + ST_WALK_WHITEOUT_PREFIX_LEN;
-	char quoted[ST_WALK_QUOTE_MAX + 8];
 	uint32_t dir;
 	uint32_t n;
 	int rc;
@@ -832,12 +831,9 @@ static int apply_whiteout(struct run *r, const char *base, struct strata_error *
 		return rc;
 	if (strcmp(base, OPAQUE_MARKER) == 0)
 		return remove_subtree(r, dir, false, true, err);
-	if (victim[0] == '\0' || strcmp(victim, ".") == 0 || strcmp(victim, "..") == 0) {
-		st_walk_quote(quoted, sizeof(quoted), path);
-		st_diag(r->diag, ST_DIAG_WARN, "layer %s: ignoring whiteout '%s': it names no file",
-			r->layer_name, quoted);
+	/* The walk that records these entries has warned about it. */
+	if (victim[0] == '\0' || strcmp(victim, ".") == 0 || strcmp(victim, "..") == 0)
 		return 0;
-	}
 	n = tree_find(&r->tree, dir, victim, strlen(victim));
 	if (n == NODE_NONE)
 		return 0;
