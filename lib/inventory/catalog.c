@@ -978,7 +978,7 @@ static int run_end(struct catalog_run *run, int rc, struct strata_error *err)
 
 /* Walks the root filesystem directory of a "dir:" image, its one
  * pseudo-layer, and records the bytes of its regular files as the layer's
- * size, which no manifest states. */
+ * size and uncompressed size, which no manifest states. */
 static int walk_root_dir(struct st_image *img, const struct st_walk_visitor *v,
 			 const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
 			 struct strata_error *err)
@@ -988,6 +988,9 @@ static int walk_root_dir(struct st_image *img, const struct st_walk_visitor *v,
 	int rc;
 
 	rc = st_walk_directory(img->path, v, opts, st, err);
+	/* No tar stands between the files and the scan: both sizes are the
+	 * bytes of the regular files. */
+	st->uncompressed_bytes = st->content_bytes;
 	if (rc == 0 && img->layer_count == 1)
 		img->layers[0].size = st->content_bytes;
 	return rc;

@@ -99,8 +99,11 @@ static void write_header(const struct strata_scan *scan, FILE *out)
 	fputc('\n', out);
 	fputs("Platform: ", out);
 	put_cell(out, img->os, 0);
-	fputc('/', out);
-	put_cell(out, img->architecture, 0);
+	/* A root filesystem (dir:) has no config to name one. */
+	if (img->os != NULL || img->architecture != NULL) {
+		fputc('/', out);
+		put_cell(out, img->architecture, 0);
+	}
 	if (img->variant != NULL) {
 		fputc('/', out);
 		put_cell(out, img->variant, 0);

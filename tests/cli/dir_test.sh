@@ -48,6 +48,9 @@ expect_eq "executable found in dir scan" \
 	"1.22.1 usr/sbin/nginx"
 expect_eq "linked host jar not read" \
 	"$(jq '[.packages[] | select(.path | startswith("usr/lib"))] | length' "$cli_out")" "0"
+expect_eq "the pseudo-layer's sizes are both the bytes of its files" \
+	"$(jq -c '.layers[0] | [.size == .uncompressed_size, .size > 1024]' "$cli_out")" "[true,true]"
+expect_eq "form is dir" "$(jq -r '.image.form' "$cli_out")" "dir"
 
 # Table ------------------------------------------------------------------------
 run scan --no-vuln "dir:$root"
@@ -56,6 +59,7 @@ expect_stdout "table counts packages" '^Packages: 2 \(generic 1, maven 1\)$'
 expect_stdout "table has package header" '^TYPE +NAME +VERSION +LAYER +NOTE$'
 expect_stdout "table lists the jar" '^maven +org\.example:demo-lib +1\.2\.3 +0 -$'
 expect_stdout "table lists nginx" '^generic +nginx +1\.22\.1 +0 -$'
+expect_stdout "table shows no platform for a directory" '^Platform: -$'
 expect_stdout_not "table lines end without spaces" ' $'
 
 # Bad input --------------------------------------------------------------------
