@@ -83,8 +83,10 @@ int cli_apply_limit(struct strata_limits *lim, const char *arg)
 	memcpy(name, arg, n);
 	name[n] = '\0';
 	if (strata_limits_set(lim, name, eq + 1, &err) < 0)
-		return cli_usage_error("--limit: %s (the names are listed in docs/LIMITS.md)",
-				       err.msg);
+		return cli_usage_error("--limit: %s%s", err.msg,
+				       err.code == STRATA_ENOTFOUND
+					       ? " (the names are listed in docs/LIMITS.md)"
+					       : "");
 	return 0;
 }
 

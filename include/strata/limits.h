@@ -41,8 +41,8 @@ struct strata_limits {
 STRATA_PUBLIC void strata_limits_default(struct strata_limits *lim);
 
 /* Sets the limit called NAME (the field name above, such as "layers")
- * from the decimal VALUE. Returns STRATA_EINVAL for an unknown name or a
- * value that is not a positive integer in range. */
+ * from the decimal VALUE. Returns STRATA_ENOTFOUND for an unknown name and
+ * STRATA_EINVAL for a value that is not a positive integer in range. */
 STRATA_PUBLIC int strata_limits_set(struct strata_limits *lim, const char *name,
 				    const char *value, struct strata_error *err);
 

@@ -62,33 +62,34 @@ static const struct limit_field limit_fields[] = {
 STRATA_PUBLIC int strata_limits_set(struct strata_limits *lim, const char *name,
 				    const char *value, struct strata_error *err)
 {
+	const struct limit_field *f = NULL;
+	char *base;
 	uint64_t v;
 	size_t i;
 
+	for (i = 0; i < ST_ARRAY_LEN(limit_fields) && f == NULL; i++) {
+		if (strcmp(limit_fields[i].name, name) == 0)
+			f = &limit_fields[i];
+	}
+	if (f == NULL)
+		return st_error_set(err, STRATA_ENOTFOUND, "unknown limit '%s'", name);
 	/* scan_threads=0 is its default: one thread per online core. Any
 	 * other limit of 0 would refuse every image. */
 	if (!st_slice_to_u64(st_slice_cstr(value), &v) ||
 	    (v == 0 && strcmp(name, "scan_threads") != 0))
 		return st_error_set(err, STRATA_EINVAL,
 				    "limit %s: '%s' is not a positive integer", name, value);
-	for (i = 0; i < ST_ARRAY_LEN(limit_fields); i++) {
-		const struct limit_field *f = &limit_fields[i];
-		char *base = (char *)lim + f->offset;
+	base = (char *)lim + f->offset;
+	if (f->size == sizeof(uint32_t)) {
+		uint32_t v32;
 
-		if (strcmp(f->name, name) != 0)
-			continue;
-		if (f->size == sizeof(uint32_t)) {
-			uint32_t v32;
-
-			if (v > UINT32_MAX)
-				return st_error_set(err, STRATA_EINVAL,
-						    "limit %s: %s is too large", name, value);
-			v32 = (uint32_t)v;
-			memcpy(base, &v32, sizeof(v32));
-		} else {
-			memcpy(base, &v, sizeof(v));
-		}
-		return 0;
+		if (v > UINT32_MAX)
+			return st_error_set(err, STRATA_EINVAL, "limit %s: %s is too large", name,
+					    value);
+		v32 = (uint32_t)v;
+		memcpy(base, &v32, sizeof(v32));
+	} else {
+		memcpy(base, &v, sizeof(v));
 	}
-	return st_error_set(err, STRATA_EINVAL, "unknown limit '%s'", name);
+	return 0;
 }
