@@ -81,8 +81,8 @@ static int db_import(struct strata_db *db, const struct strata_scan_options *opt
 			fprintf(stderr, ": %llu file%s of no known format",
 				(unsigned long long)result.skipped_files,
 				result.skipped_files == 1 ? "" : "s");
-		fputs(" (files in a directory are read when named like a feed; see 'strata db "
-		      "--help')\n",
+		fputs(" (inside a directory or zip archive, only files named like a feed are "
+		      "read; see 'strata db --help')\n",
 		      stderr);
 		return EXIT_SCAN_ERROR;
 	}

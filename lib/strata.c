@@ -504,9 +504,10 @@ static int print_coverage(void *ctx, const struct st_db_coverage *c)
 {
 	FILE *out = ctx;
 
-	fprintf(out, "  %-10s %-28s %10llu rows %10llu packages\n", c->ecosystem,
+	fprintf(out, "  %-10s %-28s %10llu %-4s %10llu %s\n", c->ecosystem,
 		c->distro[0] != '\0' ? c->distro : "(any release)", (unsigned long long)c->rows,
-		(unsigned long long)c->packages);
+		c->rows == 1 ? "row" : "rows", (unsigned long long)c->packages,
+		c->packages == 1 ? "package" : "packages");
 	return 0;
 }
 

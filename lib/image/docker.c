@@ -79,8 +79,8 @@ static int select_image(const struct st_docker_entry **out, const struct st_dock
 			return st_error_set(err, STRATA_EINVAL, "invalid image index '%s'", shown);
 		if (n >= dm->count)
 			return st_error_set(err, STRATA_ENOTFOUND,
-					    "%s: manifest.json has no image %s (%zu images)",
-					    img->path, shown, dm->count);
+					    "%s: manifest.json has no image %s (%zu image%s)",
+					    img->path, shown, dm->count, dm->count == 1 ? "" : "s");
 		*out = &dm->entries[n];
 		return 0;
 	}

@@ -451,12 +451,16 @@ static int read_entry(struct archive *a, const char *name, struct st_buf *buf,
 		if (n == 0)
 			return 0;
 		if (n < 0)
-			return st_error_set(err, STRATA_ECORRUPT, "%s: %s", name,
+			return st_error_set(err, STRATA_ECORRUPT,
+					    "%s: cannot read the entry, the archive is damaged or "
+					    "truncated (%s)",
+					    name,
 					    archive_error_string(a) ? archive_error_string(a)
-								    : "cannot read entry");
+								    : "no detail");
 		if ((uint64_t)n > *budget)
 			return st_error_set(err, STRATA_ELIMIT,
-					    "%s: archive expands more than %u times its size",
+					    "%s: archive expands more than %u times its size, over "
+					    "the compression_ratio limit",
 					    name, lim->compression_ratio);
 		*budget -= (uint64_t)n;
 		rc = st_buf_append(buf, chunk, (size_t)n, err);

@@ -1569,7 +1569,8 @@ ST_TEST(limit_zip_compression_ratio)
 
 	fx.lim.compression_ratio = 10;
 	ST_CHECK_INT(import_data(&fx, &stats, &err, path, NULL), STRATA_ELIMIT);
-	ST_CHECK(strstr(err.msg, "expands more than 10 times") != NULL);
+	ST_CHECK(strstr(err.msg, "expands more than 10 times its size, over the "
+				 "compression_ratio limit") != NULL);
 	fx.lim.compression_ratio = 1000;
 	ST_CHECK_INT(import_data(&fx, &stats, &err, path, NULL), 0);
 	ST_CHECK_INT(stats.records, 1);
