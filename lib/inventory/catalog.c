@@ -1,5 +1,6 @@
 /* Runs every registered cataloger over one layer walk. */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "image/walk_dir.h"
@@ -858,6 +859,35 @@ static bool same_plan(const struct redirect *a, size_t a_count, const struct red
 	return true;
 }
 
+/* After the last pass: names the first path that a redirect found files
+ * at, and how many others did. Most anchors are absent from any one image,
+ * so the redirects that found nothing are left to report_unseen. */
+static void announce_redirects(const struct catalog_run *run)
+{
+	const struct redirect *first = NULL;
+	char more[64] = "";
+	size_t others = 0;
+	size_t i;
+
+	for (i = 0; i < run->redirect_count; i++) {
+		if (!run->redirects[i].seen)
+			continue;
+		if (first == NULL)
+			first = &run->redirects[i];
+		else
+			others++;
+	}
+	if (first == NULL)
+		return;
+	if (others > 0)
+		snprintf(more, sizeof(more), ", with %zu other such path%s", others,
+			 others == 1 ? "" : "s");
+	st_diag(run->outer, ST_DIAG_WARN,
+		"%s is reached through symbolic links in the image as %s%s; the layers were "
+		"read %u times for the package and release files there",
+		first->to, first->from, more, run->walks);
+}
+
 /* After the last pass: warns, for each cataloger, when none of its
  * redirects found a file. CUT is set when links further along were found
  * but no walk was left to follow them. Most anchors are absent from any
@@ -1072,11 +1102,7 @@ static int run_walks(struct catalog_run *run, const struct walk_target *t,
 		}
 	}
 	if (rc == 0 && run->redirect_count > 0) {
-		st_diag(run->outer, ST_DIAG_WARN,
-			"%s is reached through symbolic links in the image as %s%s; the layers "
-			"were read %u times for the package and release files there",
-			run->redirects[0].to, run->redirects[0].from,
-			run->redirect_count > 1 ? ", with other such paths" : "", run->walks);
+		announce_redirects(run);
 		report_unseen(run, cut);
 	}
 	return run_end(run, rc, err);

@@ -1549,7 +1549,8 @@ ST_TEST(catalog_follows_linked_database_directory)
 	ST_CHECK(p != NULL);
 	ST_CHECK_INT(p->layer, 1);
 	ST_CHECK(strstr(log.all, "var/lib/dpkg/status is reached through symbolic links in the "
-				 "image as srv/dpkgdb/status, with other such paths") != NULL);
+				 "image as srv/dpkgdb/status, with 1 other such path; the layers were "
+				 "read 2 times") != NULL);
 	st_inventory_dispose(&inv);
 	return ST_TEST_PASS;
 }
@@ -1694,8 +1695,7 @@ ST_TEST(catalog_second_pass_messages)
 	ST_CHECK(first != NULL);
 	ST_CHECK(strstr(first + 1, "stanza without a valid Package field") == NULL);
 	ST_CHECK(strstr(log.all, "etc/os-release is reached through symbolic links in the image "
-				 "as usr/etc/os-release, with other such paths; the layers were "
-				 "read 2 times") != NULL);
+				 "as usr/etc/os-release; the layers were read 2 times") != NULL);
 	st_inventory_dispose(&inv);
 	return ST_TEST_PASS;
 }
@@ -1732,7 +1732,9 @@ ST_TEST(catalog_follows_link_chain)
 	ST_CHECK_INT(cl.opens, 3);
 	ST_CHECK(st_test_find_package(&inv, "deb", "a") != NULL);
 	ST_CHECK_STR(inv.os.id, "debian");
-	ST_CHECK(strstr(log.all, "with other such paths; the layers were read 3 times") != NULL);
+	ST_CHECK(strstr(log.all, "etc/os-release is reached through symbolic links in the image "
+				 "as usr/etc/os-release, with 1 other such path; the layers were "
+				 "read 3 times") != NULL);
 	ST_CHECK(strstr(log.all, "where the image has no file") == NULL);
 	st_inventory_dispose(&inv);
 
