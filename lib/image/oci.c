@@ -2,8 +2,10 @@
  * chain of indexes down to one image manifest, its config and its layer
  * blobs, each read from blobs/sha256/<hex> and checked against its
  * descriptor. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "image/image_int.h"
 #include "image/image_json.h"
@@ -30,28 +32,47 @@ struct resolution {
 };
 
 struct platform {
-	char *os;
-	char *architecture;
-	char *variant; /* may be NULL */
+	const char *os;
+	const char *architecture;
+	const char *variant; /* may be NULL */
 	bool requested; /* given by the caller, not the default */
 };
+
+/* Spellings of an architecture that other tools use for the Go names in
+ * image configs, as containerd's platform parser maps them. */
+static const struct {
+	const char *alias;
+	const char *arch;
+	const char *variant; /* set by the alias, or NULL */
+} arch_aliases[] = {
+	{"x86_64", "amd64", NULL}, {"x86-64", "amd64", NULL}, {"aarch64", "arm64", NULL},
+	{"i386", "386", NULL},     {"armhf", "arm", "v7"},    {"armel", "arm", "v6"},
+};
+
+static void lower(char *s)
+{
+	for (; *s != '\0'; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
 
 static int parse_platform(struct platform *p, const char *text, struct st_arena *a,
 			  struct strata_error *err)
 {
 	char *copy = st_arena_strdup(a, text != NULL ? text : DEFAULT_PLATFORM);
 	char *slash;
+	size_t i;
 
 	memset(p, 0, sizeof(*p));
 	p->requested = text != NULL;
 	if (copy == NULL)
 		return st_error_set(err, STRATA_ENOMEM, "out of memory");
+	lower(copy);
 	p->os = copy;
 	slash = strchr(copy, '/');
 	if (slash != NULL) {
 		*slash = '\0';
 		p->architecture = slash + 1;
-		slash = strchr(p->architecture, '/');
+		slash = strchr(slash + 1, '/');
 	}
 	if (slash != NULL) {
 		*slash = '\0';
@@ -61,17 +82,57 @@ static int parse_platform(struct platform *p, const char *text, struct st_arena 
 	    (p->variant != NULL && (p->variant[0] == '\0' || strchr(p->variant, '/') != NULL)))
 		return st_error_set(err, STRATA_EINVAL,
 				    "invalid platform '%s': expected os/arch[/variant]", text);
+	for (i = 0; i < ST_ARRAY_LEN(arch_aliases); i++) {
+		if (strcmp(p->architecture, arch_aliases[i].alias) != 0)
+			continue;
+		p->architecture = arch_aliases[i].arch;
+		if (p->variant == NULL && arch_aliases[i].variant != NULL)
+			p->variant = arch_aliases[i].variant;
+		break;
+	}
 	return 0;
 }
 
-/* arm64 images usually omit their variant, which is v8. */
+/* The variant that an image of ARCH without one has: amd64 v1, arm64 v8,
+ * 32-bit arm v7 (containerd's defaults), else none. */
+static const char *default_variant(const char *arch)
+{
+	if (strcmp(arch, "amd64") == 0)
+		return "v1";
+	if (strcmp(arch, "arm64") == 0)
+		return "v8";
+	if (strcmp(arch, "arm") == 0)
+		return "v7";
+	return NULL;
+}
+
+/* The level N of a variant "vN" of one digit, or 0. */
+static unsigned variant_level(const char *v)
+{
+	if (v == NULL || v[0] != 'v' || v[1] < '1' || v[1] > '9' || v[2] != '\0')
+		return 0;
+	return (unsigned)(v[1] - '0');
+}
+
+/* Whether an image variant HAVE (NULL when the image names none) runs on
+ * the variant WANT of ARCH. As containerd decides: an amd64 v3 machine
+ * runs v1 to v3 images, and an arm v7 one v5 to v7 images. */
 static bool variant_matches(const char *arch, const char *have, const char *want)
 {
+	unsigned h;
+	unsigned w;
+
 	if (want == NULL)
 		return true;
-	if (have != NULL)
-		return strcmp(have, want) == 0;
-	return strcmp(arch, "arm64") == 0 && strcmp(want, "v8") == 0;
+	if (have == NULL)
+		have = default_variant(arch);
+	if (have == NULL)
+		return false;
+	if (strcasecmp(have, want) == 0)
+		return true;
+	h = variant_level(have);
+	w = variant_level(want);
+	return h > 0 && w > 0 && h <= w && (strcmp(arch, "amd64") == 0 || strcmp(arch, "arm") == 0);
 }
 
 static bool platform_matches(const char *os, const char *arch, const char *variant,
@@ -79,8 +140,8 @@ static bool platform_matches(const char *os, const char *arch, const char *varia
 {
 	if (os == NULL || arch == NULL)
 		return false;
-	return strcmp(os, p->os) == 0 && strcmp(arch, p->architecture) == 0 &&
-	       variant_matches(arch, variant, p->variant);
+	return strcasecmp(os, p->os) == 0 && strcasecmp(arch, p->architecture) == 0 &&
+	       variant_matches(p->architecture, variant, p->variant);
 }
 
 /* True for an index entry that may be an image: not an attestation or an

@@ -489,6 +489,23 @@ ST_TEST(image_multi_platform_arm64)
 			 ST_FORM_OCI_DIR);
 }
 
+/* A platform is matched as containerd matches one: without regard to
+ * case, with the other tools' names of an architecture, and an amd64 v2
+ * machine runs an amd64 image that names no variant (v1). */
+ST_TEST(image_platform_spellings)
+{
+	static const char *const amd64[] = {"Linux/AMD64", "linux/amd64/v2", "linux/x86_64",
+					    "linux/amd64/v1"};
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(amd64); i++)
+		ST_CHECK_INT(check_ref(data_ref("", "images/oci-multi", ""), amd64[i],
+				       "oci-multi:amd64", ST_FORM_OCI_DIR),
+			     ST_TEST_PASS);
+	return check_ref(data_ref("", "images/oci-multi", ""), "linux/aarch64", "oci-multi:arm64",
+			 ST_FORM_OCI_DIR);
+}
+
 ST_TEST(image_multi_platform_missing)
 {
 	struct strata_limits lim = default_limits();
