@@ -174,6 +174,42 @@ static void list_platforms(char *buf, const struct st_descriptor *list, size_t c
 	}
 }
 
+/* Fails for an index of COUNT entries that lists no image, saying what it
+ * lists instead: an artifact (named by the type of the first) or a
+ * BuildKit attestation is no image to scan. WHAT names the index. */
+static int no_image(const struct st_descriptor *list, size_t count, const char *what,
+		    struct strata_error *err)
+{
+	char type[ST_QUOTE_MAX];
+	char parts[2][ST_QUOTE_MAX + 64];
+	size_t artifacts = 0;
+	size_t attestations = 0;
+	size_t i;
+
+	type[0] = '\0';
+	for (i = 0; i < count; i++) {
+		if (list[i].attestation) {
+			attestations++;
+		} else if (list[i].artifact) {
+			if (artifacts++ == 0 && list[i].artifact_type != NULL)
+				st_image_quote(type, sizeof(type), list[i].artifact_type);
+		}
+	}
+	if (artifacts == 0 && attestations == 0)
+		return st_error_set(err, STRATA_ENOTFOUND, "%s: lists no image", what);
+	parts[0][0] = parts[1][0] = '\0';
+	if (artifacts > 0)
+		snprintf(parts[0], sizeof(parts[0]), "%zu artifact%s%s%s%s", artifacts,
+			 artifacts == 1 ? "" : "s", type[0] != '\0' ? " (" : "", type,
+			 type[0] == '\0' ? "" : artifacts == 1 ? ")" : ", ...)");
+	if (attestations > 0)
+		snprintf(parts[1], sizeof(parts[1]), "%s%zu attestation%s",
+			 artifacts > 0 ? " and " : "", attestations, attestations == 1 ? "" : "s");
+	return st_error_set(err, STRATA_ENOTFOUND,
+			    "%s: lists no image, only %s%s, which strata does not scan", what,
+			    parts[0], parts[1]);
+}
+
 /* Picks the image of an index: its only candidate entry, or the first
  * entry for platform P. WHAT names the index in errors. */
 static int select_entry(const struct st_descriptor **out, const struct st_descriptor *list,
@@ -200,7 +236,7 @@ static int select_entry(const struct st_descriptor **out, const struct st_descri
 			with_platform++;
 	}
 	if (candidates == 0)
-		return st_error_set(err, STRATA_ENOTFOUND, "%s: lists no image", what);
+		return no_image(list, count, what, err);
 	if (candidates == 1 && (!p->requested || only->os == NULL || only->architecture == NULL ||
 				platform_matches(only->os, only->architecture, only->variant, p))) {
 		*out = only;
