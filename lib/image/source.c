@@ -2,6 +2,7 @@
  * and hands over to the docker-archive or OCI loader. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -500,9 +501,22 @@ static int open_store(struct st_image *img, struct reference *r, struct strata_e
 				    "oci:- names a layout directory, which standard input cannot carry; use oci-archive:- for a tar");
 
 	if (stat(r->path, &st) < 0) {
-		if (errno == ENOENT)
-			return st_error_sys(err, STRATA_ENOTFOUND, "%s", r->path);
-		return st_error_sys(err, STRATA_EIO, "%s", r->path);
+		const char *after = r->selector != NULL ? r->selector : r->tag;
+		char whole[PATH_MAX];
+
+		if (errno != ENOENT)
+			return st_error_sys(err, STRATA_EIO, "%s", r->path);
+		/* The path ends at its first ':', so a file whose name holds
+		 * one is not found by its whole name: say so. */
+		if (after != NULL &&
+		    (size_t)snprintf(whole, sizeof(whole), "%s:%s", r->path, after) < sizeof(whole) &&
+		    stat(whole, &st) == 0)
+			return st_error_set(err, STRATA_ENOTFOUND,
+					    "%s: not found; the reference ends its path at the first "
+					    "':' and reads '%s' as the image within, so name %s "
+					    "through a path without ':' (a symbolic link)",
+					    r->path, after, whole);
+		return st_error_sys(err, STRATA_ENOTFOUND, "%s", r->path);
 	}
 	is_dir = S_ISDIR(st.st_mode);
 	if (!is_dir && !S_ISREG(st.st_mode))

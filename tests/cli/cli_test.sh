@@ -385,6 +385,15 @@ run scan --db "$cli_tmp/clobber.db" -o "$cli_tmp/clobber-link.db" "$cli_tmp/clob
 expect_status "-o onto a hard link of the database is a usage error" 2
 expect_eq "the database is unchanged" "$(sha256sum <"$cli_tmp/clobber.db")" "$db_sum"
 
+# A path with ':' after a prefix ends at the ':', and the error says so.
+cp "$data/images/docker-classic.tar" "$cli_tmp/co:lon.tar"
+run scan --no-vuln "docker-archive:$cli_tmp/co:lon.tar"
+expect_status "a prefixed path with ':' is not found" 3
+expect_stderr "the error names the split and the way out" \
+	"co: not found; the reference ends its path at the first ':' and reads 'lon.tar' as the image within"
+run scan --no-vuln "$cli_tmp/co:lon.tar"
+expect_status "the same path without a prefix is read whole" 0
+
 # Image tar on standard input (-) -----------------------------------------
 export XDG_CACHE_HOME="$cli_tmp/cache"
 img="$data/images/docker-classic.tar"
