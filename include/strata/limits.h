@@ -35,6 +35,7 @@ struct strata_limits {
 	uint64_t archive_entries;       /* entries read from one archive */
 	uint64_t binary_bytes;          /* one executable read whole for build info */
 	uint32_t scan_threads;          /* layers read at once; 0 = one per core */
+	uint64_t ratio_min_bytes;       /* layer output before compression_ratio applies */
 };
 
 /* Fills LIM with the defaults. */

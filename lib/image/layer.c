@@ -11,13 +11,6 @@
 
 #define LAYER_INPUT_BYTES (64 * 1024)
 
-/* The ratio limit is checked only after this much output, so that small
- * layers of zeros or empty files, which compress very well, pass.
- * NOTE: deflate reaches about 1032:1 on zeros, so a real layer that starts
- * with a large zero-filled file (a lastlog for a high UID) can exceed the
- * default compression_ratio of 1000; the error names the limit to raise. */
-#define RATIO_MIN_OUTPUT (1u << 20)
-
 /* A compressed blob at least this large goes through the layer pipeline
  * (layer_pipe.c): read, inflated and hashed on threads of its own. */
 #define PIPE_MIN_BLOB (16u << 20)
@@ -191,7 +184,10 @@ int st_layer_check_output(const struct st_layer_info *layer, const struct strata
 				    "layer %s: more than %llu uncompressed bytes, over the "
 				    "layer_bytes limit",
 				    layer->digest, (unsigned long long)lim->layer_bytes);
-	if (!compressed || out_bytes < RATIO_MIN_OUTPUT)
+	/* Real layers can be mostly zeros: deflate stores a lastlog file of
+	 * a high UID at about 1:1030, over the default ratio, so the ratio
+	 * applies only past ratio_min_bytes of output. */
+	if (!compressed || out_bytes <= lim->ratio_min_bytes)
 		return 0;
 	if (__builtin_mul_overflow(consumed, (uint64_t)lim->compression_ratio, &bound))
 		return 0;

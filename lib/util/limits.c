@@ -26,6 +26,10 @@ STRATA_PUBLIC void strata_limits_default(struct strata_limits *lim)
 	lim->archive_entries = 1000u * 1000;
 	lim->binary_bytes = 256u << 20;
 	lim->scan_threads = 0;
+	/* A high UID makes a lastlog file of zeros, (UID + 1) * 292 bytes,
+	 * which deflate stores at about 1:1030: 1 GiB covers UIDs up to
+	 * 3.6 million. */
+	lim->ratio_min_bytes = 1ull << 30;
 }
 
 struct limit_field {
@@ -57,6 +61,7 @@ static const struct limit_field limit_fields[] = {
 	LIMIT_FIELD(archive_entries),
 	LIMIT_FIELD(binary_bytes),
 	LIMIT_FIELD(scan_threads),
+	LIMIT_FIELD(ratio_min_bytes),
 };
 
 STRATA_PUBLIC int strata_limits_set(struct strata_limits *lim, const char *name,

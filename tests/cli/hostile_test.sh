@@ -20,7 +20,7 @@ work=$cli_tmp/work
 mkdir -p "$images" "$home/.cache" "$home/tmp" "$work"
 STRATA=$(realpath "$STRATA")
 
-cases=(abs-path dotdot symlink-escape hardlink-escape devices setuid gzip-bomb sparse
+cases=(abs-path dotdot symlink-escape hardlink-escape devices setuid gzip-bomb lastlog sparse
 	deep-path many-layers blob-symlink blobs-dir-symlink foreign-missing attested)
 if [ "${STRATA_HOSTILE_SKIP_BIG:-0}" != 1 ]; then
 	cases+=(many-files)
@@ -119,6 +119,14 @@ expect_stderr "gzip bomb: names layer and limit" \
 	"$layer_re: [0-9]+ bytes inflate to more than [0-9]+ bytes, over the compression_ratio limit of 1000"
 scan gzip-bomb-raised 60 --limit compression_ratio=2000 "$images/gzip-bomb"
 expect_status "gzip bomb: passes a raised ratio limit" 0
+# A lastlog file of a high UID is as many zeros, stored at the same
+# ratio, and real images carry it: below ratio_min_bytes it passes.
+scan lastlog 60 --format json "$images/lastlog"
+expect_status "lastlog of UID 1000000: scan succeeds" 0
+expect_eq "lastlog: the layer's 292 MB are read" \
+	"$(json 'd["layers"][0]["uncompressed_size"] > 292000000')" "True"
+scan lastlog-lowered 60 --limit ratio_min_bytes=1048576 "$images/lastlog"
+expect_status "lastlog: a lowered ratio_min_bytes applies the ratio" 3
 
 # Three 10 GiB sparse files stored in a few blocks: nothing reads or
 # allocates 10 GiB, so the scan ends in seconds (timeout exits with 124).

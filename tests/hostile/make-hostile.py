@@ -307,24 +307,49 @@ def case_setuid(lay):
     lay.image([lay.tar_layer(low), lay.tar_layer(high)])
 
 
-def case_gzip_bomb(lay):
-    # 256 MiB of zeros: gzip stores them at about 1:1030, over the default
-    # compression_ratio limit of 1000.
-    zeros = b"\0" * (1 << 20)
-    out = io.BytesIO()
+def gzip_of_zeros(head, zero_mib, tail):
+    """Return (blob, diff_id) for a gzip stream of HEAD, ZERO_MIB MiB of
+    zeros and TAIL: gzip members one after another, 16 MiB of zeros
+    compressed once and repeated, so that gigabytes are written at once.
+    Members of 16 MiB keep deflate's ratio of about 1030 on zeros."""
     diff = hashlib.sha256()
-    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9, mtime=0) as g:
+    chunk = 16
+    zeros = b"\0" * (chunk << 20)
+    zeros_gz = gzip.compress(zeros, compresslevel=9, mtime=0)
+    parts = [gzip.compress(head, compresslevel=9, mtime=0)]
+    diff.update(head)
+    for _ in range(zero_mib // chunk):
+        parts.append(zeros_gz)
+        diff.update(zeros)
+    last = b"\0" * ((zero_mib % chunk) << 20) + tail
+    parts.append(gzip.compress(last, compresslevel=9, mtime=0))
+    diff.update(last)
+    return b"".join(parts), "sha256:" + diff.hexdigest()
 
-        def write(data):
-            diff.update(data)
-            g.write(data)
 
-        write(raw_header("zeros", 256 << 20))
-        for _ in range(256):
-            write(zeros)
-        write(END_OF_ARCHIVE)
-    digest, size = lay.put(out.getvalue())
-    lay.image([(MT_TAR_GZ, digest, size, "sha256:" + diff.hexdigest())])
+def case_gzip_bomb(lay):
+    # 1.25 GiB of zeros: gzip stores them at about 1:1030, over the default
+    # compression_ratio limit of 1000 once the layer is past the 1 GiB of
+    # ratio_min_bytes.
+    blob, diff_id = gzip_of_zeros(raw_header("zeros", 1280 << 20), 1280, END_OF_ARCHIVE)
+    digest, size = lay.put(blob)
+    lay.image([(MT_TAR_GZ, digest, size, diff_id)])
+
+
+def case_lastlog(lay):
+    # The lastlog file that useradd writes for UID 1,000,000: (UID + 1)
+    # records of 292 bytes, all zeros, stored at about the same ratio as
+    # the bomb. Real images carry such layers, and they must pass.
+    size = 1000001 * 292
+    mib = size >> 20
+    rest = size - (mib << 20)
+    passwd = b"app:x:1000000:1000000::/home/app:/bin/sh\n"
+    head = raw_header("etc/passwd", len(passwd)) + pad(passwd)
+    head += raw_header("var/log/lastlog", size)
+    tail = pad(b"\0" * rest) + END_OF_ARCHIVE
+    blob, diff_id = gzip_of_zeros(head, mib, tail)
+    digest, blob_size = lay.put(blob)
+    lay.image([(MT_TAR_GZ, digest, blob_size, diff_id)])
 
 
 def case_sparse(lay):
@@ -450,6 +475,7 @@ CASES = {
     "devices": case_devices,
     "setuid": case_setuid,
     "gzip-bomb": case_gzip_bomb,
+    "lastlog": case_lastlog,
     "sparse": case_sparse,
     "deep-path": case_deep_path,
     "many-files": case_many_files,

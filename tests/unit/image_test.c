@@ -662,6 +662,12 @@ static void lim_depth_2(struct strata_limits *l)
 static void lim_ratio_100(struct strata_limits *l)
 {
 	l->compression_ratio = 100;
+	l->ratio_min_bytes = 1u << 20;
+}
+
+static void lim_ratio_from_1m(struct strata_limits *l)
+{
+	l->ratio_min_bytes = 1u << 20;
 }
 
 static void lim_ratio_2000(struct strata_limits *l)
@@ -722,11 +728,14 @@ static const struct bad_case bad_cases[] = {
 	{"", "bad-dupkey", "", NULL, STRATA_ECORRUPT, 0, "duplicate", true},
 	{"", "bad-deep", "", NULL, STRATA_ELIMIT, 0, "nested deeper than 128", true},
 	{"", "bad-symlink", "", NULL, STRATA_ECORRUPT, 0, "is a symbolic link", true},
-	{"", "bad-bomb", "", NULL, 0, STRATA_ELIMIT, "compression_ratio limit of 1000", true},
+	/* 4 MiB of zeros, as in a lastlog file: under ratio_min_bytes. */
+	{"", "bad-bomb", "", NULL, 0, 0, NULL, false},
+	{"", "bad-bomb", "", lim_ratio_from_1m, 0, STRATA_ELIMIT, "compression_ratio limit of 1000",
+	 false},
 	{"", "bad-bomb", "", lim_ratio_100, 0, STRATA_ELIMIT, "compression_ratio limit of 100",
-	 true},
+	 false},
 	{"", "bad-bomb", "", lim_ratio_2000, 0, 0, NULL, false},
-	{"", "bad-bomb", "", lim_layer_bytes_1m, 0, STRATA_ELIMIT, "layer_bytes limit", true},
+	{"", "bad-bomb", "", lim_layer_bytes_1m, 0, STRATA_ELIMIT, "layer_bytes limit", false},
 	{"", "zstd-layer", "", NULL, 0, STRATA_ECORRUPT, "invalid zstd stream", true},
 	{"", "bad-nested", "", NULL, STRATA_ELIMIT, 0, "indexes nested more than 4 deep", true},
 	{"", "bad-size", "", NULL, STRATA_ECORRUPT, 0, "from its descriptor", true},

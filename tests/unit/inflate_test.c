@@ -700,19 +700,22 @@ struct zstd_bad_case {
 	const char *rel;
 	uint32_t ratio;       /* compression_ratio; 0 keeps the default */
 	uint64_t layer_bytes; /* 0 keeps the default */
+	uint64_t ratio_min;   /* ratio_min_bytes; 0 keeps the default */
 	int code;
 	const char *part;     /* the message contains this */
 };
 
 /* bad-zstd-bomb inflates 653 bytes to 4 MiB + 1 KiB, a ratio of about
- * 6400. */
+ * 6400: under the default ratio_min_bytes, which lets a file of zeros
+ * pass, and over the ratio from 1 MiB on. */
 static const struct zstd_bad_case zstd_bad_cases[] = {
-	{"bad-zstd-truncated", 0, 0, STRATA_ECORRUPT, "invalid zstd stream: truncated"},
-	{"zstd-layer", 0, 0, STRATA_ECORRUPT, "invalid zstd stream"},
-	{"bad-zstd-bomb", 0, 0, STRATA_ELIMIT, "compression_ratio limit of 1000"},
-	{"bad-zstd-bomb", 6000, 0, STRATA_ELIMIT, "compression_ratio limit of 6000"},
-	{"bad-zstd-bomb", 7000, 0, 0, NULL},
-	{"bad-zstd-bomb", 7000, 1u << 20, STRATA_ELIMIT, "layer_bytes limit"},
+	{"bad-zstd-truncated", 0, 0, 0, STRATA_ECORRUPT, "invalid zstd stream: truncated"},
+	{"zstd-layer", 0, 0, 0, STRATA_ECORRUPT, "invalid zstd stream"},
+	{"bad-zstd-bomb", 0, 0, 0, 0, NULL},
+	{"bad-zstd-bomb", 0, 0, 1u << 20, STRATA_ELIMIT, "compression_ratio limit of 1000"},
+	{"bad-zstd-bomb", 6000, 0, 1u << 20, STRATA_ELIMIT, "compression_ratio limit of 6000"},
+	{"bad-zstd-bomb", 7000, 0, 1u << 20, 0, NULL},
+	{"bad-zstd-bomb", 7000, 1u << 20, 1u << 20, STRATA_ELIMIT, "layer_bytes limit"},
 };
 
 static int run_zstd_bad_case(const struct zstd_bad_case *c)
@@ -727,6 +730,8 @@ static int run_zstd_bad_case(const struct zstd_bad_case *c)
 		lim.compression_ratio = c->ratio;
 	if (c->layer_bytes != 0)
 		lim.layer_bytes = c->layer_bytes;
+	if (c->ratio_min != 0)
+		lim.ratio_min_bytes = c->ratio_min;
 	rc = read_image(c->rel, &lim, &img, &err);
 	ST_CHECK(img != NULL);
 	if (rc != c->code)
