@@ -437,6 +437,50 @@ static int check_named_entries(struct st_image *img, const struct st_index *top,
 	return 0;
 }
 
+/* Warns when index.json (TOP) lists more images than the LISTED entries
+ * of manifest.json: containerd imports every one of them with the
+ * archive, while this scan reads one image of manifest.json, so the
+ * others would run unscanned. Repeated entries count once. */
+static void note_unlisted_images(struct st_image *img, const struct st_index *top, size_t listed)
+{
+	struct st_image_impl *impl = st_image_impl(img);
+	const struct st_descriptor *other = NULL;
+	char name[ST_QUOTE_MAX];
+	size_t images = 0;
+	size_t i;
+	size_t j;
+
+	for (i = 0; i < top->count; i++) {
+		const struct st_descriptor *d = &top->manifests[i];
+		int kind = st_doc_kind_from_media_type(d->media_type);
+
+		if (d->attestation || d->artifact || (kind != ST_DOC_MANIFEST && kind != ST_DOC_INDEX))
+			continue;
+		for (j = 0; j < i; j++) {
+			if (strcmp(top->manifests[j].digest, d->digest) == 0)
+				break;
+		}
+		if (j < i)
+			continue;
+		images++;
+		if (other == NULL && (img->manifest_digest == NULL ||
+				      strcmp(d->digest, img->manifest_digest) != 0))
+			other = d;
+	}
+	if (images <= listed || other == NULL)
+		return;
+	name[0] = '\0';
+	if (other->image_name != NULL || other->ref_name != NULL)
+		st_image_quote(name, sizeof(name),
+			       other->image_name != NULL ? other->image_name : other->ref_name);
+	st_diag(impl->diag, ST_DIAG_WARN,
+		"%s: index.json lists %zu images and manifest.json %zu; containerd loads all of "
+		"them from index.json, and this scan reads one (scan oci-archive:%s@%s for the "
+		"image%s%s)",
+		img->path, images, listed, img->path, other->digest, name[0] != '\0' ? " named " : "",
+		name);
+}
+
 /* Docker 25+ archives also hold an OCI index.json. Its entries are the
  * images' manifests or, for an image with several platforms or with
  * BuildKit attestations, an index of them. Finds the manifest whose
@@ -449,9 +493,10 @@ static int check_named_entries(struct st_image *img, const struct st_index *top,
  * errors: an index whose images all have another config, an entry named
  * with one of TAGS that is another image, and (with oci-layout) an
  * index.json that cannot be read. Without oci-layout, an unreadable index only leaves
- * manifest_digest NULL, with a debug message. */
+ * manifest_digest NULL, with a debug message. More images in index.json
+ * than the LISTED entries of manifest.json give a warning. */
 static int find_manifest_digest(struct st_image *img, char *const *tags, size_t tag_count,
-				struct strata_error *out)
+				size_t listed, struct strata_error *out)
 {
 	struct st_image_impl *impl = st_image_impl(img);
 	struct st_member m[] = {{.name = "index.json"}, {.name = "oci-layout"}};
@@ -499,6 +544,8 @@ static int find_manifest_digest(struct st_image *img, char *const *tags, size_t 
 	}
 	if (rc >= 0)
 		rc = check_named_entries(img, &top, tags, tag_count, &err, out);
+	if (rc == 0)
+		note_unlisted_images(img, &top, listed);
 	if (rc == 1) {
 		st_buf_dispose(&text);
 		return out->code;
@@ -583,5 +630,5 @@ int st_docker_load(struct st_image *img, const char *selector, struct strata_err
 		if (rc < 0)
 			return rc;
 	}
-	return find_manifest_digest(img, e->repo_tags, e->repo_tag_count, err);
+	return find_manifest_digest(img, e->repo_tags, e->repo_tag_count, dm.count, err);
 }

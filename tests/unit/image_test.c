@@ -310,6 +310,35 @@ ST_TEST(image_docker_first_image_warns)
 	return ST_TEST_PASS;
 }
 
+/* An archive whose index.json lists an image that manifest.json does not
+ * (containerd imports it too) is read with a warning that names the
+ * image and how to scan it. */
+ST_TEST(image_docker_oci_extra_image_warns)
+{
+	struct strata_limits lim = default_limits();
+	struct diag_capture seen = {.count = 0};
+	struct st_diag diag = {.fn = capture_diag, .ctx = &seen, .warnings = 0};
+	struct st_image_options opts = {.platform = NULL, .limits = &lim, .diag = &diag};
+	struct strata_error err;
+	struct st_image *img = NULL;
+
+	ST_CHECK_INT(check_ref(data_ref("", "images/docker-oci-extra.tar", ""), NULL,
+			       "docker-oci-extra.tar", ST_FORM_DOCKER_ARCHIVE),
+		     ST_TEST_PASS);
+	ST_CHECK_INT(st_image_open(&img, data_ref("", "images/docker-oci-extra.tar", ""), &opts,
+				   &err),
+		     0);
+	ST_CHECK_INT(seen.count, 1);
+	ST_CHECK(strstr(seen.last, "index.json lists 2 images and manifest.json 1") != NULL);
+	ST_CHECK(strstr(seen.last, "for the image named docker.io/strata/other:1") != NULL);
+	st_image_free(img);
+	seen.count = 0;
+	ST_CHECK_INT(st_image_open(&img, data_ref("", "images/docker-oci.tar", ""), &opts, &err), 0);
+	ST_CHECK_INT(seen.count, 0);
+	st_image_free(img);
+	return ST_TEST_PASS;
+}
+
 ST_TEST(image_docker_diffid_names)
 {
 	return check_ref(data_ref("", "images/docker-diffid.tar", ""), NULL, "docker-diffid.tar",

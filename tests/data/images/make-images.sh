@@ -323,6 +323,22 @@ def docker_oci():
               both.members() + [("manifest.json", "file", jdump(manifest))])
     named["bad-docker-oci-named.tar"] = sha(cfg)
 
+    # docker save by image id: manifest.json has no RepoTags, and
+    # index.json lists the image and, under a name, another one that
+    # containerd would import with it. The scan reads the first and warns.
+    extra = Layout()
+    mine, _ = extra.image(cfg, [(LAYER_A, MT_LAYER), (LAYER_B, MT_LAYER)])
+    theirs, _ = extra.image(cfg_other, [(LAYER_C, MT_LAYER)])
+    theirs["annotations"] = {"io.containerd.image.name": "docker.io/strata/other:1"}
+    extra.index["manifests"] += [mine, theirs]
+    untagged = [dict(manifest[0], RepoTags=None)]
+    write_tar("docker-oci-extra.tar",
+              extra.members() + [("manifest.json", "file", jdump(untagged))])
+    expect("docker-oci-extra.tar", "docker-archive", None, cfg, [
+        layer_expect(LAYER_A, LAYER_A, "none", "ADD rootfs.tar /", size_known=False),
+        layer_expect(LAYER_B, LAYER_B, "none", "RUN echo hello", size_known=False),
+    ], manifest=mine["digest"])
+
     # An index.json that does not parse beside oci-layout: containerd would
     # read it, so the scan cannot compare it with manifest.json.
     members = [("index.json", "file", b"{") if m[0] == "index.json" else m
