@@ -37,9 +37,10 @@ int cli_apply_limit(struct strata_limits *lim, const char *arg);
  * Returns EXIT_USAGE with a message when it could, else 0. */
 int cli_check_output(const char *output, const char *image);
 
-/* Checks that OUTPUT is not the existing file PATH, named KIND in the
- * message ("vulnerability database"). Returns EXIT_USAGE with a message
- * when it is, else 0. */
+/* Checks that OUTPUT is not the file PATH, named KIND in the message
+ * ("vulnerability database"): the same file, or the same path when
+ * neither exists yet. Returns EXIT_USAGE with a message when it is,
+ * else 0. */
 int cli_check_output_file(const char *output, const char *path, const char *kind);
 
 int cmd_scan(int argc, char **argv);

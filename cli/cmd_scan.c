@@ -359,8 +359,14 @@ int cmd_scan(int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	rc = cli_check_output(c.output, image);
-	if (rc == 0)
-		rc = cli_check_output_file(c.output, c.opts.db_path, "vulnerability database");
+	if (rc != 0)
+		return rc;
+	/* Also with --no-vuln: the database a later scan reads must not be
+	 * lost to a report, nor its default path taken by one. */
+	rc = cli_check_output_file(c.output, c.db_path, "vulnerability database");
+	if (rc == 0 && c.db_path == NULL && c.output != NULL &&
+	    strata_db_default_path(c.default_db, sizeof(c.default_db), &err) == 0)
+		rc = cli_check_output_file(c.output, c.default_db, "vulnerability database");
 	if (rc != 0)
 		return rc;
 

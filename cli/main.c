@@ -119,14 +119,42 @@ static bool stat_image_path(const char *ref, char *path, size_t size, struct sta
 	return stat(path, st) == 0;
 }
 
+/* Writes into OUT (PATH_MAX bytes) the absolute form of PATH, a file that
+ * need not exist: its directory resolved, then its name. Returns false
+ * when the directory cannot be resolved. */
+static bool absolute_file_path(const char *path, char *out)
+{
+	char dir[PATH_MAX];
+	char base[PATH_MAX];
+	char real[PATH_MAX];
+
+	if ((size_t)snprintf(dir, sizeof(dir), "%s", path) >= sizeof(dir) ||
+	    (size_t)snprintf(base, sizeof(base), "%s", path) >= sizeof(base) ||
+	    realpath(dirname(dir), real) == NULL)
+		return false;
+	return (size_t)snprintf(out, PATH_MAX, "%s/%s", real, basename(base)) < PATH_MAX;
+}
+
 int cli_check_output_file(const char *output, const char *path, const char *kind)
 {
+	char a[PATH_MAX];
+	char b[PATH_MAX];
 	struct stat in;
 	struct stat out;
+	bool in_exists;
+	bool out_exists;
+	bool same;
 
-	if (output == NULL || path == NULL || stat(path, &in) != 0 || stat(output, &out) != 0)
+	if (output == NULL || path == NULL)
 		return 0;
-	if (out.st_dev == in.st_dev && out.st_ino == in.st_ino)
+	in_exists = stat(path, &in) == 0;
+	out_exists = stat(output, &out) == 0;
+	if (in_exists && out_exists)
+		same = out.st_dev == in.st_dev && out.st_ino == in.st_ino;
+	else
+		same = !in_exists && !out_exists && absolute_file_path(path, a) &&
+		       absolute_file_path(output, b) && strcmp(a, b) == 0;
+	if (same)
 		return cli_usage_error("-o %s is the %s %s itself; write the report elsewhere",
 				       output, kind, path);
 	return 0;

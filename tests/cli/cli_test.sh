@@ -383,7 +383,13 @@ expect_status "-o onto the database is a usage error" 2
 expect_stderr "-o onto the database says so" "is the vulnerability database .*clobber.db itself"
 run scan --db "$cli_tmp/clobber.db" -o "$cli_tmp/clobber-link.db" "$cli_tmp/clobber-oci"
 expect_status "-o onto a hard link of the database is a usage error" 2
+run scan --no-vuln --db "$cli_tmp/clobber.db" -o "$cli_tmp/clobber.db" "$cli_tmp/clobber-oci"
+expect_status "-o onto the database is a usage error with --no-vuln too" 2
 expect_eq "the database is unchanged" "$(sha256sum <"$cli_tmp/clobber.db")" "$db_sum"
+mkdir -p "$cli_tmp/clobber-cache/strata"
+XDG_CACHE_HOME=$cli_tmp/clobber-cache run scan --no-vuln \
+	-o "$cli_tmp/clobber-cache/strata/vuln.db" "$cli_tmp/clobber-oci"
+expect_status "-o onto the default database path, not yet created, is a usage error" 2
 
 # A path with ':' after a prefix ends at the ':', and the error says so.
 cp "$data/images/docker-classic.tar" "$cli_tmp/co:lon.tar"
