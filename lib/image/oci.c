@@ -106,6 +106,14 @@ static const char *default_variant(const char *arch)
 	return NULL;
 }
 
+/* The default variant of ARCH, or "" when it has none. */
+static const char *default_variant_or_empty(const char *arch)
+{
+	const char *v = default_variant(arch);
+
+	return v != NULL ? v : "";
+}
+
 /* The level N of a variant "vN" of one digit, or 0. */
 static unsigned variant_level(const char *v)
 {
@@ -114,34 +122,45 @@ static unsigned variant_level(const char *v)
 	return (unsigned)(v[1] - '0');
 }
 
-/* Whether an image variant HAVE (NULL when the image names none) runs on
- * the variant WANT of ARCH. As containerd decides: an amd64 v3 machine
- * runs v1 to v3 images, and an arm v7 one v5 to v7 images. */
-static bool variant_matches(const char *arch, const char *have, const char *want)
+/* Scores of platform_score: an exact variant beats a compatible one,
+ * whose level (1 to 9) is its score. */
+#define PLATFORM_EXACT 100u
+#define PLATFORM_ANY_VARIANT 10u
+
+/* How well an image for OS/ARCH with variant VARIANT (NULL when it names
+ * none) fits the platform P: 0 when it does not run there, else higher
+ * for a better fit. As containerd's platforms.Only decides: an amd64 v3
+ * machine runs v1 to v3 images and an arm v7 one v5 to v7 images, the
+ * closest level first. With no variant requested, the architecture's
+ * default variant fits best and any other still fits. */
+static unsigned platform_score(const char *os, const char *arch, const char *variant,
+			       const struct platform *p)
 {
+	const char *have;
 	unsigned h;
 	unsigned w;
 
-	if (want == NULL)
-		return true;
+	if (os == NULL || arch == NULL || strcasecmp(os, p->os) != 0 ||
+	    strcasecmp(arch, p->architecture) != 0)
+		return 0;
+	if (p->variant == NULL) {
+		if (variant == NULL ||
+		    strcasecmp(variant, default_variant_or_empty(p->architecture)) == 0)
+			return PLATFORM_EXACT;
+		return PLATFORM_ANY_VARIANT;
+	}
+	have = variant != NULL ? variant : default_variant(p->architecture);
 	if (have == NULL)
-		have = default_variant(arch);
-	if (have == NULL)
-		return false;
-	if (strcasecmp(have, want) == 0)
-		return true;
+		return 0;
+	if (strcasecmp(have, p->variant) == 0)
+		return PLATFORM_EXACT;
 	h = variant_level(have);
-	w = variant_level(want);
-	return h > 0 && w > 0 && h <= w && (strcmp(arch, "amd64") == 0 || strcmp(arch, "arm") == 0);
-}
-
-static bool platform_matches(const char *os, const char *arch, const char *variant,
-			     const struct platform *p)
-{
-	if (os == NULL || arch == NULL)
-		return false;
-	return strcasecmp(os, p->os) == 0 && strcasecmp(arch, p->architecture) == 0 &&
-	       variant_matches(p->architecture, variant, p->variant);
+	w = variant_level(p->variant);
+	if (h == 0 || w == 0 || h > w)
+		return 0;
+	if (strcmp(p->architecture, "amd64") == 0 || (strcmp(p->architecture, "arm") == 0 && h >= 5))
+		return h;
+	return 0;
 }
 
 /* True for an index entry that may be an image: not an attestation or an
@@ -198,10 +217,12 @@ static int no_image(const struct st_descriptor *list, size_t count, const char *
 	if (artifacts == 0 && attestations == 0)
 		return st_error_set(err, STRATA_ENOTFOUND, "%s: lists no image", what);
 	parts[0][0] = parts[1][0] = '\0';
-	if (artifacts > 0)
-		snprintf(parts[0], sizeof(parts[0]), "%zu artifact%s%s%s%s", artifacts,
-			 artifacts == 1 ? "" : "s", type[0] != '\0' ? " (" : "", type,
-			 type[0] == '\0' ? "" : artifacts == 1 ? ")" : ", ...)");
+	if (artifacts > 0 && type[0] == '\0')
+		snprintf(parts[0], sizeof(parts[0]), "%zu artifact%s", artifacts,
+			 artifacts == 1 ? "" : "s");
+	else if (artifacts > 0)
+		snprintf(parts[0], sizeof(parts[0]), "%zu artifact%s (%s%s)", artifacts,
+			 artifacts == 1 ? "" : "s", type, artifacts == 1 ? "" : ", ...");
 	if (attestations > 0)
 		snprintf(parts[1], sizeof(parts[1]), "%s%zu attestation%s",
 			 artifacts > 0 ? " and " : "", attestations, attestations == 1 ? "" : "s");
@@ -210,8 +231,9 @@ static int no_image(const struct st_descriptor *list, size_t count, const char *
 			    parts[0], parts[1]);
 }
 
-/* Picks the image of an index: its only candidate entry, or the first
- * entry for platform P. WHAT names the index in errors. */
+/* Picks the image of an index: its only candidate entry, or the entry
+ * that fits platform P best, the first of those that fit alike. WHAT
+ * names the index in errors. */
 static int select_entry(const struct st_descriptor **out, const struct st_descriptor *list,
 			size_t count, const struct platform *p, const char *what,
 			struct strata_error *err)
@@ -220,6 +242,7 @@ static int select_entry(const struct st_descriptor **out, const struct st_descri
 	const struct st_descriptor *only = NULL;
 	size_t candidates = 0;
 	size_t with_platform = 0;
+	unsigned best = 0;
 	size_t i;
 
 	*out = NULL;
@@ -238,18 +261,24 @@ static int select_entry(const struct st_descriptor **out, const struct st_descri
 	if (candidates == 0)
 		return no_image(list, count, what, err);
 	if (candidates == 1 && (!p->requested || only->os == NULL || only->architecture == NULL ||
-				platform_matches(only->os, only->architecture, only->variant, p))) {
+				platform_score(only->os, only->architecture, only->variant, p) > 0)) {
 		*out = only;
 		return 0;
 	}
 	for (i = 0; i < count; i++) {
 		const struct st_descriptor *d = &list[i];
+		unsigned score;
 
-		if (is_candidate(d) && platform_matches(d->os, d->architecture, d->variant, p)) {
+		if (!is_candidate(d))
+			continue;
+		score = platform_score(d->os, d->architecture, d->variant, p);
+		if (score > best) {
+			best = score;
 			*out = d;
-			return 0;
 		}
 	}
+	if (*out != NULL)
+		return 0;
 	if (with_platform == 0)
 		return st_error_set(err, STRATA_EINVAL,
 				    "%s: lists %zu images; select one with :TAG or @sha256:DIGEST",
@@ -592,7 +621,7 @@ int st_image_check_platform(const struct st_image *img, const char *platform,
 		return 0;
 	st_arena_init(&a);
 	rc = parse_platform(&p, platform, &a, err);
-	if (rc == 0 && !platform_matches(img->os, img->architecture, img->variant, &p)) {
+	if (rc == 0 && platform_score(img->os, img->architecture, img->variant, &p) == 0) {
 		snprintf(have, sizeof(have), "%.80s/%.80s%s%.80s", img->os, img->architecture,
 			 img->variant != NULL ? "/" : "", img->variant != NULL ? img->variant : "");
 		st_image_quote(shown, sizeof(shown), have);

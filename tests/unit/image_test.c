@@ -1958,6 +1958,81 @@ out:
 	return result;
 }
 
+/* An index of several variants of a platform: the request picks the
+ * exact variant first, then the closest lower level that runs there, as
+ * containerd does, and never an arm level below v5. */
+ST_TEST(image_platform_variant_preference)
+{
+	static const char *const platforms[][2] = {
+		{"amd64", "v3"}, {"amd64", NULL}, {"arm", "v3"}, {"arm", "v5"}, {"arm", "v7"},
+		{"arm64", NULL},
+	};
+	static const struct {
+		const char *request;
+		int entry; /* index into platforms, or -1 for none */
+	} cases[] = {
+		{"linux/amd64", 1},    {"linux/amd64/v3", 0}, {"linux/amd64/v2", 1},
+		{"linux/amd64/v4", 0}, {"linux/arm/v7", 4},   {"linux/armhf", 4},
+		{"linux/arm/v6", 3},   {"linux/arm/v4", -1},  {"linux/arm", 4},
+		{"linux/arm64/v8", 5},
+	};
+	char digests[ST_ARRAY_LEN(platforms)][DIGEST_MAX];
+	char entries[4096] = "";
+	struct layout l;
+	struct st_image *img = NULL;
+	struct strata_error err;
+	struct strata_limits lim = default_limits();
+	struct st_image_options opts = {.limits = &lim};
+	int result = ST_TEST_FAIL;
+	size_t i;
+
+	ST_CHECK(layout_init(&l) == 0);
+	for (i = 0; i < ST_ARRAY_LEN(platforms); i++) {
+		char config[512];
+		char variant[64] = "";
+		size_t size;
+
+		/* Each image's config names its platform, as the loader checks. */
+		if (platforms[i][1] != NULL)
+			snprintf(variant, sizeof(variant), ",\"variant\":\"%s\"", platforms[i][1]);
+		snprintf(config, sizeof(config),
+			 "{\"architecture\":\"%s\",\"os\":\"linux\"%s,\"rootfs\":{\"type\":"
+			 "\"layers\",\"diff_ids\":[\"%s\"]}}",
+			 platforms[i][0], variant, l.empty_tar);
+		l.config_len = strlen(config);
+		if (put_text_blob(&l, config, l.config) < 0 || put_image(&l, digests[i], &size) < 0)
+			goto out;
+		snprintf(entries + strlen(entries), sizeof(entries) - strlen(entries),
+			 "%s{\"mediaType\":\"" ST_MT_OCI_MANIFEST "\",\"digest\":\"%s\",\"size\":%zu,"
+			 "\"platform\":{\"os\":\"linux\",\"architecture\":\"%s\"%s}}",
+			 i > 0 ? "," : "", digests[i], size, platforms[i][0], variant);
+	}
+	if (put_index(&l, entries) < 0)
+		goto out;
+	for (i = 0; i < ST_ARRAY_LEN(cases); i++) {
+		int rc;
+
+		opts.platform = cases[i].request;
+		rc = st_image_open(&img, layout_ref(&l, ""), &opts, &err);
+		if (cases[i].entry < 0 ? rc != STRATA_ENOTFOUND
+				       : rc != 0 || img->manifest_digest == NULL ||
+						 strcmp(img->manifest_digest,
+							digests[cases[i].entry]) != 0) {
+			fprintf(stderr, "# %s: rc %d %s\n", cases[i].request, rc,
+				rc == 0 ? img->manifest_digest : err.msg);
+			goto out;
+		}
+		st_image_free(img);
+		img = NULL;
+	}
+	result = ST_TEST_PASS;
+
+out:
+	st_image_free(img);
+	layout_remove(&l);
+	return result;
+}
+
 /* Writes an index.json with the one manifest DIGEST of SIZE bytes. */
 static int put_single_index(struct layout *l, const char *digest, size_t size)
 {
