@@ -96,6 +96,13 @@ STRATA_PUBLIC int strata_layers_analyze(struct strata_layers **out, const char *
 		rc = st_layers_add_packages(&l->analysis, &l->scan->inv, err);
 	if (rc < 0)
 		goto out;
+	/* NOTE: the per-layer package changes come from the databases at
+	 * their usual paths only. */
+	if (l->scan->inv.moved_anchor != NULL)
+		st_diag(&diag, ST_DIAG_WARN,
+			"%s is reached through symbolic links, so the package changes of each "
+			"layer leave out what it holds; 'strata scan' lists those packages",
+			l->scan->inv.moved_anchor);
 	st_layers_finish(&l->analysis);
 	*out = l;
 	l = NULL;

@@ -570,7 +570,9 @@ static int dispatch_second(struct catalog_run *run, const struct st_walk_file *f
 			return 0;
 		if (mapped == NULL)
 			return st_error_set(err, STRATA_ENOMEM, "out of memory");
-		if (final)
+		/* A link there is followed by the next walk, if any, and
+		 * leads to no file yet. */
+		if (final && f->type == ST_FILE_REGULAR)
 			r->seen = true;
 		g.path = mapped;
 		g.path_len = n;
@@ -862,7 +864,7 @@ static bool same_plan(const struct redirect *a, size_t a_count, const struct red
 /* After the last pass: names the first path that a redirect found files
  * at, and how many others did. Most anchors are absent from any one image,
  * so the redirects that found nothing are left to report_unseen. */
-static void announce_redirects(const struct catalog_run *run)
+static void announce_redirects(struct catalog_run *run)
 {
 	const struct redirect *first = NULL;
 	char more[64] = "";
@@ -879,6 +881,7 @@ static void announce_redirects(const struct catalog_run *run)
 	}
 	if (first == NULL)
 		return;
+	run->ctx.inv->moved_anchor = first->to;
 	if (others > 0)
 		snprintf(more, sizeof(more), ", with %zu other such path%s", others,
 			 others == 1 ? "" : "s");
@@ -1061,7 +1064,11 @@ static int walk_target(struct catalog_run *run, const struct walk_target *t, boo
 /* Walks T, then again for the catalogers that declare anchors while the
  * image's links lead their anchors elsewhere: each later walk may find
  * links further along those paths, which lead to another plan and walk,
- * up to CATALOG_MAX_WALKS in all. Finishes the catalogers. */
+ * up to CATALOG_MAX_WALKS in all. Finishes the catalogers.
+ * NOTE: a later walk maps every layer through the links of the final
+ * view. A database that a layer moved behind a link is read as if it had
+ * always been there, so its packages get the layers that wrote the new
+ * files, and `--layers all` shows no removal across the move. */
 static int run_walks(struct catalog_run *run, const struct walk_target *t,
 		     const struct st_walk_options *opts, struct st_walk_layer_stats *stats,
 		     struct strata_error *err)

@@ -86,6 +86,10 @@ struct st_inventory {
 	 * catalogers also add the packages that a lower layer installed and
 	 * a later layer removed, flagged ST_PKG_REMOVED. */
 	bool list_removed;
+	/* The usual path ("var/lib/dpkg/status") of the first package
+	 * database or release file that the catalog step found through
+	 * symbolic links elsewhere, or NULL. */
+	const char *moved_anchor;
 };
 
 void st_inventory_init(struct st_inventory *inv);

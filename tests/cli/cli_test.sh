@@ -359,6 +359,58 @@ expect_status "layers with a short history exits 0" 0
 expect_eq "layers warns about a short history once" \
 	"$(grep -c 'history describes 1 of the 2 layers' "$cli_err")" "1"
 
+# A package database behind a link: the scan lists its packages, and
+# strata layers says that its per-layer changes leave them out.
+moved="$cli_tmp/moved-db"
+python3 - "$moved" <<'PY'
+import hashlib, io, json, os, sys, tarfile
+
+root = sys.argv[1]
+os.makedirs(os.path.join(root, "blobs", "sha256"))
+
+
+def put(raw):
+    digest = hashlib.sha256(raw).hexdigest()
+    with open(os.path.join(root, "blobs", "sha256", digest), "wb") as f:
+        f.write(raw)
+    return "sha256:" + digest, len(raw)
+
+
+layer = io.BytesIO()
+with tarfile.open(fileobj=layer, mode="w", format=tarfile.USTAR_FORMAT) as t:
+    for name, data in [("usr/lib/os-release", b'ID=debian\nVERSION_ID="12"\n'),
+                       ("srv/db/status",
+                        b"Package: moved\nStatus: install ok installed\nVersion: 1\n")]:
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+    info = tarfile.TarInfo("var/lib/dpkg")
+    info.type = tarfile.SYMTYPE
+    info.linkname = "../../srv/db"
+    t.addfile(info)
+ldigest, lsize = put(layer.getvalue())
+config = {"architecture": "amd64", "os": "linux",
+          "rootfs": {"type": "layers", "diff_ids": [ldigest]}}
+cdigest, csize = put(json.dumps(config).encode())
+manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                       "digest": cdigest, "size": csize},
+            "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar",
+                        "digest": ldigest, "size": lsize}]}
+mdigest, msize = put(json.dumps(manifest).encode())
+json.dump({"schemaVersion": 2, "manifests": [
+    {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": mdigest,
+     "size": msize}]}, open(os.path.join(root, "index.json"), "w"))
+open(os.path.join(root, "oci-layout"), "w").write('{"imageLayoutVersion":"1.0.0"}')
+PY
+run scan --no-vuln --format json "oci:$moved"
+expect_eq "scan lists the package behind the link" \
+	"$(jq -r '[.packages[].name] | join(",")' "$cli_out")" "moved"
+run layers "oci:$moved"
+expect_status "layers of a moved database exits 0" 0
+expect_stderr "layers says its package changes leave the moved database out" \
+	"var/lib/dpkg/status is reached through symbolic links, so the package changes of each layer leave out what it holds"
+
 # The report never overwrites the image ------------------------------------
 cp "$data/images/docker-classic.tar" "$cli_tmp/clobber.tar"
 cp -r "$data/images/oci-dir" "$cli_tmp/clobber-oci"

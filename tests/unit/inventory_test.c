@@ -1763,6 +1763,14 @@ ST_TEST(catalog_link_chain_walk_limit)
 		{"var/lib/d4/status", "Package: far\nStatus: install ok installed\nVersion: 1\n",
 		 NULL},
 	};
+	static const struct st_test_tar_entry file_chain[] = {
+		{"usr/lib/os-release", "ID=debian\nVERSION_ID=\"12\"\n", NULL},
+		{"var/lib/dpkg/status", NULL, "/a"},
+		{"a", NULL, "/b"},
+		{"b", NULL, "/c"},
+		{"c", NULL, "/d"},
+		{"d", "Package: far\nStatus: install ok installed\nVersion: 1\n", NULL},
+	};
 	struct counted_layers cl = {{{layer0}, {ST_ARRAY_LEN(layer0)}}, 0};
 	struct st_inventory inv;
 	struct strata_error err;
@@ -1776,6 +1784,18 @@ ST_TEST(catalog_link_chain_walk_limit)
 				 "cataloger; links further along that path are not followed after 4 "
 				 "walks of the image") != NULL);
 	ST_CHECK_STR(inv.os.id, "debian");
+	st_inventory_dispose(&inv);
+
+	/* Regression: a chain of links at the database file itself, cut by
+	 * the walk limit, was taken for the database found. */
+	cl = (struct counted_layers){{{file_chain}, {ST_ARRAY_LEN(file_chain)}}, 0};
+	ST_CHECK_INT(catalog_counted(&cl, 1, &inv, &log, &err), 0);
+	ST_CHECK_INT(cl.opens, 4);
+	ST_CHECK(st_test_find_package(&inv, "deb", "far") == NULL);
+	ST_CHECK(strstr(log.all, "reached through symbolic links") == NULL);
+	ST_CHECK(strstr(log.all, "var/lib/dpkg/status: the symbolic links above it lead to c, "
+				 "where the image has no file for the dpkg cataloger; links further "
+				 "along that path are not followed after 4 walks") != NULL);
 	st_inventory_dispose(&inv);
 	return ST_TEST_PASS;
 }
