@@ -437,11 +437,32 @@ static int check_named_entries(struct st_image *img, const struct st_index *top,
 	return 0;
 }
 
-/* Warns when index.json (TOP) lists more images than the LISTED entries
- * of manifest.json: containerd imports every one of them with the
- * archive, while this scan reads one image of manifest.json, so the
- * others would run unscanned. Repeated entries count once. */
-static void note_unlisted_images(struct st_image *img, const struct st_index *top, size_t listed)
+/* Counts the images that manifest.json DM lists: its entries with
+ * distinct configs. */
+static size_t count_listed(const struct st_docker_manifest *dm)
+{
+	size_t n = 0;
+	size_t i;
+	size_t j;
+
+	for (i = 0; i < dm->count; i++) {
+		for (j = 0; j < i; j++) {
+			if (strcmp(dm->entries[j].config, dm->entries[i].config) == 0)
+				break;
+		}
+		n += j == i;
+	}
+	return n;
+}
+
+/* Warns when index.json (TOP) lists more images than the LISTED images of
+ * manifest.json: containerd imports every one of them with the archive,
+ * while this scan reads one image of manifest.json, so the others would
+ * run unscanned. SCANNED is the digest of TOP's entry that holds the
+ * scanned image (its manifest, or the index above it), or NULL.
+ * Repeated entries count once. */
+static void note_unlisted_images(struct st_image *img, const struct st_index *top, size_t listed,
+				 const char *scanned)
 {
 	struct st_image_impl *impl = st_image_impl(img);
 	const struct st_descriptor *other = NULL;
@@ -463,8 +484,7 @@ static void note_unlisted_images(struct st_image *img, const struct st_index *to
 		if (j < i)
 			continue;
 		images++;
-		if (other == NULL && (img->manifest_digest == NULL ||
-				      strcmp(d->digest, img->manifest_digest) != 0))
+		if (other == NULL && (scanned == NULL || strcmp(d->digest, scanned) != 0))
 			other = d;
 	}
 	if (images <= listed || other == NULL)
@@ -473,12 +493,20 @@ static void note_unlisted_images(struct st_image *img, const struct st_index *to
 	if (other->image_name != NULL || other->ref_name != NULL)
 		st_image_quote(name, sizeof(name),
 			       other->image_name != NULL ? other->image_name : other->ref_name);
-	st_diag(impl->diag, ST_DIAG_WARN,
-		"%s: index.json lists %zu images and manifest.json %zu; containerd loads all of "
-		"them from index.json, and this scan reads one (scan oci-archive:%s@%s for the "
-		"image%s%s)",
-		img->path, images, listed, img->path, other->digest, name[0] != '\0' ? " named " : "",
-		name);
+	if (impl->store.fd >= 0)
+		st_diag(impl->diag, ST_DIAG_WARN,
+			"%s: index.json lists %zu images and manifest.json %zu; containerd loads "
+			"all of them from index.json, and this scan reads one (save the archive to "
+			"a file and scan oci-archive:FILE@%s for the image%s%s)",
+			img->path, images, listed, other->digest, name[0] != '\0' ? " named " : "",
+			name);
+	else
+		st_diag(impl->diag, ST_DIAG_WARN,
+			"%s: index.json lists %zu images and manifest.json %zu; containerd loads "
+			"all of them from index.json, and this scan reads one (scan "
+			"oci-archive:%s@%s for the image%s%s)",
+			img->path, images, listed, img->path, other->digest,
+			name[0] != '\0' ? " named " : "", name);
 }
 
 /* Docker 25+ archives also hold an OCI index.json. Its entries are the
@@ -498,6 +526,7 @@ static void note_unlisted_images(struct st_image *img, const struct st_index *to
 static int find_manifest_digest(struct st_image *img, char *const *tags, size_t tag_count,
 				size_t listed, struct strata_error *out)
 {
+	const char *scanned = NULL; /* the entry of index.json that holds it */
 	struct st_image_impl *impl = st_image_impl(img);
 	struct st_member m[] = {{.name = "index.json"}, {.name = "oci-layout"}};
 	struct strata_error err;
@@ -522,8 +551,10 @@ static int find_manifest_digest(struct st_image *img, char *const *tags, size_t 
 				 &impl->arena, what, &err) < 0)
 		goto out;
 	rc = match_manifest(img, &top, what, &images, &err);
-	if (rc > 0)
+	if (rc > 0) {
 		found = &top;
+		scanned = img->manifest_digest;
+	}
 	for (i = 0; rc == 0 && i < top.count; i++) {
 		const struct st_descriptor *d = &top.manifests[i];
 
@@ -539,13 +570,16 @@ static int find_manifest_digest(struct st_image *img, char *const *tags, size_t 
 		}
 		if (rc == 0)
 			rc = match_manifest(img, &nested, what, &images, &err);
-		if (rc > 0)
+		if (rc > 0) {
 			found = &nested;
+			scanned = d->digest;
+		}
 	}
 	if (rc >= 0)
 		rc = check_named_entries(img, &top, tags, tag_count, &err, out);
-	if (rc == 0)
-		note_unlisted_images(img, &top, listed);
+	/* Without oci-layout, containerd does not load index.json. */
+	if (rc == 0 && m[1].found)
+		note_unlisted_images(img, &top, listed, scanned);
 	if (rc == 1) {
 		st_buf_dispose(&text);
 		return out->code;
@@ -630,5 +664,5 @@ int st_docker_load(struct st_image *img, const char *selector, struct strata_err
 		if (rc < 0)
 			return rc;
 	}
-	return find_manifest_digest(img, e->repo_tags, e->repo_tag_count, dm.count, err);
+	return find_manifest_digest(img, e->repo_tags, e->repo_tag_count, count_listed(&dm), err);
 }

@@ -332,7 +332,29 @@ ST_TEST(image_docker_oci_extra_image_warns)
 	ST_CHECK(strstr(seen.last, "index.json lists 2 images and manifest.json 1") != NULL);
 	ST_CHECK(strstr(seen.last, "for the image named docker.io/strata/other:1") != NULL);
 	st_image_free(img);
+	/* The scanned image one index below index.json: the warning names
+	 * the other image, never the index above the scanned one. */
 	seen.count = 0;
+	ST_CHECK_INT(st_image_open(&img, data_ref("", "images/docker-oci-extra-nested.tar", ""),
+				   &opts, &err),
+		     0);
+	ST_CHECK_INT(seen.count, 1);
+	ST_CHECK(strstr(seen.last, "for the image named docker.io/strata/other:1") != NULL);
+	st_image_free(img);
+	/* An image listed twice in manifest.json counts once. */
+	seen.count = 0;
+	ST_CHECK_INT(st_image_open(&img, data_ref("", "images/docker-oci-extra-twice.tar", ""),
+				   &opts, &err),
+		     0);
+	ST_CHECK(strstr(seen.last, "index.json lists 2 images and manifest.json 1") != NULL);
+	st_image_free(img);
+	/* Without oci-layout, or with nothing extra, there is no warning. */
+	seen.count = 0;
+	ST_CHECK_INT(st_image_open(&img, data_ref("", "images/docker-oci-extra-nolayout.tar", ""),
+				   &opts, &err),
+		     0);
+	ST_CHECK_INT(seen.count, 0);
+	st_image_free(img);
 	ST_CHECK_INT(st_image_open(&img, data_ref("", "images/docker-oci.tar", ""), &opts, &err), 0);
 	ST_CHECK_INT(seen.count, 0);
 	st_image_free(img);

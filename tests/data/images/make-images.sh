@@ -327,17 +327,47 @@ def docker_oci():
     # index.json lists the image and, under a name, another one that
     # containerd would import with it. The scan reads the first and warns.
     extra = Layout()
-    mine, _ = extra.image(cfg, [(LAYER_A, MT_LAYER), (LAYER_B, MT_LAYER)])
+    mine_extra, _ = extra.image(cfg, [(LAYER_A, MT_LAYER), (LAYER_B, MT_LAYER)])
     theirs, _ = extra.image(cfg_other, [(LAYER_C, MT_LAYER)])
     theirs["annotations"] = {"io.containerd.image.name": "docker.io/strata/other:1"}
-    extra.index["manifests"] += [mine, theirs]
+    extra.index["manifests"] += [mine_extra, theirs]
     untagged = [dict(manifest[0], RepoTags=None)]
     write_tar("docker-oci-extra.tar",
               extra.members() + [("manifest.json", "file", jdump(untagged))])
     expect("docker-oci-extra.tar", "docker-archive", None, cfg, [
         layer_expect(LAYER_A, LAYER_A, "none", "ADD rootfs.tar /", size_known=False),
         layer_expect(LAYER_B, LAYER_B, "none", "RUN echo hello", size_known=False),
+    ], manifest=mine_extra["digest"])
+
+    # The same with the image one index below index.json: the warning
+    # names the other image, not the index of the scanned one.
+    nested = Layout()
+    mine, _ = nested.image(cfg, [(LAYER_A, MT_LAYER), (LAYER_B, MT_LAYER)])
+    mine["platform"] = {"os": "linux", "architecture": "amd64"}
+    theirs, _ = nested.image(cfg_other, [(LAYER_C, MT_LAYER)])
+    theirs["annotations"] = {"io.containerd.image.name": "docker.io/strata/other:1"}
+    top = nested.add(jdump({"schemaVersion": 2, "mediaType": MT_INDEX, "manifests": [mine]}),
+                     MT_INDEX)
+    nested.index["manifests"] += [top, theirs]
+    write_tar("docker-oci-extra-nested.tar",
+              nested.members() + [("manifest.json", "file", jdump(untagged))])
+    expect("docker-oci-extra-nested.tar", "docker-archive", None, cfg, [
+        layer_expect(LAYER_A, LAYER_A, "none", "ADD rootfs.tar /", size_known=False),
+        layer_expect(LAYER_B, LAYER_B, "none", "RUN echo hello", size_known=False),
     ], manifest=mine["digest"])
+
+    # Without oci-layout containerd does not load index.json, so the extra
+    # image gives no warning. An image that manifest.json lists twice
+    # counts once, so the extra image in index.json still does.
+    write_tar("docker-oci-extra-nolayout.tar",
+              [m for m in extra.members() if m[0] != "oci-layout"]
+              + [("manifest.json", "file", jdump(untagged))])
+    expect("docker-oci-extra-nolayout.tar", "docker-archive", None, cfg, [
+        layer_expect(LAYER_A, LAYER_A, "none", "ADD rootfs.tar /", size_known=False),
+        layer_expect(LAYER_B, LAYER_B, "none", "RUN echo hello", size_known=False),
+    ], manifest=mine_extra["digest"])
+    write_tar("docker-oci-extra-twice.tar",
+              extra.members() + [("manifest.json", "file", jdump(untagged * 2))])
 
     # An index.json that does not parse beside oci-layout: containerd would
     # read it, so the scan cannot compare it with manifest.json.
