@@ -514,8 +514,12 @@ static int visit_entry(struct dir_walk *w, int dirfd, const char *name, unsigned
 		 * database, a manifest) is never opened, but a warning names it. */
 		if (w->visitor->wants(w->visitor->ctx, w->path, w->path_len, &max))
 			st_diag(w->diag, ST_DIAG_WARN,
-				"directory %s: skipping '%s': not a regular file", w->root,
-				quote(quoted, w->path));
+				"directory %s: skipping '%s', a %s: only regular files, directories "
+				"and symbolic links are read",
+				w->root, quote(quoted, w->path),
+				S_ISFIFO(st.st_mode)   ? "FIFO"
+				: S_ISSOCK(st.st_mode) ? "socket"
+						       : "device");
 		return 0;
 	}
 	if (!w->visitor->wants(w->visitor->ctx, w->path, w->path_len, &max)) {

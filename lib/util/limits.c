@@ -80,6 +80,9 @@ STRATA_PUBLIC int strata_limits_set(struct strata_limits *lim, const char *name,
 		return st_error_set(err, STRATA_ENOTFOUND, "unknown limit '%s'", name);
 	/* scan_threads=0 is its default: one thread per online core. Any
 	 * other limit of 0 would refuse every image. */
+	if (value[0] != '\0' && strspn(value, "0123456789") == strlen(value) &&
+	    !st_slice_to_u64(st_slice_cstr(value), &v))
+		return st_error_set(err, STRATA_EINVAL, "limit %s: %s is too large", name, value);
 	if (!st_slice_to_u64(st_slice_cstr(value), &v) ||
 	    (v == 0 && strcmp(name, "scan_threads") != 0))
 		return st_error_set(err, STRATA_EINVAL,

@@ -733,6 +733,10 @@ static int import_path(struct st_import_ctx *ctx, const char *path, bool explici
 	if (rc < 0)
 		return st_error_sys(err, errno == ENOENT ? STRATA_ENOTFOUND : STRATA_EIO, "%s", path);
 	if (S_ISLNK(st.st_mode)) {
+		if (stat(path, &st) < 0 && errno == ELOOP) {
+			st_diag(ctx->diag, ST_DIAG_WARN, "%s: symbolic link that loops; skipped", path);
+			return 0;
+		}
 		if (stat(path, &st) < 0) {
 			st_diag(ctx->diag, ST_DIAG_WARN, "%s: symbolic link to nothing (%s); skipped",
 				path, strerror(errno));

@@ -178,6 +178,9 @@ ST_TEST(limits_set_by_name)
 	ST_CHECK_INT(strata_limits_set(&lim, "scan_threads", "0", &err), 0);
 	ST_CHECK_INT(lim.scan_threads, 0);
 	ST_CHECK_INT(strata_limits_set(&lim, "layers", "x", &err), STRATA_EINVAL);
+	ST_CHECK_INT(strata_limits_set(&lim, "layer_bytes", "18446744073709551616", &err),
+		     STRATA_EINVAL);
+	ST_CHECK(strstr(err.msg, "is too large") != NULL);
 	ST_CHECK_INT(strata_limits_set(&lim, "nosuch", "1", &err), STRATA_ENOTFOUND);
 	ST_CHECK_INT(strata_limits_set(&lim, "nosuch", "x", &err), STRATA_ENOTFOUND);
 	ST_CHECK(strstr(err.msg, "nosuch") != NULL);
