@@ -36,8 +36,8 @@ STRATA_PUBLIC void strata_error_clear(struct strata_error *err)
 	err->msg[0] = '\0';
 }
 
-static int error_vset(struct strata_error *err, int code, int sys_errno,
-		      const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static int
+error_vset(struct strata_error *err, int code, int sys_errno, const char *fmt, va_list ap)
 {
 	size_t n;
 
