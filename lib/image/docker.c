@@ -55,6 +55,24 @@ static bool tag_matches(const char *tag, const char *selector)
 	return strncmp(tag, selector, n) == 0 && strcmp(tag + n, latest) == 0;
 }
 
+/* Counts the images that manifest.json DM lists: its entries with
+ * distinct configs. */
+static size_t count_listed(const struct st_docker_manifest *dm)
+{
+	size_t n = 0;
+	size_t i;
+	size_t j;
+
+	for (i = 0; i < dm->count; i++) {
+		for (j = 0; j < i; j++) {
+			if (strcmp(dm->entries[j].config, dm->entries[i].config) == 0)
+				break;
+		}
+		n += j == i;
+	}
+	return n;
+}
+
 static int select_image(const struct st_docker_entry **out, const struct st_docker_manifest *dm,
 			const char *selector, struct st_image *img, struct strata_error *err)
 {
@@ -65,11 +83,13 @@ static int select_image(const struct st_docker_entry **out, const struct st_dock
 	size_t j;
 
 	if (selector == NULL) {
-		if (dm->count > 1)
+		size_t images = count_listed(dm);
+
+		if (images > 1)
 			st_diag(st_image_impl(img)->diag, ST_DIAG_WARN,
 				"%s: manifest.json lists %zu images; using the first (pick one "
 				"with docker-archive:%s:TAG or :@INDEX)",
-				img->path, dm->count, st_image_ref_path(img));
+				img->path, images, st_image_ref_path(img));
 		*out = &dm->entries[0];
 		return 0;
 	}
@@ -435,24 +455,6 @@ static int check_named_entries(struct st_image *img, const struct st_index *top,
 		}
 	}
 	return 0;
-}
-
-/* Counts the images that manifest.json DM lists: its entries with
- * distinct configs. */
-static size_t count_listed(const struct st_docker_manifest *dm)
-{
-	size_t n = 0;
-	size_t i;
-	size_t j;
-
-	for (i = 0; i < dm->count; i++) {
-		for (j = 0; j < i; j++) {
-			if (strcmp(dm->entries[j].config, dm->entries[i].config) == 0)
-				break;
-		}
-		n += j == i;
-	}
-	return n;
 }
 
 /* Warns when index.json (TOP) lists more images than the LISTED images of
