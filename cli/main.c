@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -119,17 +120,41 @@ static bool stat_image_path(const char *ref, char *path, size_t size, struct sta
 	return stat(path, st) == 0;
 }
 
-/* Writes into OUT (PATH_MAX bytes) the absolute form of PATH, a file that
- * need not exist: its directory resolved, then its name. Returns false
- * when the directory cannot be resolved. */
-static bool absolute_file_path(const char *path, char *out)
+/* Symbolic links followed to find where a file that does not exist yet
+ * would be written. */
+#define OUTPUT_LINK_HOPS 8
+
+/* Writes into OUT (PATH_MAX bytes) the absolute path at which writing
+ * PATH creates a file that does not exist yet: the links at PATH
+ * followed (a link to a missing file is written through), its directory
+ * resolved, then its name. Returns false when that cannot be worked out. */
+static bool new_file_path(const char *path, char *out)
 {
+	char cur[PATH_MAX];
 	char dir[PATH_MAX];
 	char base[PATH_MAX];
 	char real[PATH_MAX];
+	char target[PATH_MAX];
+	int hops;
 
-	if ((size_t)snprintf(dir, sizeof(dir), "%s", path) >= sizeof(dir) ||
-	    (size_t)snprintf(base, sizeof(base), "%s", path) >= sizeof(base) ||
+	if ((size_t)snprintf(cur, sizeof(cur), "%s", path) >= sizeof(cur))
+		return false;
+	for (hops = 0; hops < OUTPUT_LINK_HOPS; hops++) {
+		ssize_t n = readlink(cur, target, sizeof(target) - 1);
+		char *slash;
+
+		if (n < 0)
+			break;
+		target[n] = '\0';
+		slash = strrchr(cur, '/');
+		if (target[0] == '/' || slash == NULL)
+			snprintf(cur, sizeof(cur), "%s", target);
+		else if ((size_t)snprintf(slash + 1, sizeof(cur) - (size_t)(slash + 1 - cur), "%s",
+					  target) >= sizeof(cur) - (size_t)(slash + 1 - cur))
+			return false;
+	}
+	if ((size_t)snprintf(dir, sizeof(dir), "%s", cur) >= sizeof(dir) ||
+	    (size_t)snprintf(base, sizeof(base), "%s", cur) >= sizeof(base) ||
 	    realpath(dirname(dir), real) == NULL)
 		return false;
 	return (size_t)snprintf(out, PATH_MAX, "%s/%s", real, basename(base)) < PATH_MAX;
@@ -151,9 +176,11 @@ int cli_check_output_file(const char *output, const char *path, const char *kind
 	out_exists = stat(output, &out) == 0;
 	if (in_exists && out_exists)
 		same = out.st_dev == in.st_dev && out.st_ino == in.st_ino;
+	else if (!in_exists && !out_exists && new_file_path(path, a) && new_file_path(output, b))
+		same = strcmp(a, b) == 0;
 	else
-		same = !in_exists && !out_exists && absolute_file_path(path, a) &&
-		       absolute_file_path(output, b) && strcmp(a, b) == 0;
+		/* Paths too long to resolve are compared as given. */
+		same = !in_exists && !out_exists && strcmp(path, output) == 0;
 	if (same)
 		return cli_usage_error("-o %s is the %s %s itself; write the report elsewhere",
 				       output, kind, path);

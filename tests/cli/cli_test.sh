@@ -442,6 +442,12 @@ mkdir -p "$cli_tmp/clobber-cache/strata"
 XDG_CACHE_HOME=$cli_tmp/clobber-cache run scan --no-vuln \
 	-o "$cli_tmp/clobber-cache/strata/vuln.db" "$cli_tmp/clobber-oci"
 expect_status "-o onto the default database path, not yet created, is a usage error" 2
+ln -s "$cli_tmp/clobber-cache/strata/vuln.db" "$cli_tmp/clobber-dangling"
+XDG_CACHE_HOME=$cli_tmp/clobber-cache run scan --no-vuln -o "$cli_tmp/clobber-dangling" \
+	"$cli_tmp/clobber-oci"
+expect_status "-o through a link to the default database path is a usage error" 2
+expect_eq "nothing was written at the default database path" \
+	"$(ls "$cli_tmp/clobber-cache/strata")" ""
 
 # A path with ':' after a prefix ends at the ':', and the error says so.
 cp "$data/images/docker-classic.tar" "$cli_tmp/co:lon.tar"
