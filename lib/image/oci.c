@@ -106,61 +106,64 @@ static const char *default_variant(const char *arch)
 	return NULL;
 }
 
-/* The default variant of ARCH, or "" when it has none. */
-static const char *default_variant_or_empty(const char *arch)
-{
-	const char *v = default_variant(arch);
-
-	return v != NULL ? v : "";
-}
-
-/* The level N of a variant "vN" of one digit, or 0. */
+/* The level N of a variant "vN" or "VN" of one digit, or 0. */
 static unsigned variant_level(const char *v)
 {
-	if (v == NULL || v[0] != 'v' || v[1] < '1' || v[1] > '9' || v[2] != '\0')
+	if (v == NULL || (v[0] != 'v' && v[0] != 'V') || v[1] < '1' || v[1] > '9' || v[2] != '\0')
 		return 0;
 	return (unsigned)(v[1] - '0');
 }
 
 /* Scores of platform_score: an exact variant beats a compatible one,
- * whose level (1 to 9) is its score. */
+ * whose level (1 to 9) is its score, and the default platform takes any
+ * variant of its architecture last. */
 #define PLATFORM_EXACT 100u
 #define PLATFORM_ANY_VARIANT 10u
+#define PLATFORM_DEFAULT_FALLBACK 1u
 
-/* How well an image for OS/ARCH with variant VARIANT (NULL when it names
- * none) fits the platform P: 0 when it does not run there, else higher
- * for a better fit. As containerd's platforms.Only decides: an amd64 v3
- * machine runs v1 to v3 images and an arm v7 one v5 to v7 images, the
- * closest level first. With no variant requested, the architecture's
- * default variant fits best and any other still fits. */
+/* How WANT, a variant of ARCH, fits an image of variant HAVE: as
+ * containerd's platforms.Only decides, an amd64 v3 machine runs v1 to v3
+ * images and an arm v7 one v5 to v7 images, the closest level first. */
+static unsigned variant_score(const char *arch, const char *have, const char *want)
+{
+	unsigned h;
+	unsigned w;
+
+	if (want == NULL)
+		return have == NULL ? PLATFORM_EXACT : PLATFORM_ANY_VARIANT;
+	if (have == NULL)
+		return 0;
+	if (strcasecmp(have, want) == 0)
+		return PLATFORM_EXACT;
+	h = variant_level(have);
+	w = variant_level(want);
+	if (h == 0 || w == 0 || h > w)
+		return 0;
+	if (strcmp(arch, "amd64") == 0 || (strcmp(arch, "arm") == 0 && h >= 5))
+		return h;
+	return 0;
+}
+
+/* How well an image for OS/ARCH with variant VARIANT (NULL or "" when it
+ * names none) fits the platform P: 0 when it does not run there, else
+ * higher for a better fit. A missing variant, on either side, is the
+ * architecture's default one. Without a --platform, an image of any
+ * variant of the architecture is taken when none fits better. */
 static unsigned platform_score(const char *os, const char *arch, const char *variant,
 			       const struct platform *p)
 {
-	const char *have;
-	unsigned h;
-	unsigned w;
+	const char *want = p->variant != NULL ? p->variant : default_variant(p->architecture);
+	unsigned score;
 
 	if (os == NULL || arch == NULL || strcasecmp(os, p->os) != 0 ||
 	    strcasecmp(arch, p->architecture) != 0)
 		return 0;
-	if (p->variant == NULL) {
-		if (variant == NULL ||
-		    strcasecmp(variant, default_variant_or_empty(p->architecture)) == 0)
-			return PLATFORM_EXACT;
-		return PLATFORM_ANY_VARIANT;
-	}
-	have = variant != NULL ? variant : default_variant(p->architecture);
-	if (have == NULL)
-		return 0;
-	if (strcasecmp(have, p->variant) == 0)
-		return PLATFORM_EXACT;
-	h = variant_level(have);
-	w = variant_level(p->variant);
-	if (h == 0 || w == 0 || h > w)
-		return 0;
-	if (strcmp(p->architecture, "amd64") == 0 || (strcmp(p->architecture, "arm") == 0 && h >= 5))
-		return h;
-	return 0;
+	if (variant == NULL || variant[0] == '\0')
+		variant = default_variant(p->architecture);
+	score = variant_score(p->architecture, variant, want);
+	if (score == 0 && !p->requested)
+		return PLATFORM_DEFAULT_FALLBACK;
+	return score;
 }
 
 /* True for an index entry that may be an image: not an attestation or an
@@ -188,7 +191,8 @@ static void list_platforms(char *buf, const struct st_descriptor *list, size_t c
 			snprintf(one, sizeof(one), "(no platform)");
 		else
 			snprintf(one, sizeof(one), "%.80s/%.80s%s%.80s", d->os, d->architecture,
-				 d->variant != NULL ? "/" : "", d->variant != NULL ? d->variant : "");
+				 d->variant != NULL && d->variant[0] != '\0' ? "/" : "",
+				 d->variant != NULL ? d->variant : "");
 		st_image_add_choice(buf, one);
 	}
 }
@@ -623,7 +627,8 @@ int st_image_check_platform(const struct st_image *img, const char *platform,
 	rc = parse_platform(&p, platform, &a, err);
 	if (rc == 0 && platform_score(img->os, img->architecture, img->variant, &p) == 0) {
 		snprintf(have, sizeof(have), "%.80s/%.80s%s%.80s", img->os, img->architecture,
-			 img->variant != NULL ? "/" : "", img->variant != NULL ? img->variant : "");
+			 img->variant != NULL && img->variant[0] != '\0' ? "/" : "",
+			 img->variant != NULL ? img->variant : "");
 		st_image_quote(shown, sizeof(shown), have);
 		rc = st_error_set(err, STRATA_ENOTFOUND, "%s: the image is for %s, not %s",
 				  img->path, shown, platform);

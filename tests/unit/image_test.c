@@ -1972,26 +1972,25 @@ out:
 	return result;
 }
 
-/* An index of several variants of a platform: the request picks the
- * exact variant first, then the closest lower level that runs there, as
- * containerd does, and never an arm level below v5. */
-ST_TEST(image_platform_variant_preference)
+/* One platform of an index entry, and a request with the entry it
+ * picks. */
+struct platform_entry {
+	const char *arch;
+	const char *variant; /* NULL: none in the index or config */
+};
+
+struct platform_case {
+	const char *request; /* NULL: no --platform */
+	int entry;           /* index into the entries, or -1 for none */
+};
+
+/* Writes an index of ENTRIES, each image's config naming its platform as
+ * the loader checks, and opens it with each case's request. */
+static int check_platform_cases(const struct platform_entry *entries, size_t count,
+				const struct platform_case *cases, size_t case_count)
 {
-	static const char *const platforms[][2] = {
-		{"amd64", "v3"}, {"amd64", NULL}, {"arm", "v3"}, {"arm", "v5"}, {"arm", "v7"},
-		{"arm64", NULL},
-	};
-	static const struct {
-		const char *request;
-		int entry; /* index into platforms, or -1 for none */
-	} cases[] = {
-		{"linux/amd64", 1},    {"linux/amd64/v3", 0}, {"linux/amd64/v2", 1},
-		{"linux/amd64/v4", 0}, {"linux/arm/v7", 4},   {"linux/armhf", 4},
-		{"linux/arm/v6", 3},   {"linux/arm/v4", -1},  {"linux/arm", 4},
-		{"linux/arm64/v8", 5},
-	};
-	char digests[ST_ARRAY_LEN(platforms)][DIGEST_MAX];
-	char entries[4096] = "";
+	char digests[8][DIGEST_MAX];
+	char text[4096] = "";
 	struct layout l;
 	struct st_image *img = NULL;
 	struct strata_error err;
@@ -2000,39 +1999,39 @@ ST_TEST(image_platform_variant_preference)
 	int result = ST_TEST_FAIL;
 	size_t i;
 
-	ST_CHECK(layout_init(&l) == 0);
-	for (i = 0; i < ST_ARRAY_LEN(platforms); i++) {
+	if (count > ST_ARRAY_LEN(digests) || layout_init(&l) < 0)
+		return ST_TEST_FAIL;
+	for (i = 0; i < count; i++) {
 		char config[512];
 		char variant[64] = "";
 		size_t size;
 
-		/* Each image's config names its platform, as the loader checks. */
-		if (platforms[i][1] != NULL)
-			snprintf(variant, sizeof(variant), ",\"variant\":\"%s\"", platforms[i][1]);
+		if (entries[i].variant != NULL)
+			snprintf(variant, sizeof(variant), ",\"variant\":\"%s\"", entries[i].variant);
 		snprintf(config, sizeof(config),
 			 "{\"architecture\":\"%s\",\"os\":\"linux\"%s,\"rootfs\":{\"type\":"
 			 "\"layers\",\"diff_ids\":[\"%s\"]}}",
-			 platforms[i][0], variant, l.empty_tar);
+			 entries[i].arch, variant, l.empty_tar);
 		l.config_len = strlen(config);
 		if (put_text_blob(&l, config, l.config) < 0 || put_image(&l, digests[i], &size) < 0)
 			goto out;
-		snprintf(entries + strlen(entries), sizeof(entries) - strlen(entries),
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
 			 "%s{\"mediaType\":\"" ST_MT_OCI_MANIFEST "\",\"digest\":\"%s\",\"size\":%zu,"
 			 "\"platform\":{\"os\":\"linux\",\"architecture\":\"%s\"%s}}",
-			 i > 0 ? "," : "", digests[i], size, platforms[i][0], variant);
+			 i > 0 ? "," : "", digests[i], size, entries[i].arch, variant);
 	}
-	if (put_index(&l, entries) < 0)
+	if (put_index(&l, text) < 0)
 		goto out;
-	for (i = 0; i < ST_ARRAY_LEN(cases); i++) {
+	for (i = 0; i < case_count; i++) {
+		const struct platform_case *c = &cases[i];
 		int rc;
 
-		opts.platform = cases[i].request;
+		opts.platform = c->request;
 		rc = st_image_open(&img, layout_ref(&l, ""), &opts, &err);
-		if (cases[i].entry < 0 ? rc != STRATA_ENOTFOUND
-				       : rc != 0 || img->manifest_digest == NULL ||
-						 strcmp(img->manifest_digest,
-							digests[cases[i].entry]) != 0) {
-			fprintf(stderr, "# %s: rc %d %s\n", cases[i].request, rc,
+		if (c->entry < 0 ? rc != STRATA_ENOTFOUND
+				 : rc != 0 || img->manifest_digest == NULL ||
+					   strcmp(img->manifest_digest, digests[c->entry]) != 0) {
+			fprintf(stderr, "# %s: rc %d %s\n", c->request ? c->request : "(default)", rc,
 				rc == 0 ? img->manifest_digest : err.msg);
 			goto out;
 		}
@@ -2045,6 +2044,45 @@ out:
 	st_image_free(img);
 	layout_remove(&l);
 	return result;
+}
+
+/* An index of several variants of a platform: the request picks the
+ * exact variant first, then the closest lower level that runs there, as
+ * containerd does, and never an arm level below v5. A request without a
+ * variant means the architecture's default one (amd64 v1, arm v7, arm64
+ * v8). Without --platform, any amd64 variant is taken when none fits. */
+ST_TEST(image_platform_variant_preference)
+{
+	static const struct platform_entry mixed[] = {
+		{"amd64", "v3"}, {"amd64", NULL}, {"arm", "v3"}, {"arm", "v5"}, {"arm", "v7"},
+		{"arm64", NULL},
+	};
+	static const struct platform_case mixed_cases[] = {
+		{"linux/amd64", 1},    {"linux/amd64/v3", 0}, {"linux/amd64/v2", 1},
+		{"linux/amd64/v4", 0}, {"linux/arm/v7", 4},   {"linux/armhf", 4},
+		{"linux/arm/v6", 3},   {"linux/arm/v4", -1},  {"linux/arm", 4},
+		{"linux/arm64/v8", 5}, {NULL, 1},
+	};
+	static const struct platform_entry levels[] = {
+		{"arm", "v5"}, {"arm", "v6"}, {"amd64", "v3"}, {"amd64", "v2"}, {"arm64", ""},
+	};
+	static const struct platform_case level_cases[] = {
+		{"linux/arm", 1},      {"linux/arm/v5", 0}, {"linux/amd64", -1},
+		{"linux/amd64/v2", 3}, {NULL, 2},           {"linux/arm64/v8", 4},
+	};
+	static const struct platform_entry upper[] = {{"arm", "V5"}, {"arm", "v3"}};
+	static const struct platform_case upper_cases[] = {
+		{"linux/arm/v7", 0}, {"linux/arm", 0}, {"linux/arm/v4", -1},
+	};
+
+	ST_CHECK_INT(check_platform_cases(mixed, ST_ARRAY_LEN(mixed), mixed_cases,
+					  ST_ARRAY_LEN(mixed_cases)),
+		     ST_TEST_PASS);
+	ST_CHECK_INT(check_platform_cases(levels, ST_ARRAY_LEN(levels), level_cases,
+					  ST_ARRAY_LEN(level_cases)),
+		     ST_TEST_PASS);
+	return check_platform_cases(upper, ST_ARRAY_LEN(upper), upper_cases,
+				    ST_ARRAY_LEN(upper_cases));
 }
 
 /* Writes an index.json with the one manifest DIGEST of SIZE bytes. */
