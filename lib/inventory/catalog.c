@@ -881,7 +881,16 @@ static void announce_redirects(struct catalog_run *run)
 	}
 	if (first == NULL)
 		return;
-	run->ctx.inv->moved_anchor = first->to;
+	/* Only package databases count: release files take no part in the
+	 * package changes of strata layers. */
+	for (i = 0; i < run->redirect_count; i++) {
+		const struct redirect *r = &run->redirects[i];
+
+		if (r->seen && registry[r->owner] != &st_cataloger_os) {
+			run->ctx.inv->moved_anchor = r->to;
+			break;
+		}
+	}
 	if (others > 0)
 		snprintf(more, sizeof(more), ", with %zu other such path%s", others,
 			 others == 1 ? "" : "s");
@@ -891,11 +900,12 @@ static void announce_redirects(struct catalog_run *run)
 		first->to, first->from, more, run->walks);
 }
 
-/* After the last pass: warns, for each cataloger, when none of its
- * redirects found a file. CUT is set when links further along were found
- * but no walk was left to follow them. Most anchors are absent from any
- * one image, so one file found is enough for that cataloger. */
-static void report_unseen(struct catalog_run *run, bool cut)
+/* After the last pass, when the walk limit cut the plan short: warns,
+ * for each cataloger, when none of its redirects found a file, since a
+ * link further along was not followed. Without the cut, a redirect that
+ * found nothing means the image has no such file, as most images lack
+ * most anchors. */
+static void report_unseen(struct catalog_run *run)
 {
 	size_t i;
 	size_t j;
@@ -911,17 +921,12 @@ static void report_unseen(struct catalog_run *run, bool cut)
 			seen = seen || run->redirects[j].seen;
 			first = first && j >= i;
 		}
-		if (!seen && first && cut)
+		if (!seen && first)
 			st_diag(run->outer, ST_DIAG_WARN,
 				"%s: the symbolic links above it lead to %s, where the image has no "
 				"file for the %s cataloger; links further along that path are not "
 				"followed after %d walks of the image",
 				r->to, r->from, registry[r->owner]->name, CATALOG_MAX_WALKS);
-		else if (!seen && first)
-			st_diag(run->outer, ST_DIAG_WARN,
-				"%s: the symbolic links above it lead to %s, where the image has no "
-				"file for the %s cataloger",
-				r->to, r->from, registry[r->owner]->name);
 	}
 }
 
@@ -1110,7 +1115,8 @@ static int run_walks(struct catalog_run *run, const struct walk_target *t,
 	}
 	if (rc == 0 && run->redirect_count > 0) {
 		announce_redirects(run);
-		report_unseen(run, cut);
+		if (cut)
+			report_unseen(run);
 	}
 	return run_end(run, rc, err);
 }

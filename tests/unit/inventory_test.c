@@ -1576,6 +1576,33 @@ ST_TEST(catalog_follows_linked_etc)
 	return ST_TEST_PASS;
 }
 
+/* Regression: a linked usr/lib moved the rpm database's path too, and a
+ * Debian image got a warning that the rpm cataloger found nothing there.
+ * A moved path that holds nothing is no news unless the walk limit cut a
+ * chain; and a moved release file alone moves no package database. */
+ST_TEST(catalog_moved_path_without_files_is_quiet)
+{
+	static const struct st_test_tar_entry layer0[] = {
+		{"usr/lib", NULL, "/opt/lib"},
+		{"opt/lib/os-release", "ID=debian\nVERSION_ID=\"12\"\n", NULL},
+		{"var/lib/dpkg/status", "Package: a\nStatus: install ok installed\nVersion: 1\n",
+		 NULL},
+	};
+	struct counted_layers cl = {{{layer0}, {ST_ARRAY_LEN(layer0)}}, 0};
+	struct st_inventory inv;
+	struct strata_error err;
+	struct diag_log log;
+
+	ST_CHECK_INT(catalog_counted(&cl, 1, &inv, &log, &err), 0);
+	ST_CHECK_STR(inv.os.id, "debian");
+	ST_CHECK(st_test_find_package(&inv, "deb", "a") != NULL);
+	ST_CHECK(strstr(log.all, "where the image has no file") == NULL);
+	ST_CHECK(strstr(log.all, "usr/lib/os-release is reached through symbolic links") != NULL);
+	ST_CHECK(inv.moved_anchor == NULL);
+	st_inventory_dispose(&inv);
+	return ST_TEST_PASS;
+}
+
 /* A merged-/usr image (lib -> usr/lib) without an apk database under
  * usr/lib is read once: the first pass saw that the twin is absent. With
  * the database there, it is read in a second pass as lib/apk/db/installed. */
