@@ -457,17 +457,84 @@ static int check_named_entries(struct st_image *img, const struct st_index *top,
 	return 0;
 }
 
-/* Warns when index.json (TOP) lists more images than the LISTED images of
- * manifest.json: containerd imports every one of them with the archive,
- * while this scan reads one image of manifest.json, so the others would
- * run unscanned. SCANNED is the digest of TOP's entry that holds the
- * scanned image (its manifest, or the index above it), or NULL.
- * Repeated entries count once. */
-static void note_unlisted_images(struct st_image *img, const struct st_index *top, size_t listed,
-				 const char *scanned)
+/* Whether manifest.json DM lists the image whose config has digest
+ * CONFIG: Docker names a config file by its digest, HEX.json or
+ * blobs/sha256/HEX. */
+static bool lists_config(const struct st_docker_manifest *dm, const char *config)
+{
+	const char *hex = config + strlen("sha256:");
+	size_t i;
+
+	for (i = 0; i < dm->count; i++) {
+		const char *name = strrchr(dm->entries[i].config, '/');
+
+		name = name != NULL ? name + 1 : dm->entries[i].config;
+		if (strncmp(name, hex, ST_SHA256_HEX_LEN) == 0 &&
+		    (name[ST_SHA256_HEX_LEN] == '\0' || strcmp(name + ST_SHA256_HEX_LEN, ".json") == 0))
+			return true;
+	}
+	return false;
+}
+
+/* Whether manifest D of index.json is an image that DM lists. A manifest
+ * that cannot be read counts as listed: there is nothing to suggest. */
+static bool manifest_listed(struct st_image *img, const struct st_descriptor *d,
+			    const struct st_docker_manifest *dm)
+{
+	struct st_image_impl *impl = st_image_impl(img);
+	struct st_manifest manifest;
+	struct strata_error err;
+	struct st_buf blob;
+	int rc;
+
+	strata_error_clear(&err);
+	rc = st_store_read_blob(&impl->store, d, impl->limits.manifest_bytes, "manifest_bytes",
+				"manifest", &blob, &err);
+	if (rc == 0)
+		rc = st_image_parse_manifest(&manifest, st_slice_make(blob.ptr, blob.len),
+					     &impl->limits, &impl->arena, "index.json entry", &err);
+	st_buf_dispose(&blob);
+	return rc < 0 || lists_config(dm, manifest.config.digest);
+}
+
+/* Whether entry D of index.json holds only images that DM lists: it is
+ * such a manifest, or an index whose manifests all are. */
+static bool entry_listed(struct st_image *img, const struct st_descriptor *d,
+			 const struct st_docker_manifest *dm)
+{
+	struct st_index nested;
+	struct strata_error err;
+	size_t i;
+
+	if (st_doc_kind_from_media_type(d->media_type) == ST_DOC_MANIFEST)
+		return manifest_listed(img, d, dm);
+	strata_error_clear(&err);
+	if (read_nested_index(&nested, img, d, "index.json entry", &err) < 0)
+		return true;
+	for (i = 0; i < nested.count; i++) {
+		const struct st_descriptor *m = &nested.manifests[i];
+
+		if (m->attestation || m->artifact ||
+		    st_doc_kind_from_media_type(m->media_type) != ST_DOC_MANIFEST)
+			continue;
+		if (!manifest_listed(img, m, dm))
+			return false;
+	}
+	return true;
+}
+
+/* Warns when index.json (TOP) lists an image that manifest.json (DM) does
+ * not: containerd imports every image of index.json with the archive,
+ * while this scan reads one image of manifest.json, and docker-archive:
+ * reaches only those, so the other would run unscanned. SCANNED is the
+ * digest of TOP's entry that holds the scanned image (its manifest, or
+ * the index above it), or NULL. Repeated entries count once. */
+static void note_unlisted_images(struct st_image *img, const struct st_index *top,
+				 const struct st_docker_manifest *dm, const char *scanned)
 {
 	struct st_image_impl *impl = st_image_impl(img);
 	const struct st_descriptor *other = NULL;
+	size_t listed = count_listed(dm);
 	char name[ST_QUOTE_MAX];
 	size_t images = 0;
 	size_t i;
@@ -486,10 +553,11 @@ static void note_unlisted_images(struct st_image *img, const struct st_index *to
 		if (j < i)
 			continue;
 		images++;
-		if (other == NULL && (scanned == NULL || strcmp(d->digest, scanned) != 0))
+		if (other == NULL && (scanned == NULL || strcmp(d->digest, scanned) != 0) &&
+		    !entry_listed(img, d, dm))
 			other = d;
 	}
-	if (images <= listed || other == NULL)
+	if (other == NULL)
 		return;
 	name[0] = '\0';
 	if (other->image_name != NULL || other->ref_name != NULL)
@@ -499,14 +567,15 @@ static void note_unlisted_images(struct st_image *img, const struct st_index *to
 		st_diag(impl->diag, ST_DIAG_WARN,
 			"%s: index.json lists %zu images and manifest.json %zu; containerd loads "
 			"all of them from index.json, and this scan reads one (save the archive to "
-			"a file and scan oci-archive:FILE@%s for the image%s%s)",
+			"a file and scan oci-archive:FILE@%s for the image%s%s, which manifest.json "
+			"does not list)",
 			img->path, images, listed, other->digest, name[0] != '\0' ? " named " : "",
 			name);
 	else
 		st_diag(impl->diag, ST_DIAG_WARN,
 			"%s: index.json lists %zu images and manifest.json %zu; containerd loads "
 			"all of them from index.json, and this scan reads one (scan "
-			"oci-archive:%s@%s for the image%s%s)",
+			"oci-archive:%s@%s for the image%s%s, which manifest.json does not list)",
 			img->path, images, listed, img->path, other->digest,
 			name[0] != '\0' ? " named " : "", name);
 }
@@ -523,10 +592,10 @@ static void note_unlisted_images(struct st_image *img, const struct st_index *to
  * errors: an index whose images all have another config, an entry named
  * with one of TAGS that is another image, and (with oci-layout) an
  * index.json that cannot be read. Without oci-layout, an unreadable index only leaves
- * manifest_digest NULL, with a debug message. More images in index.json
- * than the LISTED entries of manifest.json give a warning. */
+ * manifest_digest NULL, with a debug message. An image in index.json that
+ * manifest.json (DM) does not list gives a warning. */
 static int find_manifest_digest(struct st_image *img, char *const *tags, size_t tag_count,
-				size_t listed, struct strata_error *out)
+				const struct st_docker_manifest *dm, struct strata_error *out)
 {
 	const char *scanned = NULL; /* the entry of index.json that holds it */
 	struct st_image_impl *impl = st_image_impl(img);
@@ -581,7 +650,7 @@ static int find_manifest_digest(struct st_image *img, char *const *tags, size_t 
 		rc = check_named_entries(img, &top, tags, tag_count, &err, out);
 	/* Without oci-layout, containerd does not load index.json. */
 	if (rc == 0 && m[1].found)
-		note_unlisted_images(img, &top, listed, scanned);
+		note_unlisted_images(img, &top, dm, scanned);
 	if (rc == 1) {
 		st_buf_dispose(&text);
 		return out->code;
@@ -666,5 +735,5 @@ int st_docker_load(struct st_image *img, const char *selector, struct strata_err
 		if (rc < 0)
 			return rc;
 	}
-	return find_manifest_digest(img, e->repo_tags, e->repo_tag_count, count_listed(&dm), err);
+	return find_manifest_digest(img, e->repo_tags, e->repo_tag_count, &dm, err);
 }

@@ -328,6 +328,10 @@ ST_TEST(image_docker_oci_extra_image_warns)
 		/* An image listed twice in manifest.json counts once, and is no
 		 * choice between images. */
 		{"images/docker-oci-extra-twice.tar", 1, "index.json lists 2 images and manifest.json 1"},
+		/* Of three images in index.json, manifest.json lists two: the
+		 * warning names the third. The first of two images is read. */
+		{"images/docker-oci-extra-three.tar", 2,
+		 "for the image named docker.io/strata/third:1, which manifest.json does not list"},
 		/* Without oci-layout, or with nothing extra, there is no warning. */
 		{"images/docker-oci-extra-nolayout.tar", 0, NULL},
 		{"images/docker-oci.tar", 0, NULL},

@@ -369,6 +369,22 @@ def docker_oci():
     write_tar("docker-oci-extra-twice.tar",
               extra.members() + [("manifest.json", "file", jdump(untagged * 2))])
 
+    # manifest.json lists two images and index.json three: the warning
+    # names the one that manifest.json does not list.
+    three = Layout()
+    mine3, _ = three.image(cfg, [(LAYER_A, MT_LAYER), (LAYER_B, MT_LAYER)])
+    listed3, _ = three.image(cfg_other, [(LAYER_C, MT_LAYER)])
+    listed3["annotations"] = {"io.containerd.image.name": "docker.io/strata/other:1"}
+    cfg_third = config([sha(LAYER_B)], history=HISTORY[:1])
+    third, _ = three.image(cfg_third, [(LAYER_B, MT_LAYER)])
+    third["annotations"] = {"io.containerd.image.name": "docker.io/strata/third:1"}
+    three.index["manifests"] += [mine3, listed3, third]
+    other_entry = {"Config": "blobs/sha256/" + hashlib.sha256(cfg_other).hexdigest(),
+                   "RepoTags": None,
+                   "Layers": ["blobs/sha256/" + hashlib.sha256(LAYER_C).hexdigest()]}
+    write_tar("docker-oci-extra-three.tar",
+              three.members() + [("manifest.json", "file", jdump(untagged + [other_entry]))])
+
     # An index.json that does not parse beside oci-layout: containerd would
     # read it, so the scan cannot compare it with manifest.json.
     members = [("index.json", "file", b"{") if m[0] == "index.json" else m
