@@ -22,9 +22,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 strata=${STRATA:-$top/build-release/cli/strata}
 image=${STRATA_BENCH_CACHE:-$HOME/.cache/strata-bench-image}/image
 runs=${BENCH_RUNS:-5}
-for cmd in igzip openssl jq; do
+for cmd in igzip openssl jq /usr/bin/time; do
 	command -v "$cmd" >/dev/null || { echo "lower-bound: $cmd is missing" >&2; exit 1; }
 done
+[ -x "$strata" ] || { echo "lower-bound: no strata binary at $strata (set STRATA)" >&2; exit 1; }
 [ -f "$image/image.json" ] || { echo "lower-bound: run bench/bench.sh first" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lower-bound.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -34,10 +35,13 @@ for digest in $(jq -r '.layers[].oci_digest' "$image/image.json"); do
 	blobs+=("$image/oci/blobs/sha256/${digest#sha256:}")
 done
 largest=$(du -b "${blobs[@]}" | sort -n | tail -n 1 | cut -f 2)
-# The uncompressed layers, in memory when /dev/shm has room.
+# The uncompressed layers, in memory when /dev/shm has room for them.
 tars=$tmp
-[ -d /dev/shm ] && tars=$(mktemp -d /dev/shm/lower-bound.XXXXXX) &&
+need_kb=$(($(jq '[.layers[].size // 0] | add' "$image/image.json") / 1024 + 65536))
+if [ -d /dev/shm ] && [ "$(df -Pk /dev/shm | awk 'NR == 2 {print $4}')" -gt "$need_kb" ]; then
+	tars=$(mktemp -d /dev/shm/lower-bound.XXXXXX)
 	trap 'rm -rf "$tmp" "$tars"' EXIT
+fi
 for i in "${!blobs[@]}"; do
 	igzip -dc "${blobs[$i]}" >"$tars/layer$i.tar"
 done
@@ -47,7 +51,10 @@ cpu() {
 	local name=$1 i
 	shift
 	for ((i = 0; i < runs; i++)); do
-		/usr/bin/time -f '%U %S' -o "$tmp/time" bash -c "$*" >/dev/null 2>&1
+		if ! /usr/bin/time -f '%U %S' -o "$tmp/time" bash -c "$*" >/dev/null 2>"$tmp/err"; then
+			echo "lower-bound: $name failed: $(head -c 300 "$tmp/err")" >&2
+			return 1
+		fi
 		awk '{print $1 + $2}' "$tmp/time"
 	done | sort -n | awk -v n="$name" '{a[NR] = $1} END {print n, a[int((NR + 1) / 2)]}'
 }
@@ -61,8 +68,7 @@ cpu() {
 	cpu hash_tars "openssl dgst -sha256 $tars/*.tar"
 	cpu read_archive "cat '$image/docker-archive.tar' >/dev/null"
 	cpu scan_archive "'$strata' scan --no-vuln --format json 'docker-archive:$image/docker-archive.tar'"
-} >"$tmp/parts"
-cat "$tmp/parts"
+} | tee "$tmp/parts"
 awk -v cores="$(nproc)" '
 	{ v[$1] = $2 }
 	END {
