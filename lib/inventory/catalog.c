@@ -862,9 +862,9 @@ static bool same_plan(const struct redirect *a, size_t a_count, const struct red
 }
 
 /* After the last pass: names the first path that a redirect found files
- * at, and how many others did. Most anchors are absent from any one image,
+ * at, and how many others did; DIR tells a root filesystem from layers. Most anchors are absent from any one image,
  * so the redirects that found nothing are left to report_unseen. */
-static void announce_redirects(struct catalog_run *run)
+static void announce_redirects(struct catalog_run *run, bool dir)
 {
 	const struct redirect *first = NULL;
 	char more[64] = "";
@@ -895,9 +895,10 @@ static void announce_redirects(struct catalog_run *run)
 		snprintf(more, sizeof(more), ", with %zu other such path%s", others,
 			 others == 1 ? "" : "s");
 	st_diag(run->outer, ST_DIAG_WARN,
-		"%s is reached through symbolic links in the image as %s%s; the layers were "
-		"read %u times for the package and release files there",
-		first->to, first->from, more, run->walks);
+		"%s is reached through symbolic links in the image as %s%s; %s read %u times "
+		"for the package and release files there",
+		first->to, first->from, more, dir ? "the directory was" : "the layers were",
+		run->walks);
 }
 
 /* After the last pass, when the walk limit cut the plan short: warns,
@@ -1114,7 +1115,7 @@ static int run_walks(struct catalog_run *run, const struct walk_target *t,
 		}
 	}
 	if (rc == 0 && run->redirect_count > 0) {
-		announce_redirects(run);
+		announce_redirects(run, t->img != NULL && t->img->form == ST_FORM_DIR);
 		if (cut)
 			report_unseen(run);
 	}

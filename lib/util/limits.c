@@ -82,7 +82,8 @@ STRATA_PUBLIC int strata_limits_set(struct strata_limits *lim, const char *name,
 	 * other limit of 0 would refuse every image. */
 	if (value[0] != '\0' && strspn(value, "0123456789") == strlen(value) &&
 	    !st_slice_to_u64(st_slice_cstr(value), &v))
-		return st_error_set(err, STRATA_EINVAL, "limit %s: %s is too large", name, value);
+		return st_error_set(err, STRATA_EINVAL, "limit %s: '%s' is too large (at most %llu)",
+				    name, value, (unsigned long long)UINT64_MAX);
 	if (!st_slice_to_u64(st_slice_cstr(value), &v) ||
 	    (v == 0 && strcmp(name, "scan_threads") != 0))
 		return st_error_set(err, STRATA_EINVAL,
@@ -92,8 +93,9 @@ STRATA_PUBLIC int strata_limits_set(struct strata_limits *lim, const char *name,
 		uint32_t v32;
 
 		if (v > UINT32_MAX)
-			return st_error_set(err, STRATA_EINVAL, "limit %s: %s is too large", name,
-					    value);
+			return st_error_set(err, STRATA_EINVAL,
+					    "limit %s: '%s' is too large (at most %u)", name, value,
+					    UINT32_MAX);
 		v32 = (uint32_t)v;
 		memcpy(base, &v32, sizeof(v32));
 	} else {

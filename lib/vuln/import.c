@@ -734,7 +734,9 @@ static int import_path(struct st_import_ctx *ctx, const char *path, bool explici
 		return st_error_sys(err, errno == ENOENT ? STRATA_ENOTFOUND : STRATA_EIO, "%s", path);
 	if (S_ISLNK(st.st_mode)) {
 		if (stat(path, &st) < 0 && errno == ELOOP) {
-			st_diag(ctx->diag, ST_DIAG_WARN, "%s: symbolic link that loops; skipped", path);
+			st_diag(ctx->diag, ST_DIAG_WARN,
+				"%s: symbolic link that loops or passes through too many links; skipped",
+				path);
 			return 0;
 		}
 		if (stat(path, &st) < 0) {
