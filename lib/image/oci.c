@@ -38,8 +38,8 @@ struct platform {
 	bool requested; /* given by the caller, not the default */
 };
 
-/* Spellings of an architecture that other tools use for the Go names in
- * image configs, as containerd's platform parser maps them. */
+/* Other spellings of the Go architecture names of image configs, mapped
+ * as containerd's platform normalization maps them. */
 static const struct {
 	const char *alias;
 	const char *arch;
@@ -106,12 +106,14 @@ static const char *default_variant(const char *arch)
 	return NULL;
 }
 
-/* The level N of a variant "vN" or "VN" of one digit, or 0. */
+/* The level N of a variant "vN", "VN" or "N" of one digit, or 0. */
 static unsigned variant_level(const char *v)
 {
-	if (v == NULL || (v[0] != 'v' && v[0] != 'V') || v[1] < '1' || v[1] > '9' || v[2] != '\0')
+	if (v != NULL && (v[0] == 'v' || v[0] == 'V'))
+		v++;
+	if (v == NULL || v[0] < '1' || v[0] > '9' || v[1] != '\0')
 		return 0;
-	return (unsigned)(v[1] - '0');
+	return (unsigned)(v[0] - '0');
 }
 
 /* Scores of platform_score: an exact variant beats a compatible one,
@@ -139,6 +141,8 @@ static unsigned variant_score(const char *arch, const char *have, const char *wa
 	w = variant_level(want);
 	if (h == 0 || w == 0 || h > w)
 		return 0;
+	if (h == w)
+		return PLATFORM_EXACT;
 	if (strcmp(arch, "amd64") == 0 || (strcmp(arch, "arm") == 0 && h >= 5))
 		return h;
 	return 0;
