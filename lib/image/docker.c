@@ -497,7 +497,7 @@ static bool manifest_listed(struct st_image *img, const struct st_descriptor *d,
 	return rc < 0 || lists_config(dm, manifest.config.digest);
 }
 
-/* Whether entry D of index.json holds only images that DM lists: it is
+/* Whether entry D of index.json contains only images that DM lists: it is
  * such a manifest, or an index whose manifests all are. */
 static bool entry_listed(struct st_image *img, const struct st_descriptor *d,
 			 const struct st_docker_manifest *dm)
@@ -527,7 +527,7 @@ static bool entry_listed(struct st_image *img, const struct st_descriptor *d,
  * not: containerd imports every image of index.json with the archive,
  * while this scan reads one image of manifest.json, and docker-archive:
  * reaches only those, so the other would run unscanned. SCANNED is the
- * digest of TOP's entry that holds the scanned image (its manifest, or
+ * digest of TOP's entry that contains the scanned image (its manifest, or
  * the index above it), or NULL. Repeated entries count once. */
 static void note_unlisted_images(struct st_image *img, const struct st_index *top,
 				 const struct st_docker_manifest *dm, const char *scanned)
@@ -536,6 +536,7 @@ static void note_unlisted_images(struct st_image *img, const struct st_index *to
 	const struct st_descriptor *other = NULL;
 	size_t listed = count_listed(dm);
 	char name[ST_QUOTE_MAX];
+	char how[1280];
 	size_t images = 0;
 	size_t i;
 	size_t j;
@@ -563,21 +564,17 @@ static void note_unlisted_images(struct st_image *img, const struct st_index *to
 	if (other->image_name != NULL || other->ref_name != NULL)
 		st_image_quote(name, sizeof(name),
 			       other->image_name != NULL ? other->image_name : other->ref_name);
+	/* An archive read from standard input has no path to name. */
 	if (impl->store.fd >= 0)
-		st_diag(impl->diag, ST_DIAG_WARN,
-			"%s: index.json lists %zu images and manifest.json %zu; containerd loads "
-			"all of them from index.json, and this scan reads one (save the archive to "
-			"a file and scan oci-archive:FILE@%s for the image%s%s, which manifest.json "
-			"does not list)",
-			img->path, images, listed, other->digest, name[0] != '\0' ? " named " : "",
-			name);
+		snprintf(how, sizeof(how), "save the archive to a file and scan oci-archive:FILE@%s",
+			 other->digest);
 	else
-		st_diag(impl->diag, ST_DIAG_WARN,
-			"%s: index.json lists %zu images and manifest.json %zu; containerd loads "
-			"all of them from index.json, and this scan reads one (scan "
-			"oci-archive:%s@%s for the image%s%s, which manifest.json does not list)",
-			img->path, images, listed, img->path, other->digest,
-			name[0] != '\0' ? " named " : "", name);
+		snprintf(how, sizeof(how), "scan oci-archive:%.1024s@%s", img->path, other->digest);
+	st_diag(impl->diag, ST_DIAG_WARN,
+		"%s: index.json lists %zu images and manifest.json %zu; containerd loads all of "
+		"them from index.json, and this scan reads one (%s for the image%s%s, which "
+		"manifest.json does not list)",
+		img->path, images, listed, how, name[0] != '\0' ? " named " : "", name);
 }
 
 /* Docker 25+ archives also hold an OCI index.json. Its entries are the
@@ -597,7 +594,7 @@ static void note_unlisted_images(struct st_image *img, const struct st_index *to
 static int find_manifest_digest(struct st_image *img, char *const *tags, size_t tag_count,
 				const struct st_docker_manifest *dm, struct strata_error *out)
 {
-	const char *scanned = NULL; /* the entry of index.json that holds it */
+	const char *scanned = NULL; /* the entry of index.json that contains it */
 	struct st_image_impl *impl = st_image_impl(img);
 	struct st_member m[] = {{.name = "index.json"}, {.name = "oci-layout"}};
 	struct strata_error err;
