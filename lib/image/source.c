@@ -506,8 +506,8 @@ static int open_store(struct st_image *img, struct reference *r, struct strata_e
 
 		if (errno != ENOENT)
 			return st_error_sys(err, STRATA_EIO, "%s", r->path);
-		/* The path ends at its first ':', so a file whose name holds
-		 * one is not found by its whole name: say so. */
+		/* The path ends at its first ':', so a file whose name
+		 * contains one is not found by its whole name. */
 		if (after != NULL &&
 		    (size_t)snprintf(whole, sizeof(whole), "%s:%s", r->path, after) < sizeof(whole) &&
 		    stat(whole, &st) == 0)

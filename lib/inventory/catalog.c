@@ -570,8 +570,8 @@ static int dispatch_second(struct catalog_run *run, const struct st_walk_file *f
 			return 0;
 		if (mapped == NULL)
 			return st_error_set(err, STRATA_ENOMEM, "out of memory");
-		/* A link there is followed by the next walk, if any, and
-		 * leads to no file yet. */
+		/* Only a regular file counts as found: a link there is left
+		 * to the next walk. */
 		if (final && f->type == ST_FILE_REGULAR)
 			r->seen = true;
 		g.path = mapped;
@@ -861,9 +861,9 @@ static bool same_plan(const struct redirect *a, size_t a_count, const struct red
 	return true;
 }
 
-/* After the last pass: names the first path that a redirect found files
- * at, and how many others did; DIR tells a root filesystem from layers. Most anchors are absent from any one image,
- * so the redirects that found nothing are left to report_unseen. */
+/* After the last pass: warns with the first path where a redirect found
+ * files and the count of the others that did (DIR: a root filesystem, not
+ * layers), and records the first such package database in the inventory. */
 static void announce_redirects(struct catalog_run *run, bool dir)
 {
 	const struct redirect *first = NULL;
@@ -1027,8 +1027,8 @@ static int walk_root_dir(struct st_image *img, const struct st_walk_visitor *v,
 	int rc;
 
 	rc = st_walk_directory(img->path, v, opts, st, err);
-	/* No tar stands between the files and the scan: both sizes are the
-	 * bytes of the regular files. */
+	/* A directory has no tar or compression, so both sizes are the
+	 * bytes of its regular files. */
 	st->uncompressed_bytes = st->content_bytes;
 	if (rc == 0 && img->layer_count == 1)
 		img->layers[0].size = st->content_bytes;

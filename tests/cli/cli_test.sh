@@ -360,7 +360,7 @@ expect_eq "layers warns about a short history once" \
 	"$(grep -c 'history describes 1 of the 2 layers' "$cli_err")" "1"
 
 # A package database behind a link: the scan lists its packages, and
-# strata layers says that its per-layer changes leave them out.
+# strata layers warns that its per-layer changes leave them out.
 moved="$cli_tmp/moved-db"
 python3 - "$moved" <<'PY'
 import hashlib, io, json, os, sys, tarfile
@@ -449,7 +449,8 @@ expect_status "-o through a link to the default database path is a usage error" 
 expect_eq "nothing was written at the default database path" \
 	"$(ls "$cli_tmp/clobber-cache/strata")" ""
 
-# A path with ':' after a prefix ends at the ':', and the error says so.
+# A path with ':' after a prefix ends at the ':', and the error explains
+# the split.
 cp "$data/images/docker-classic.tar" "$cli_tmp/co:lon.tar"
 run scan --no-vuln "docker-archive:$cli_tmp/co:lon.tar"
 expect_status "a prefixed path with ':' is not found" 3

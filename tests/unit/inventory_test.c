@@ -1578,8 +1578,8 @@ ST_TEST(catalog_follows_linked_etc)
 
 /* Regression: a linked usr/lib moved the rpm database's path too, and a
  * Debian image got a warning that the rpm cataloger found nothing there.
- * A moved path that holds nothing is no news unless the walk limit cut a
- * chain; and a moved release file alone moves no package database. */
+ * A moved path without files gives no warning unless the walk limit cut
+ * a chain. A moved release file alone moves no package database. */
 ST_TEST(catalog_moved_path_without_files_is_quiet)
 {
 	static const struct st_test_tar_entry layer0[] = {

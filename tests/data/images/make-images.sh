@@ -590,8 +590,8 @@ def bad_images(classic_members, classic_manifest):
     named["bad-symlink"] = "blobs/sha256/" + hashlib.sha256(a_gz).hexdigest()
 
     # 4 MiB of zeros in a few KiB of gzip: a bomb under a lowered
-    # ratio_min_bytes, and under the defaults a layer like one holding a
-    # lastlog file, which passes (so it is not in "errors").
+    # ratio_min_bytes. Under the defaults it passes like a layer with a
+    # lastlog file, so it is not in "errors".
     zeros_gz = gz(ZEROS)
     oci_single("bad-bomb", config([sha(ZEROS)], history=HISTORY[:1]),
                [(zeros_gz, MT_LAYER_GZ)])
