@@ -186,7 +186,9 @@ int st_layer_check_output(const struct st_layer_info *layer, const struct strata
 				    layer->digest, (unsigned long long)lim->layer_bytes);
 	/* Real layers can be mostly zeros: deflate stores a lastlog file of
 	 * a high UID at about 1:1030, over the default ratio, so the ratio
-	 * applies only past ratio_min_bytes of output. */
+	 * applies only past ratio_min_bytes of output.
+	 * NOTE: a lastlog over 1 GiB (UIDs above about 3.6 million) still
+	 * trips the default limits; the error names them. */
 	if (!compressed || out_bytes <= lim->ratio_min_bytes)
 		return 0;
 	if (__builtin_mul_overflow(consumed, (uint64_t)lim->compression_ratio, &bound))

@@ -287,6 +287,8 @@ static int select_entry(const struct st_descriptor **out, const struct st_descri
 	}
 	if (*out != NULL)
 		return 0;
+	/* NOTE: nested indexes without a platform are not searched for
+	 * one, as containerd would. */
 	if (with_platform == 0)
 		return st_error_set(err, STRATA_EINVAL,
 				    "%s: lists %zu images; select one with :TAG or @sha256:DIGEST",

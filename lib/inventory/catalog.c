@@ -477,7 +477,9 @@ static int note_setuid(struct catalog_run *run, const struct st_walk_file *f,
 }
 
 /* Whether PATH is a file anchor whose cataloger leaves a link there to
- * the catalog step (a package database that is itself a link). */
+ * the catalog step (a package database that is itself a link).
+ * NOTE: os-release follows its own links only among the release files it
+ * reads, so etc/os-release -> /srv/osr leaves the OS unknown. */
 static bool is_linked_file_anchor(const struct catalog_run *run, const char *path, size_t len)
 {
 	size_t k;
